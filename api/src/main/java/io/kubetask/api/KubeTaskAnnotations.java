@@ -1,0 +1,24 @@
+package io.kubetask.api;
+
+/** Annotations that users or KubeTask put on Tasks, CronTasks and agent pods. */
+public final class KubeTaskAnnotations {
+  /** On Tasks created by a CronTask: the scheduled time of the fire (RFC 3339). */
+  public static final String SCHEDULED_AT = "kubetask.io/scheduled-at";
+
+  /** On Tasks created by a CronTask: the id of the CronTask run workflow waiting for the Task. */
+  public static final String CRONTASK_RUN = "kubetask.io/crontask-run";
+
+  /**
+   * Set by a user on a Task (any value) to end its human-in-the-loop window early; the worker
+   * copies it onto the agent pod, where the keep-alive wrapper reads it through the downward API.
+   */
+  public static final String RELEASE = "kubetask.io/release";
+
+  /** Set on a Task to stop its agent; the value is the reason recorded on the Task. */
+  public static final String STOP = "kubetask.io/stop";
+
+  /** Set by a user on a CronTask (any value) to fire it once now; removed by the operator. */
+  public static final String RUN_NOW = "kubetask.io/run-now";
+
+  private KubeTaskAnnotations() {}
+}

@@ -1,0 +1,37 @@
+package io.kubetask.api.schema;
+
+/**
+ * CEL rules and messages shared by several fields of the API. They are constants so that each
+ * field can name them in its annotations.
+ */
+public final class ApiRules {
+  public static final String ABSOLUTE = "self.startsWith('/')";
+  public static final String ABSOLUTE_MSG = "must be an absolute path (start with '/')";
+  public static final String NO_TRAILING_SLASH = "!self.endsWith('/')";
+  public static final String NO_TRAILING_SLASH_MSG = "must not end with '/'";
+  public static final String NO_DOT_DOT = "!self.matches('(^|/)[.][.](/|$)')";
+  public static final String NO_DOT_DOT_MSG = "must not contain a '..' segment";
+  public static final String NO_EMPTY_SEGMENT = "!self.contains('//')";
+  public static final String NO_EMPTY_SEGMENT_MSG = "must not contain '//'";
+
+  /** The path of a context: its filePath or its dirPath. */
+  private static final String PATH_OF_C =
+      "(has(c.file) && has(c.file.filePath) ? c.file.filePath"
+          + " : (has(c.file) && has(c.file.dirPath) ? c.file.dirPath : ''))";
+
+  private static final String PATH_OF_D =
+      "(has(d.file) && has(d.file.filePath) ? d.file.filePath"
+          + " : (has(d.file) && has(d.file.dirPath) ? d.file.dirPath : ''))";
+
+  public static final String UNIQUE_CONTEXT_PATHS =
+      "self.all(c, !has(c.file) || self.exists_one(d, " + PATH_OF_D + " == " + PATH_OF_C + "))";
+  public static final String UNIQUE_CONTEXT_PATHS_MSG =
+      "two contexts have the same path: each filePath or dirPath may appear only once in a list";
+
+  /** Upper bounds that keep the CEL cost estimate of the rules above within the API server's budget. */
+  public static final int MAX_CONTEXTS = 64;
+
+  public static final int MAX_PATH = 1024;
+
+  private ApiRules() {}
+}

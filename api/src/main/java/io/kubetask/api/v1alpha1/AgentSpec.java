@@ -1,0 +1,65 @@
+package io.kubetask.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.kubetask.api.schema.ApiRules;
+import java.util.List;
+import java.util.Map;
+
+/** The agent configuration shared by the Tasks that use this Agent. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+@ValidationRule(
+    value =
+        "!has(self.humanInTheLoop) || !self.humanInTheLoop.enabled"
+            + " || (has(self.command) && size(self.command) > 0)",
+    message =
+        "humanInTheLoop.enabled requires command: KubeTask runs the command and then keeps the"
+            + " container alive")
+public record AgentSpec(
+    @Size(max = 1024)
+        @JsonPropertyDescription(
+            "Container image of the agent. Default: the worker's built-in default image.")
+        String agentImage,
+    @Size(min = 1, max = 256)
+        @JsonPropertyDescription(
+            "Command (argv) of the agent container. Default: the image's entrypoint. Required"
+                + " with humanInTheLoop.")
+        List<String> command,
+    @JsonPropertyDescription(
+            "Keeps the agent container alive after the command ends, so a human can 'kubectl"
+                + " exec' into it.")
+        HumanInTheLoop humanInTheLoop,
+    @Size(max = ApiRules.MAX_CONTEXTS)
+        @ValidationRule(
+            value = ApiRules.UNIQUE_CONTEXT_PATHS,
+            message = ApiRules.UNIQUE_CONTEXT_PATHS_MSG)
+        @JsonPropertyDescription(
+            "Contexts given to every Task of this Agent, before the Task's own contexts. A Task"
+                + " context with the same path replaces the default.")
+        List<Context> defaultContexts,
+    @Size(max = 64)
+        @JsonPropertyDescription(
+            "Secret keys given to the agent as environment variables and/or files.")
+        List<Credential> credentials,
+    @JsonPropertyDescription(
+            "Labels added to agent pods (e.g. for NetworkPolicies). KubeTask's own labels win"
+                + " on the same key.")
+        Map<String, String> podLabels,
+    @JsonPropertyDescription("Node selector, tolerations and affinity of agent pods.")
+        PodScheduling scheduling,
+    @Required
+        @Size(min = 1, max = 253)
+        @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+        @JsonPropertyDescription("ServiceAccount the agent pods run as.")
+        String serviceAccountName) {
+
+  public boolean humanInTheLoopEnabled() {
+    return humanInTheLoop != null && Boolean.TRUE.equals(humanInTheLoop.enabled());
+  }
+}

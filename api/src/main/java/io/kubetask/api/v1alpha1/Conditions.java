@@ -1,0 +1,41 @@
+package io.kubetask.api.v1alpha1;
+
+/** Condition types and reasons of Tasks and CronTasks, and the schema of a conditions list. */
+public final class Conditions {
+  /** Schema keywords fabric8 cannot express for {@code List<Condition>}. */
+  static final String SCHEMA =
+      """
+      {"properties":{"conditions":{
+        "x-kubernetes-list-type":"map","x-kubernetes-list-map-keys":["type"],
+        "items":{"required":["type","status"],"properties":{
+          "lastTransitionTime":{"format":"date-time"},
+          "status":{"enum":["True","False","Unknown"]}}}}}}
+      """;
+
+  // Task condition types.
+  public static final String READY = "Ready";
+  public static final String HUMAN_IN_THE_LOOP = "HumanInTheLoop";
+
+  // Task condition reasons.
+  public static final String AGENT_NOT_FOUND = "AgentNotFound";
+  public static final String CONTEXT_NOT_FOUND = "ContextNotFound";
+  public static final String CONTEXT_TOO_LARGE = "ContextTooLarge";
+  public static final String INVALID_CONTEXT = "InvalidContext";
+  public static final String JOB_CREATED = "JobCreated";
+  public static final String JOB_CREATION_FAILED = "JobCreationFailed";
+  public static final String JOB_CONFLICT = "JobConflict";
+  public static final String JOB_NOT_FOUND = "JobNotFound";
+  public static final String SUCCEEDED = "Succeeded";
+  public static final String FAILED = "Failed";
+  public static final String STOPPED = "Stopped";
+  public static final String REPLACED = "Replaced";
+  public static final String WINDOW_OPEN = "WindowOpen";
+  public static final String WINDOW_CLOSED = "WindowClosed";
+
+  // CronTask condition types and reasons.
+  public static final String SCHEDULED = "Scheduled";
+  public static final String SUSPENDED = "Suspended";
+  public static final String INVALID_SCHEDULE = "InvalidSchedule";
+
+  private Conditions() {}
+}

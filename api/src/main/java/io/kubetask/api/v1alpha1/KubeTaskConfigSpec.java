@@ -1,0 +1,20 @@
+package io.kubetask.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** Settings for the Tasks of a namespace. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record KubeTaskConfigSpec(
+    @JsonPropertyDescription("What happens to Tasks after they finish.")
+        TaskLifecycleConfig taskLifecycle) {
+
+  /** The TTL this config sets, or the built-in default when it sets none. */
+  public long ttlSecondsOrDefault() {
+    return taskLifecycle == null || taskLifecycle.ttlSecondsAfterFinished() == null
+        ? TaskLifecycleConfig.DEFAULT_TTL_SECONDS
+        : taskLifecycle.ttlSecondsAfterFinished();
+  }
+}

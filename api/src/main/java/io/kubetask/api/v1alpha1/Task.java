@@ -1,0 +1,68 @@
+package io.kubetask.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Singular;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** One run of an AI agent as a Kubernetes Job. */
+@Group(Task.GROUP)
+@Version(Task.VERSION)
+@Kind("Task")
+@Plural("tasks")
+@Singular("task")
+@ShortNames({"kt", "ktask"})
+@Categories("kubetask")
+@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase")
+@AdditionalPrinterColumn(name = "Agent", jsonPath = ".spec.agentRef")
+@AdditionalPrinterColumn(name = "Job", jsonPath = ".status.jobName")
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
+@ValidationRule(
+    value = "self.spec == oldSelf.spec",
+    message = "Task spec is immutable: create a new Task to run with other inputs",
+    reason = "FieldValueForbidden")
+public class Task extends CustomResource<TaskSpec, TaskStatus> implements Namespaced {
+  public static final String GROUP = "kubetask.io";
+  public static final String VERSION = "v1alpha1";
+
+  public Task() {}
+
+  public Task(String namespace, String name, TaskSpec spec) {
+    getMetadata().setNamespace(namespace);
+    getMetadata().setName(name);
+    setSpec(spec);
+  }
+
+  @Override
+  @Required
+  @JsonPropertyDescription("What the Task works on and which Agent runs it. Immutable.")
+  public TaskSpec getSpec() {
+    return super.getSpec();
+  }
+
+  @Override
+  @JsonPropertyDescription("What KubeTask observed of this Task.")
+  public TaskStatus getStatus() {
+    return super.getStatus();
+  }
+
+  @Override
+  protected TaskSpec initSpec() {
+    return null;
+  }
+
+  @Override
+  protected TaskStatus initStatus() {
+    return null;
+  }
+}

@@ -1,0 +1,38 @@
+package io.kubetask.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.kubetask.api.schema.ApiRules;
+import java.util.List;
+
+/** What a Task works on, and which Agent runs it. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record TaskSpec(
+    @Required
+        @Size(max = ApiRules.MAX_CONTEXTS)
+        @ValidationRule(
+            value = ApiRules.UNIQUE_CONTEXT_PATHS,
+            message = ApiRules.UNIQUE_CONTEXT_PATHS_MSG)
+        @JsonPropertyDescription(
+            "Files and directories placed in the agent container. They are merged over the"
+                + " Agent's defaultContexts: on the same path the Task's context wins.")
+        List<Context> contexts,
+    @Size(max = 253)
+        @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+        @JsonPropertyDescription(
+            "Name of the Agent in the Task's namespace that runs this Task. Default: 'default'."
+                + " Without an Agent named 'default' the built-in default image runs under the"
+                + " namespace's default ServiceAccount.")
+        String agentRef) {
+
+  /** The Agent name this Task asks for: agentRef or 'default'. */
+  public String agentName() {
+    return agentRef == null || agentRef.isEmpty() ? Agent.DEFAULT_NAME : agentRef;
+  }
+}

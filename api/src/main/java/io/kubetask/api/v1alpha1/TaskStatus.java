@@ -1,0 +1,35 @@
+package io.kubetask.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.kubetask.api.schema.DeepMerge;
+import java.util.List;
+
+/** What KubeTask observed of a Task. Written by the Task's workflow. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+@SchemaCustomizer(value = DeepMerge.class, input = Conditions.SCHEMA)
+public record TaskStatus(
+    @JsonPropertyDescription("Pending, Running, Completed or Failed.") TaskPhase phase,
+    @JsonPropertyDescription("Name of the Job that runs the agent.") String jobName,
+    @JsonPropertyDescription("When the Job was created (RFC 3339).") String startTime,
+    @JsonPropertyDescription("When the Task reached Completed or Failed (RFC 3339).")
+        String completionTime,
+    @JsonPropertyDescription(
+            "When KubeTask deletes this finished Task, from completionTime and"
+                + " KubeTaskConfig ttlSecondsAfterFinished (RFC 3339). Absent while running or"
+                + " when cleanup is disabled.")
+        String expirationTime,
+    @JsonPropertyDescription(
+            "Conditions: Ready (reasons such as AgentNotFound, ContextNotFound, JobCreated,"
+                + " Succeeded, Failed), HumanInTheLoop while the keep-alive window is open.")
+        List<Condition> conditions,
+    @JsonPropertyDescription("The metadata.generation this status describes.")
+        Long observedGeneration,
+    @JsonPropertyDescription("Id of the Temporal workflow that drives this Task.")
+        String workflowId,
+    @JsonPropertyDescription("Link to the workflow in the Temporal Web UI, when configured.")
+        String workflowUrl) {}
