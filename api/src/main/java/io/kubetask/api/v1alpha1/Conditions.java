@@ -13,10 +13,15 @@ public final class Conditions {
       """;
 
   // Task condition types.
+  /** True once the Task's Agent and contexts resolved and its Job exists; False says why not. */
   public static final String READY = "Ready";
+  /** Unknown while the Task runs, then True (Completed) or False (Failed) with the reason. */
+  public static final String SUCCEEDED = "Succeeded";
+  /** True while the keep-alive window holds the agent container. */
   public static final String HUMAN_IN_THE_LOOP = "HumanInTheLoop";
 
   // Task condition reasons.
+  public static final String PENDING = "Pending";
   public static final String AGENT_NOT_FOUND = "AgentNotFound";
   public static final String CONTEXT_NOT_FOUND = "ContextNotFound";
   public static final String CONTEXT_TOO_LARGE = "ContextTooLarge";
@@ -25,7 +30,8 @@ public final class Conditions {
   public static final String JOB_CREATION_FAILED = "JobCreationFailed";
   public static final String JOB_CONFLICT = "JobConflict";
   public static final String JOB_NOT_FOUND = "JobNotFound";
-  public static final String SUCCEEDED = "Succeeded";
+  public static final String RUNNING = "Running";
+  public static final String COMPLETED = "Completed";
   public static final String FAILED = "Failed";
   public static final String STOPPED = "Stopped";
   public static final String REPLACED = "Replaced";

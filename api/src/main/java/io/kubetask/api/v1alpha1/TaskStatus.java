@@ -24,8 +24,10 @@ public record TaskStatus(
                 + " when cleanup is disabled.")
         String expirationTime,
     @JsonPropertyDescription(
-            "Conditions: Ready (reasons such as AgentNotFound, ContextNotFound, JobCreated,"
-                + " Succeeded, Failed), HumanInTheLoop while the keep-alive window is open.")
+            "Conditions: Ready (False with AgentNotFound, ContextNotFound, ... while the Task"
+                + " cannot start; True once its Job exists), Succeeded (Unknown while running,"
+                + " then True or False with the reason and the agent's exit code),"
+                + " HumanInTheLoop (True while the keep-alive window is open).")
         List<Condition> conditions,
     @JsonPropertyDescription("The metadata.generation this status describes.")
         Long observedGeneration,

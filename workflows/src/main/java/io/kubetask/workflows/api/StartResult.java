@@ -1,0 +1,47 @@
+package io.kubetask.workflows.api;
+
+/**
+ * What {@link TaskActivities#start} found or did.
+ *
+ * @param state what happened
+ * @param jobName the Job that runs the agent (STARTED)
+ * @param keepAliveSeconds the human-in-the-loop window, or 0 when the Agent has none (STARTED)
+ * @param cronTaskRun the CronTask run workflow waiting for this Task, or null
+ * @param outcome why the Task cannot run (INVALID), or its recorded outcome (FINISHED)
+ */
+public record StartResult(
+    State state, String jobName, int keepAliveSeconds, String cronTaskRun, Outcome outcome) {
+
+  public enum State {
+    /** The Job exists and the Task is Running. */
+    STARTED,
+    /** The Task waits for an Agent or ConfigMap; it is Pending with a condition saying which. */
+    BLOCKED,
+    /** The Task cannot run as specified (e.g. contexts too large); finish it with the outcome. */
+    INVALID,
+    /** The Task already finished (its workflow was re-created); only its TTL is left. */
+    FINISHED,
+    /** The Task no longer exists (or is being deleted, or is another object of the same name). */
+    GONE
+  }
+
+  public static StartResult started(String jobName, int keepAliveSeconds, String cronTaskRun) {
+    return new StartResult(State.STARTED, jobName, keepAliveSeconds, cronTaskRun, null);
+  }
+
+  public static StartResult blocked() {
+    return new StartResult(State.BLOCKED, null, 0, null, null);
+  }
+
+  public static StartResult invalid(Outcome outcome, String cronTaskRun) {
+    return new StartResult(State.INVALID, null, 0, cronTaskRun, outcome);
+  }
+
+  public static StartResult finished(String cronTaskRun) {
+    return new StartResult(State.FINISHED, null, 0, cronTaskRun, null);
+  }
+
+  public static StartResult gone() {
+    return new StartResult(State.GONE, null, 0, null, null);
+  }
+}

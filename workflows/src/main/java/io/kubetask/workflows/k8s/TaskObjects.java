@@ -1,0 +1,40 @@
+package io.kubetask.workflows.k8s;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.kubetask.api.KubeTaskLabels;
+import io.kubetask.api.v1alpha1.Task;
+import io.kubetask.workflows.api.TaskRef;
+import java.util.Map;
+import java.util.Objects;
+
+/** Labels and owner references shared by every object a Task owns. */
+public final class TaskObjects {
+  private TaskObjects() {}
+
+  public static Map<String, String> labels(TaskRef task) {
+    return Map.of(
+        KubeTaskLabels.APP, KubeTaskLabels.APP_VALUE,
+        KubeTaskLabels.MANAGED_BY, KubeTaskLabels.MANAGED_BY_VALUE,
+        KubeTaskLabels.TASK, TaskNames.labelValue(task.name()),
+        KubeTaskLabels.TASK_UID, task.uid());
+  }
+
+  public static OwnerReference owner(TaskRef task) {
+    return new OwnerReferenceBuilder()
+        .withApiVersion(HasMetadata.getApiVersion(Task.class))
+        .withKind(HasMetadata.getKind(Task.class))
+        .withName(task.name())
+        .withUid(task.uid())
+        .withController(true)
+        .withBlockOwnerDeletion(true)
+        .build();
+  }
+
+  /** Whether an existing object was made for this Task (and not for an earlier one of its name). */
+  public static boolean ownedBy(HasMetadata object, TaskRef task) {
+    return object.getMetadata().getOwnerReferences().stream()
+        .anyMatch(o -> Objects.equals(o.getUid(), task.uid()) && Boolean.TRUE.equals(o.getController()));
+  }
+}

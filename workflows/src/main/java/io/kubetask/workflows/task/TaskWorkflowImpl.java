@@ -1,0 +1,202 @@
+package io.kubetask.workflows.task;
+
+import io.kubetask.api.v1alpha1.Conditions;
+import io.kubetask.workflows.api.CronTaskRunWorkflow;
+import io.kubetask.workflows.api.Expiry;
+import io.kubetask.workflows.api.JobObservation;
+import io.kubetask.workflows.api.Outcome;
+import io.kubetask.workflows.api.StartResult;
+import io.kubetask.workflows.api.TaskActivities;
+import io.kubetask.workflows.api.TaskRef;
+import io.kubetask.workflows.api.TaskWorkflow;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import org.slf4j.Logger;
+
+/**
+ * The life of one Task. Waiting costs almost nothing: the operator signals when something changes,
+ * and the timers that guard against a lost signal double from one minute up to half an hour.
+ */
+public class TaskWorkflowImpl implements TaskWorkflow {
+  private static final Logger log = Workflow.getLogger(TaskWorkflowImpl.class);
+  static final Duration FIRST_RECHECK = Duration.ofMinutes(1);
+  static final Duration MAX_RECHECK = Duration.ofMinutes(30);
+
+  private final TaskActivities activities =
+      Workflow.newActivityStub(
+          TaskActivities.class,
+          ActivityOptions.newBuilder()
+              .setStartToCloseTimeout(Duration.ofMinutes(1))
+              // Cluster calls are retried until they succeed: an API server or worker outage
+              // delays a Task but never fails it.
+              .setRetryOptions(
+                  RetryOptions.newBuilder()
+                      .setInitialInterval(Duration.ofSeconds(1))
+                      .setMaximumInterval(Duration.ofMinutes(1))
+                      .build())
+              .build());
+
+  private boolean jobChanged;
+  private boolean dependenciesChanged;
+  private boolean released;
+  private boolean configChanged;
+  private String stopReason;
+
+  @Override
+  public void run(TaskRef task) {
+    StartResult start = startWhenReady(task);
+    switch (start.state()) {
+      case GONE -> {
+        return;
+      }
+      case FINISHED -> {
+        notifyCronTaskRun(start.cronTaskRun());
+        awaitExpiry(task, activities.refreshExpiry(task));
+      }
+      case INVALID -> finish(task, start.outcome(), start.cronTaskRun());
+      case BLOCKED -> finish(task, stopped(), start.cronTaskRun());
+      case STARTED -> finish(task, runJob(task, start), start.cronTaskRun());
+    }
+  }
+
+  /** Starts the Task, waiting for a missing Agent or ConfigMap as long as it takes. */
+  private StartResult startWhenReady(TaskRef task) {
+    Duration recheck = FIRST_RECHECK;
+    while (true) {
+      dependenciesChanged = false;
+      StartResult start = activities.start(task);
+      if (start.state() != StartResult.State.BLOCKED) {
+        return start;
+      }
+      boolean signalled = Workflow.await(recheck, () -> dependenciesChanged || stopReason != null);
+      if (stopReason != null) {
+        return start;
+      }
+      recheck = signalled ? FIRST_RECHECK : next(recheck);
+    }
+  }
+
+  /** Waits for the Job to finish, holding the keep-alive window when the Agent asks for one. */
+  private Outcome runJob(TaskRef task, StartResult start) {
+    String job = start.jobName();
+    boolean keepAlive = start.keepAliveSeconds() > 0;
+    long windowClosesAt = -1;
+    boolean podReleased = false;
+    Duration recheck = FIRST_RECHECK;
+    while (true) {
+      jobChanged = false;
+      JobObservation seen = activities.observeJob(task, job, keepAlive);
+      if (seen.state() == JobObservation.State.FINISHED) {
+        return seen.outcome();
+      }
+      if (seen.state() == JobObservation.State.AGENT_DONE && windowClosesAt < 0) {
+        windowClosesAt = Workflow.currentTimeMillis() + start.keepAliveSeconds() * 1000L;
+        activities.windowOpened(task, windowClosesAt);
+      }
+      if (windowClosesAt >= 0 && !podReleased
+          && (released || Workflow.currentTimeMillis() >= windowClosesAt)) {
+        activities.releasePod(task, job);
+        podReleased = true;
+      }
+      Duration wait = recheck;
+      if (windowClosesAt >= 0 && !podReleased) {
+        wait = min(wait, Duration.ofMillis(Math.max(0, windowClosesAt - Workflow.currentTimeMillis())));
+      }
+      boolean open = windowClosesAt >= 0 && !podReleased;
+      boolean signalled =
+          Workflow.await(wait, () -> jobChanged || stopReason != null || (open && released));
+      if (stopReason != null) {
+        activities.deleteJob(task, job);
+        return stopped();
+      }
+      recheck = signalled ? FIRST_RECHECK : next(recheck);
+    }
+  }
+
+  private void finish(TaskRef task, Outcome outcome, String cronTaskRun) {
+    log.info("Task {}/{} finished: {}", task.namespace(), task.name(), outcome.reason());
+    Expiry expiry = activities.finish(task, outcome);
+    notifyCronTaskRun(cronTaskRun);
+    awaitExpiry(task, expiry);
+  }
+
+  /**
+   * Deletes the Task when its TTL expires. A changed KubeTaskConfig moves the deadline; with
+   * cleanup disabled the workflow ends, and the operator starts it again if cleanup is enabled
+   * later.
+   */
+  private void awaitExpiry(TaskRef task, Expiry expiry) {
+    while (expiry.present() && !expiry.disabled()) {
+      long left = expiry.expiresAtEpochMillis() - Workflow.currentTimeMillis();
+      if (left <= 0) {
+        activities.deleteTask(task);
+        return;
+      }
+      configChanged = false;
+      if (Workflow.await(Duration.ofMillis(left), () -> configChanged)) {
+        expiry = activities.refreshExpiry(task);
+      }
+    }
+  }
+
+  private void notifyCronTaskRun(String runWorkflowId) {
+    if (runWorkflowId == null) {
+      return;
+    }
+    try {
+      Workflow.newExternalWorkflowStub(CronTaskRunWorkflow.class, runWorkflowId).taskFinished();
+    } catch (CanceledFailure e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // The run workflow is gone (for example replaced): nobody is waiting any more.
+      log.info("CronTask run {} did not take the signal: {}", runWorkflowId, e.getMessage());
+    }
+  }
+
+  private Outcome stopped() {
+    String reason = stopReason == null || stopReason.isBlank() ? Conditions.STOPPED : stopReason;
+    String message =
+        Conditions.REPLACED.equals(reason)
+            ? "Stopped: its CronTask started a newer Task (concurrencyPolicy Replace)."
+            : "Stopped on request (" + reason + ").";
+    return Outcome.failed(reason, message);
+  }
+
+  private static Duration next(Duration recheck) {
+    return min(recheck.multipliedBy(2), MAX_RECHECK);
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  @Override
+  public void jobChanged() {
+    jobChanged = true;
+  }
+
+  @Override
+  public void dependenciesChanged() {
+    dependenciesChanged = true;
+  }
+
+  @Override
+  public void release() {
+    released = true;
+  }
+
+  @Override
+  public void stop(String reason) {
+    if (stopReason == null) {
+      stopReason = reason == null || reason.isBlank() ? Conditions.STOPPED : reason;
+    }
+  }
+
+  @Override
+  public void configChanged() {
+    configChanged = true;
+  }
+}
