@@ -43,7 +43,7 @@ public final class CrdFinisher {
       finish(crd, kind);
       String yaml = Serialization.asYaml(crd);
       Files.writeString(file, yaml);
-      if (args.length > 1 && !args[1].isBlank()) {
+      if (args.length > 1 && args[1] != null && !args[1].isBlank()) {
         Path out = Path.of(args[1]);
         Files.createDirectories(out);
         Files.writeString(out.resolve(name + ".yaml"), yaml);

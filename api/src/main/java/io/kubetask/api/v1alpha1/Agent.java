@@ -3,6 +3,7 @@ package io.kubetask.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -13,6 +14,7 @@ import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Singular;
 import io.fabric8.kubernetes.model.annotation.Version;
+import io.kubetask.api.schema.DeepMerge;
 
 /** How Tasks run: the agent image, its command, credentials, default contexts and placement. */
 @Group(Task.GROUP)
@@ -22,6 +24,16 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Singular("agent")
 @ShortNames({"kta", "ktagent"})
 @Categories("kubetask")
+// The kind's description for kubectl explain; the kind has no status, so no status field.
+@SchemaCustomizer(
+    value = DeepMerge.class,
+    input =
+        """
+        {"description": "How Tasks run: the agent image, its command, credentials, default \
+        contexts and pod placement. Tasks name it in agentRef; the Agent named default serves \
+        the others.",
+         "properties": {"status": null}}
+        """)
 @AdditionalPrinterColumn(name = "Image", jsonPath = ".spec.agentImage")
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 public class Agent extends CustomResource<AgentSpec, Void> implements Namespaced {

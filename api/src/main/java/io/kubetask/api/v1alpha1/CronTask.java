@@ -3,6 +3,7 @@ package io.kubetask.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
@@ -14,6 +15,7 @@ import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Singular;
 import io.fabric8.kubernetes.model.annotation.Version;
+import io.kubetask.api.schema.DeepMerge;
 
 /** Creates Tasks on a cron schedule, like a CronJob creates Jobs. */
 @Group(Task.GROUP)
@@ -23,6 +25,13 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Singular("crontask")
 @ShortNames({"kct", "kcrontask"})
 @Categories("kubetask")
+// The kind's description for kubectl explain.
+@SchemaCustomizer(
+    value = DeepMerge.class,
+    input =
+        """
+        {"description": "Creates Tasks on a cron schedule, like a CronJob creates Jobs."}
+        """)
 @AdditionalPrinterColumn(name = "Schedule", jsonPath = ".spec.schedule")
 @AdditionalPrinterColumn(name = "Suspend", jsonPath = ".spec.suspend", type = Type.BOOLEAN)
 @AdditionalPrinterColumn(name = "Active", jsonPath = ".status.active[*].name")

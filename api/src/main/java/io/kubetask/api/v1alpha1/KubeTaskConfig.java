@@ -3,6 +3,7 @@ package io.kubetask.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
@@ -12,6 +13,7 @@ import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Singular;
 import io.fabric8.kubernetes.model.annotation.Version;
+import io.kubetask.api.schema.DeepMerge;
 
 /** Settings for the Tasks of a namespace. KubeTask reads the one named {@code default}. */
 @Group(Task.GROUP)
@@ -21,6 +23,15 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Singular("kubetaskconfig")
 @ShortNames({"ktc", "ktconfig"})
 @Categories("kubetask")
+// The kind's description for kubectl explain; the kind has no status, so no status field.
+@SchemaCustomizer(
+    value = DeepMerge.class,
+    input =
+        """
+        {"description": "Settings for the Tasks of a namespace, such as how long finished Tasks \
+        are kept. KubeTask reads the one named default.",
+         "properties": {"status": null}}
+        """)
 @AdditionalPrinterColumn(
     name = "TTL",
     jsonPath = ".spec.taskLifecycle.ttlSecondsAfterFinished",

@@ -3,6 +3,7 @@ package io.kubetask.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
@@ -14,6 +15,7 @@ import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Singular;
 import io.fabric8.kubernetes.model.annotation.Version;
+import io.kubetask.api.schema.DeepMerge;
 
 /** One run of an AI agent as a Kubernetes Job. */
 @Group(Task.GROUP)
@@ -23,6 +25,14 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Singular("task")
 @ShortNames({"kt", "ktask"})
 @Categories("kubetask")
+// The kind's description for kubectl explain.
+@SchemaCustomizer(
+    value = DeepMerge.class,
+    input =
+        """
+        {"description": "One run of an AI agent as a Kubernetes Job: the files it works on \
+        (contexts) and the Agent that runs it. The spec is immutable."}
+        """)
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase")
 @AdditionalPrinterColumn(name = "Agent", jsonPath = ".spec.agentRef")
 @AdditionalPrinterColumn(name = "Job", jsonPath = ".status.jobName")
@@ -30,7 +40,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @ValidationRule(
     value = "self.spec == oldSelf.spec",
     message = "Task spec is immutable: create a new Task to run with other inputs",
-    reason = "FieldValueForbidden")
+    reason = "FieldValueForbidden",
+    fieldPath = ".spec")
 public class Task extends CustomResource<TaskSpec, TaskStatus> implements Namespaced {
   public static final String GROUP = "kubetask.io";
   public static final String VERSION = "v1alpha1";

@@ -1,0 +1,150 @@
+package io.kubetask.e2e.support;
+
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A fresh namespace for a test class, deleted after it. Register it on a static field:
+ *
+ * <pre>{@code
+ * @RegisterExtension static final TestNamespace NS = new TestNamespace();
+ * ... NS.name(), NS.client(), NS.stack()
+ * }</pre>
+ *
+ * <p>Before the first test it connects to the {@link Stack} (failing the class when the stack is
+ * down), applies the CRDs of deploy/crds (unless {@link #withoutCrds()}), and creates the namespace
+ * {@code e2e-<class>-<random>} labelled {@code kubetask.io/e2e=true}. After the last test it
+ * deletes that namespace and any made with {@link #another(String)}; set {@code
+ * KUBETASK_E2E_KEEP_NAMESPACES=true} to keep them for a look.
+ */
+public final class TestNamespace implements BeforeAllCallback, AfterAllCallback {
+  public static final String E2E_LABEL = "kubetask.io/e2e";
+
+  private boolean applyCrds = true;
+  private Stack stack;
+  private String name;
+  private final List<String> created = new ArrayList<>();
+
+  /** Does not apply the CRDs (for suites that apply their own). */
+  public TestNamespace withoutCrds() {
+    applyCrds = false;
+    return this;
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    stack = Stack.get();
+    if (applyCrds) {
+      stack.crds().apply();
+    }
+    String prefix =
+        context
+            .getRequiredTestClass()
+            .getSimpleName()
+            .toLowerCase(Locale.ROOT)
+            .replaceAll("[^a-z0-9]+", "-");
+    name = create(prefix);
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    if ("true".equalsIgnoreCase(System.getenv("KUBETASK_E2E_KEEP_NAMESPACES"))) {
+      System.err.println("KubeTask E2E: keeping namespaces " + created);
+      return;
+    }
+    for (String namespace : created) {
+      stack.client().namespaces().withName(namespace).delete();
+    }
+    created.clear();
+  }
+
+  /** The namespace of this test class. */
+  public String name() {
+    requireStarted();
+    return name;
+  }
+
+  public Stack stack() {
+    requireStarted();
+    return stack;
+  }
+
+  public KubernetesClient client() {
+    return stack().client();
+  }
+
+  public Kubectl kubectl() {
+    return stack().kubectl();
+  }
+
+  /** One more fresh namespace, deleted with the class's, e.g. to apply the same names twice. */
+  public String another(String hint) {
+    requireStarted();
+    return create(hint.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-"));
+  }
+
+  /**
+   * Waits until the namespace's {@code default} ServiceAccount exists (the controller manager
+   * creates it); pods need it.
+   */
+  public void awaitDefaultServiceAccount() {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (client().serviceAccounts().inNamespace(name()).withName("default").get() == null) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(
+            "no ServiceAccount 'default' in "
+                + name()
+                + " after 60 s: is kube-controller-manager"
+                + " running (hack/stack status)?");
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted", e);
+      }
+    }
+  }
+
+  private String create(String hint) {
+    String prefix = "e2e-" + hint.replaceAll("^-+|-+$", "");
+    prefix = prefix.substring(0, Math.min(prefix.length(), 50)).replaceAll("-+$", "");
+    String namespace = prefix + "-" + randomSuffix();
+    Namespace ns =
+        new NamespaceBuilder()
+            .withNewMetadata()
+            .withName(namespace)
+            .addToLabels(E2E_LABEL, "true")
+            .endMetadata()
+            .build();
+    stack.client().namespaces().resource(ns).create();
+    created.add(namespace);
+    return namespace;
+  }
+
+  private static String randomSuffix() {
+    String alphabet = "bcdfghjklmnpqrstvwxz2456789";
+    StringBuilder s = new StringBuilder();
+    for (int i = 0; i < 6; i++) {
+      s.append(alphabet.charAt(ThreadLocalRandom.current().nextInt(alphabet.length())));
+    }
+    return s.toString();
+  }
+
+  private void requireStarted() {
+    if (stack == null) {
+      throw new IllegalStateException(
+          "TestNamespace is used before beforeAll: register it with @RegisterExtension on a"
+              + " static field");
+    }
+  }
+}
