@@ -1,24 +1,43 @@
 # shellcheck shell=bash
 # Starting KubeTask itself on top of the stack: `hack/stack up --kubetask`.
-# Sourced by hack/stack; called after every stack component is ready and
-# .stack/env has been written.
-#
-# TODO(kubetask): implement start_kubetask. Contract with hack/stack:
-#   - components are named "operator" and "worker"; start each with
-#       start_component operator <command...>
-#     (an executable such as java, not a shell function), which detaches it,
-#     logs to .stack/logs/operator.log and writes .stack/pids/operator.pid (the
-#     pid is also its process group, so `down` stops a wrapper together with its
-#     children). A pid file written some other way works too, if it is written
-#     after the process started (a pid file older than its process counts as stale);
-#   - skip a component that already runs:  component_pid operator >/dev/null && ...
-#   - wait for readiness with:  wait_until operator "operator ready" <probe command...>
-#     (fails with the log tail on timeout or if the process dies);
-#   - the environment of .stack/env is already exported here (KUBECONFIG,
-#     TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, KUBETASK_STACK_BIN, PATH ...) and
-#     $REPO_ROOT / $STACK_DIR point at the repository and .stack/.
-# `hack/stack down` and `hack/stack status` already handle both names.
+# Sourced by hack/stack; called after every stack component is ready and .stack/env is written
+# (its variables are exported here).
+
+OPERATOR_JAR=$REPO_ROOT/operator/target/kubetask-operator-0.1.0-SNAPSHOT-all.jar
+WORKER_JAR=$REPO_ROOT/worker/target/kubetask-worker-0.1.0-SNAPSHOT-all.jar
+
+# Builds the operator and worker jars when they are missing or older than any source.
+build_kubetask() {
+  local stale=false jar
+  for jar in "$OPERATOR_JAR" "$WORKER_JAR"; do
+    if [[ ! -f $jar ]] || [[ -n $(find "$REPO_ROOT"/{pom.xml,api,workflows,operator,worker} \
+      -path '*/target' -prune -o -type f -newer "$jar" -print -quit) ]]; then
+      stale=true
+    fi
+  done
+  if $stale; then
+    log "kubetask: building the operator and worker (mvn package)"
+    (cd "$REPO_ROOT" && mvn -B -q -ntp -DskipTests package -pl operator,worker -am) ||
+      die "kubetask: the Maven build failed"
+  fi
+}
+
+# Whether the current run of a component (its log since the last start marker) says $2.
+log_has() { tac "$(log_file "$1")" | sed '/^===== /q' | grep -q "$2"; }
 
 start_kubetask() {
-  die "hack/stack up --kubetask: start_kubetask in hack/lib/kubetask.sh is not implemented yet (TODO)"
+  build_kubetask
+  # The operator watches KubeTask's kinds, so their CRDs must exist before it starts.
+  kubectl_admin apply --server-side --force-conflicts --field-manager=hack-stack \
+    -f "$REPO_ROOT/deploy/crds" >/dev/null
+  kubectl_admin wait --for=condition=Established --timeout=60s -f "$REPO_ROOT/deploy/crds" >/dev/null
+
+  if ! component_pid worker >/dev/null; then
+    start_component worker env KUBETASK_TEMPORAL_UI_URL="$TEMPORAL_UI_URL" java -jar "$WORKER_JAR"
+    wait_until worker "worker ready" log_has worker 'KubeTask worker polling'
+  fi
+  if ! component_pid operator >/dev/null; then
+    start_component operator java -jar "$OPERATOR_JAR"
+    wait_until operator "operator ready" log_has operator 'KubeTask operator started'
+  fi
 }

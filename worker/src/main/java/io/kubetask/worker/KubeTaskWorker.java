@@ -2,7 +2,9 @@ package io.kubetask.worker;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.kubetask.workflows.activity.CronTaskActivitiesImpl;
 import io.kubetask.workflows.activity.TaskActivitiesImpl;
+import io.kubetask.workflows.crontask.CronTaskRunWorkflowImpl;
 import io.kubetask.workflows.task.TaskWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -23,9 +25,10 @@ public final class KubeTaskWorker {
       KubernetesClient kubernetes, WorkflowClient temporal, WorkerConfig config) {
     WorkerFactory factory = WorkerFactory.newInstance(temporal);
     Worker worker = factory.newWorker(config.temporal().taskQueue());
-    worker.registerWorkflowImplementationTypes(TaskWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(TaskWorkflowImpl.class, CronTaskRunWorkflowImpl.class);
     worker.registerActivitiesImplementations(
-        new TaskActivitiesImpl(kubernetes, config.activities(), Clock.systemUTC()));
+        new TaskActivitiesImpl(kubernetes, config.activities(), Clock.systemUTC()),
+        new CronTaskActivitiesImpl(kubernetes, Clock.systemUTC()));
     return factory;
   }
 

@@ -78,7 +78,7 @@ public class TaskActivitiesImpl implements TaskActivities {
     RunResolver.Resolution resolution = resolver.resolve(task, ref);
     if (resolution.blocked()) {
       markPending(task, resolution.reason(), resolution.message());
-      return StartResult.blocked();
+      return StartResult.blocked(cronRun);
     }
     if (resolution.run() == null) {
       return StartResult.invalid(Outcome.failed(resolution.reason(), resolution.message()), cronRun);

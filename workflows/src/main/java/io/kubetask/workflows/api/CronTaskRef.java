@@ -7,4 +7,12 @@ public record CronTaskRef(String namespace, String name, String uid) {
   public String scheduleId() {
     return "crontask/" + namespace + "/" + name;
   }
+
+  /**
+   * The workflow id the Schedule gives its runs; Temporal appends the scheduled time, e.g. {@code
+   * crontask-run/ns/name-2025-12-10T09:00:00Z}.
+   */
+  public String runWorkflowIdPrefix() {
+    return "crontask-run/" + namespace + "/" + name;
+  }
 }

@@ -29,8 +29,8 @@ public record StartResult(
     return new StartResult(State.STARTED, jobName, keepAliveSeconds, cronTaskRun, null);
   }
 
-  public static StartResult blocked() {
-    return new StartResult(State.BLOCKED, null, 0, null, null);
+  public static StartResult blocked(String cronTaskRun) {
+    return new StartResult(State.BLOCKED, null, 0, cronTaskRun, null);
   }
 
   public static StartResult invalid(Outcome outcome, String cronTaskRun) {

@@ -39,10 +39,23 @@ public final class KeepAlive {
   public static String script(String stateDir, String podInfoDir) {
     return String.join(
         "\n",
-        "trap 'exit \"${code:-143}\"' TERM INT",
-        "\"$@\"",
+        // SIGTERM goes to PID 1, this shell. While the agent runs, pass it on (a foreground
+        // command would defer the trap until the agent ends by itself, or is SIGKILLed); after
+        // that, end the window with the agent's code.
+        "trap 'if [ -n \"$agent_done\" ]; then exit \"$code\"; fi;"
+            + " stopping=1; retry=1; kill -TERM \"$pid\" 2>/dev/null' TERM INT",
+        // Without job control sh gives a background command /dev/null as stdin: hand it ours.
+        "exec 3<&0",
+        "\"$@\" <&3 3<&- &",
+        "pid=$!",
+        "exec 3<&-",
+        "wait \"$pid\"",
         "code=$?",
+        // A trapped signal interrupts wait (status > 128): wait again for the agent's own code.
+        "while [ -n \"$retry\" ]; do retry=; wait \"$pid\"; s=$?; [ \"$s\" -eq 127 ] || code=$s; done",
+        "agent_done=1",
         "echo \"$code\" > '" + stateDir + "/" + EXIT_CODE_FILE + "'",
+        "[ -z \"$stopping\" ] || exit \"$code\"",
         "echo \"kubetask: the agent exited with code $code; the container stays for"
             + " ${" + ENV + "}s for kubectl exec."
             + " End it early: kubectl annotate task $TASK_NAME kubetask.io/release=true\"",

@@ -12,8 +12,10 @@ import io.kubetask.workflows.api.TaskWorkflow;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.CanceledFailure;
+import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 /**
@@ -54,10 +56,11 @@ public class TaskWorkflowImpl implements TaskWorkflow {
       }
       case FINISHED -> {
         notifyCronTaskRun(start.cronTaskRun());
+        configChanged = false;
         awaitExpiry(task, activities.refreshExpiry(task));
       }
       case INVALID -> finish(task, start.outcome(), start.cronTaskRun());
-      case BLOCKED -> finish(task, stopped(), start.cronTaskRun());
+      case BLOCKED -> finish(task, stopped(), start.cronTaskRun()); // stopped while blocked
       case STARTED -> finish(task, runJob(task, start), start.cronTaskRun());
     }
   }
@@ -71,7 +74,7 @@ public class TaskWorkflowImpl implements TaskWorkflow {
       if (start.state() != StartResult.State.BLOCKED) {
         return start;
       }
-      boolean signalled = Workflow.await(recheck, () -> dependenciesChanged || stopReason != null);
+      boolean signalled = awaitOrTimeout(recheck, () -> dependenciesChanged || stopReason != null);
       if (stopReason != null) {
         return start;
       }
@@ -107,7 +110,7 @@ public class TaskWorkflowImpl implements TaskWorkflow {
       }
       boolean open = windowClosesAt >= 0 && !podReleased;
       boolean signalled =
-          Workflow.await(wait, () -> jobChanged || stopReason != null || (open && released));
+          awaitOrTimeout(wait, () -> jobChanged || stopReason != null || (open && released));
       if (stopReason != null) {
         activities.deleteJob(task, job);
         return stopped();
@@ -118,6 +121,8 @@ public class TaskWorkflowImpl implements TaskWorkflow {
 
   private void finish(TaskRef task, Outcome outcome, String cronTaskRun) {
     log.info("Task {}/{} finished: {}", task.namespace(), task.name(), outcome.reason());
+    // Cleared before the activity reads the config, so a change made meanwhile is not lost.
+    configChanged = false;
     Expiry expiry = activities.finish(task, outcome);
     notifyCronTaskRun(cronTaskRun);
     awaitExpiry(task, expiry);
@@ -135,8 +140,8 @@ public class TaskWorkflowImpl implements TaskWorkflow {
         activities.deleteTask(task);
         return;
       }
-      configChanged = false;
-      if (Workflow.await(Duration.ofMillis(left), () -> configChanged)) {
+      if (awaitOrTimeout(Duration.ofMillis(left), () -> configChanged)) {
+        configChanged = false;
         expiry = activities.refreshExpiry(task);
       }
     }
@@ -163,6 +168,26 @@ public class TaskWorkflowImpl implements TaskWorkflow {
             ? "Stopped: its CronTask started a newer Task (concurrencyPolicy Replace)."
             : "Stopped on request (" + reason + ").";
     return Outcome.failed(reason, message);
+  }
+
+  /**
+   * Waits until the condition holds or the timeout passes, and says whether the condition holds.
+   * Unlike {@code Workflow.await(Duration, ...)} it cancels its timer when the condition wins, so
+   * a timer left behind never wakes the workflow for nothing.
+   */
+  private static boolean awaitOrTimeout(Duration timeout, Supplier<Boolean> condition) {
+    if (condition.get()) {
+      return true;
+    }
+    boolean[] fired = {false};
+    CancellationScope timer =
+        Workflow.newCancellationScope(() -> Workflow.newTimer(timeout).thenApply(v -> fired[0] = true));
+    timer.run();
+    Workflow.await(() -> fired[0] || condition.get());
+    if (!fired[0]) {
+      timer.cancel();
+    }
+    return condition.get();
   }
 
   private static Duration next(Duration recheck) {

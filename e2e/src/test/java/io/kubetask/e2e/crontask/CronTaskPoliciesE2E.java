@@ -1,0 +1,177 @@
+package io.kubetask.e2e.crontask;
+
+import static io.kubetask.e2e.crontask.CronTaskWorld.HANG;
+import static io.kubetask.e2e.crontask.CronTaskWorld.eventually;
+import static io.kubetask.e2e.crontask.CronTaskWorld.phase;
+import static io.kubetask.e2e.crontask.CronTaskWorld.scheduledAt;
+import static io.kubetask.e2e.crontask.CronTaskWorld.yearly;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ObjectReference;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.kubetask.api.KubeTaskAnnotations;
+import io.kubetask.api.KubeTaskLabels;
+import io.kubetask.api.v1alpha1.ConcurrencyPolicy;
+import io.kubetask.api.v1alpha1.CronTask;
+import io.kubetask.api.v1alpha1.CronTaskStatus;
+import io.kubetask.api.v1alpha1.Task;
+import io.kubetask.api.v1alpha1.TaskPhase;
+import io.kubetask.e2e.support.TestNamespace;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Run-now and the three concurrency policies, each with an active Task present: Forbid skips the
+ * fire, Allow runs both, Replace stops the active Task (kept, Failed with reason Replaced) and
+ * starts the new one.
+ */
+class CronTaskPoliciesE2E {
+  @RegisterExtension static final TestNamespace NS = new TestNamespace();
+
+  private static CronTaskWorld world;
+
+  @BeforeAll
+  static void setUp() {
+    world = new CronTaskWorld(NS).withAgents();
+  }
+
+  @AfterAll
+  static void tearDown() {
+    world.deleteCronTasks();
+  }
+
+  /** Fires the CronTask and waits for the new Task of that fire to run. */
+  private static Task fireAndAwaitRunning(String cronTask, int tasksBefore) {
+    world.runNow(cronTask);
+    eventually().until(() -> world.tasks(cronTask).size() > tasksBefore);
+    Task task = world.tasks(cronTask).get(tasksBefore);
+    eventually().until(() -> phase(world.task(task.getMetadata().getName())) == TaskPhase.RUNNING);
+    return world.task(task.getMetadata().getName());
+  }
+
+  @Test
+  void runNowCreatesOneTaskForTheFireAndRemovesTheAnnotation() {
+    CronTask cronTask = world.create("now", yearly(ConcurrencyPolicy.FORBID, HANG));
+    eventually().until(() -> world.schedule("now").isPresent());
+    Instant before = Instant.now().minusSeconds(1);
+
+    Task task = fireAndAwaitRunning("now", 0);
+
+    String name = task.getMetadata().getName();
+    Instant scheduled = scheduledAt(task);
+    assertThat(name).isEqualTo("now-" + scheduled.getEpochSecond());
+    assertThat(scheduled).isBetween(before, Instant.now());
+    assertThat(task.getMetadata().getLabels())
+        .containsEntry(KubeTaskLabels.CRONTASK, "now")
+        .containsEntry("team", "e2e");
+    assertThat(task.getMetadata().getAnnotations())
+        .containsEntry("origin", "crontask-e2e")
+        .containsKey(KubeTaskAnnotations.CRONTASK_RUN);
+    OwnerReference owner = task.getMetadata().getOwnerReferences().get(0);
+    assertThat(owner.getUid()).isEqualTo(cronTask.getMetadata().getUid());
+    assertThat(owner.getController()).isTrue();
+    assertThat(owner.getBlockOwnerDeletion()).isTrue();
+
+    eventually()
+        .untilAsserted(
+            () -> {
+              CronTask now = world.cronTask("now");
+              assertThat(now.getMetadata().getAnnotations()).doesNotContainKey(KubeTaskAnnotations.RUN_NOW);
+              CronTaskStatus status = now.getStatus();
+              assertThat(status.active()).extracting(ObjectReference::getName).containsExactly(name);
+              assertThat(status.active().get(0).getUid()).isEqualTo(task.getMetadata().getUid());
+              assertThat(status.lastScheduleTime()).isEqualTo(scheduled.toString());
+              assertThat(world.events("now")).contains("ScheduleCreated", "RunNow", "TaskCreated");
+            });
+    assertThat(world.tasks("now")).hasSize(1);
+  }
+
+  @Test
+  void forbidSkipsAFireWhileATaskIsActive() throws InterruptedException {
+    world.create("forbid", yearly(ConcurrencyPolicy.FORBID, HANG));
+    eventually().until(() -> world.schedule("forbid").isPresent());
+    Task first = fireAndAwaitRunning("forbid", 0);
+
+    world.runNow("forbid");
+
+    eventually()
+        .untilAsserted(
+            () -> {
+              CronTask cronTask = world.cronTask("forbid");
+              assertThat(cronTask.getStatus().skippedFires()).isEqualTo(1);
+              assertThat(world.events("forbid")).contains("Skipped");
+            });
+    Thread.sleep(2000);
+    assertThat(world.tasks("forbid")).extracting(t -> t.getMetadata().getName())
+        .containsExactly(first.getMetadata().getName());
+    assertThat(phase(world.task(first.getMetadata().getName()))).isEqualTo(TaskPhase.RUNNING);
+  }
+
+  @Test
+  void allowRunsTasksSideBySide() {
+    world.create("allow", yearly(ConcurrencyPolicy.ALLOW, HANG));
+    eventually().until(() -> world.schedule("allow").isPresent());
+    Task first = fireAndAwaitRunning("allow", 0);
+
+    Task second = fireAndAwaitRunning("allow", 1);
+
+    assertThat(second.getMetadata().getName()).isNotEqualTo(first.getMetadata().getName());
+    assertThat(phase(world.task(first.getMetadata().getName()))).isEqualTo(TaskPhase.RUNNING);
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(world.cronTask("allow").getStatus().active())
+                    .extracting(ObjectReference::getName)
+                    .containsExactly(first.getMetadata().getName(), second.getMetadata().getName()));
+    assertThat(world.cronTask("allow").getStatus().skippedFires()).isZero();
+  }
+
+  @Test
+  void replaceStopsTheActiveTaskAndStartsTheNewOne() {
+    world.create("replace", yearly(ConcurrencyPolicy.REPLACE, HANG));
+    eventually().until(() -> world.schedule("replace").isPresent());
+    Task first = fireAndAwaitRunning("replace", 0);
+    String firstName = first.getMetadata().getName();
+    String firstJob = first.getStatus().jobName();
+
+    Task second = fireAndAwaitRunning("replace", 1);
+
+    eventually()
+        .untilAsserted(
+            () -> {
+              Task replaced = world.task(firstName);
+              assertThat(replaced).as("the replaced Task is kept").isNotNull();
+              assertThat(phase(replaced)).isEqualTo(TaskPhase.FAILED);
+              assertThat(CronTaskWorld.condition(replaced.getStatus().conditions(), "Succeeded"))
+                  .hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo("Replaced"));
+              Job job = world.client.batch().v1().jobs().inNamespace(world.ns()).withName(firstJob).get();
+              assertThat(job == null || job.getMetadata().getDeletionTimestamp() != null)
+                  .as("the replaced Task's Job is deleted")
+                  .isTrue();
+            });
+    assertThat(phase(world.task(second.getMetadata().getName()))).isEqualTo(TaskPhase.RUNNING);
+    assertThat(world.tasks("replace")).hasSize(2);
+    eventually()
+        .untilAsserted(
+            () -> {
+              assertThat(world.events("replace")).contains("Replaced");
+              assertThat(world.cronTask("replace").getStatus().active())
+                  .extracting(ObjectReference::getName)
+                  .containsExactly(second.getMetadata().getName());
+            });
+  }
+
+  static List<String> names(List<Task> tasks) {
+    return tasks.stream().map(t -> t.getMetadata().getName()).toList();
+  }
+
+  static Duration since(Instant t) {
+    return Duration.between(t, Instant.now());
+  }
+}

@@ -1,0 +1,92 @@
+package io.kubetask.e2e.system;
+
+import io.kubetask.api.v1alpha1.AgentSpec;
+import io.kubetask.api.v1alpha1.Context;
+import io.kubetask.api.v1alpha1.Credential;
+import io.kubetask.api.v1alpha1.HumanInTheLoop;
+import io.kubetask.api.v1alpha1.PodScheduling;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A small fluent builder of Agent specs for tests. */
+public final class AgentSpecs {
+  private String image;
+  private List<String> command;
+  private HumanInTheLoop humanInTheLoop;
+  private List<Context> defaultContexts;
+  private List<Credential> credentials;
+  private final Map<String, String> podLabels = new HashMap<>();
+  private PodScheduling scheduling;
+  private String serviceAccountName = "default";
+
+  private AgentSpecs(String image) {
+    this.image = image;
+  }
+
+  public static AgentSpecs image(String image) {
+    return new AgentSpecs(image);
+  }
+
+  public AgentSpecs command(String... argv) {
+    command = List.of(argv);
+    return this;
+  }
+
+  public AgentSpecs keepAlive(int seconds) {
+    humanInTheLoop = new HumanInTheLoop(true, seconds);
+    return this;
+  }
+
+  public AgentSpecs defaultContexts(Context... contexts) {
+    defaultContexts = List.of(contexts);
+    return this;
+  }
+
+  public AgentSpecs credentials(Credential... all) {
+    credentials = List.of(all);
+    return this;
+  }
+
+  public AgentSpecs label(String key, String value) {
+    podLabels.put(key, value);
+    return this;
+  }
+
+  /** The pod runs this long on the kwok node before it succeeds (kubetask.test/run-duration). */
+  public AgentSpecs runs(String duration) {
+    return label("kubetask.test/run-duration", duration);
+  }
+
+  /** The pod fails with this exit code (kubetask.test/outcome=fail). */
+  public AgentSpecs fails(int exitCode) {
+    return label("kubetask.test/outcome", "fail").label("kubetask.test/exit-code", Integer.toString(exitCode));
+  }
+
+  /** The pod runs until it is deleted or released (kubetask.test/outcome=hang). */
+  public AgentSpecs hangs() {
+    return label("kubetask.test/outcome", "hang");
+  }
+
+  public AgentSpecs scheduling(PodScheduling scheduling) {
+    this.scheduling = scheduling;
+    return this;
+  }
+
+  public AgentSpecs serviceAccount(String name) {
+    serviceAccountName = name;
+    return this;
+  }
+
+  public AgentSpec build() {
+    return new AgentSpec(
+        image,
+        command,
+        humanInTheLoop,
+        defaultContexts,
+        credentials,
+        podLabels.isEmpty() ? null : Map.copyOf(podLabels),
+        scheduling,
+        serviceAccountName);
+  }
+}

@@ -1,0 +1,203 @@
+package io.kubetask.operator.task;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.kubetask.api.KubeTaskAnnotations;
+import io.kubetask.api.v1alpha1.Conditions;
+import io.kubetask.api.v1alpha1.KubeTaskConfig;
+import io.kubetask.api.v1alpha1.KubeTaskConfigSpec;
+import io.kubetask.api.v1alpha1.Task;
+import io.kubetask.api.v1alpha1.TaskLifecycleConfig;
+import io.kubetask.api.v1alpha1.TaskPhase;
+import io.kubetask.api.v1alpha1.TaskStatus;
+import io.kubetask.operator.task.TaskWorkflowGateway.Signal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/** What the operator tells a Task's workflow, decided from the Task and what the caches hold. */
+final class TaskActions {
+
+  /**
+   * How long a Running Task may miss its Job in the cache before the workflow is told: the informer
+   * may not have seen a just-created Job yet.
+   */
+  static final Duration JOB_MISSING_GRACE = Duration.ofSeconds(30);
+
+  /**
+   * The gateway calls for one reconciliation.
+   *
+   * @param ensureStarted start the workflow unless it runs (false when a signal starts it anyway)
+   * @param signals the signals to send, each with signal-with-start
+   */
+  public record Plan(boolean ensureStarted, List<Signal> signals) {
+    public static final Plan NOTHING = new Plan(false, List.of());
+    public static final Plan START = new Plan(true, List.of());
+
+    public static Plan signals(Signal... signals) {
+      return new Plan(false, List.of(signals));
+    }
+  }
+
+  private TaskActions() {}
+
+  /**
+   * Decides the gateway calls for a Task.
+   *
+   * @param task the Task (not being deleted)
+   * @param job the Task's Job from the cache, or null
+   * @param config the namespace's KubeTaskConfig named default from the cache, or null
+   * @param now the current time
+   */
+  public static Plan plan(Task task, Job job, KubeTaskConfig config, Instant now) {
+    TaskPhase phase = phase(task);
+    List<Signal> signals = new ArrayList<>();
+    boolean needsWorkflow = true;
+
+    if (phase == TaskPhase.PENDING && isBlocked(task)) {
+      signals.add(Signal.DEPENDENCIES_CHANGED);
+    }
+    if (phase == TaskPhase.RUNNING && jobChanged(task, job, now)) {
+      signals.add(Signal.JOB_CHANGED);
+    }
+    if (phase == TaskPhase.RUNNING
+        && annotation(task, KubeTaskAnnotations.RELEASE) != null
+        && hasCondition(task, Conditions.HUMAN_IN_THE_LOOP, "True")) {
+      signals.add(Signal.RELEASE);
+    }
+    String stop = annotation(task, KubeTaskAnnotations.STOP);
+    if (stop != null && (phase == null || !phase.isFinished())) {
+      signals.add(Signal.stop(stop.isEmpty() ? Conditions.STOPPED : stop));
+    }
+    if (phase != null && phase.isFinished()) {
+      long ttl = ttlSeconds(config);
+      Instant completion = instant(task.getStatus().completionTime());
+      if (completion != null) {
+        Instant expected = ttl == 0 ? null : completion.plusSeconds(ttl);
+        if (!sameSecond(expected, instant(task.getStatus().expirationTime()))) {
+          signals.add(Signal.CONFIG_CHANGED);
+        }
+      }
+      needsWorkflow = ttl > 0;
+    }
+    return signals.isEmpty()
+        ? (needsWorkflow ? Plan.START : Plan.NOTHING)
+        : new Plan(false, signals);
+  }
+
+  /** Whether the operator should look at the Task again after the resync period. */
+  public static boolean needsResync(Task task) {
+    TaskPhase phase = phase(task);
+    return phase == null || !phase.isFinished() || task.getStatus().expirationTime() != null;
+  }
+
+  /** A Pending Task that waits for an Agent or a ConfigMap to appear. */
+  public static boolean isBlocked(Task task) {
+    if (phase(task) != TaskPhase.PENDING) {
+      return false;
+    }
+    return condition(task, Conditions.READY)
+        .filter(c -> "False".equals(c.getStatus()))
+        .map(Condition::getReason)
+        .filter(r -> Conditions.AGENT_NOT_FOUND.equals(r) || Conditions.CONTEXT_NOT_FOUND.equals(r))
+        .isPresent();
+  }
+
+  public static boolean isFinished(Task task) {
+    TaskPhase phase = phase(task);
+    return phase != null && phase.isFinished();
+  }
+
+  private static boolean jobChanged(Task task, Job job, Instant now) {
+    if (job == null) {
+      // The Job was deleted behind KubeTask's back; the workflow confirms with the API server.
+      Instant since = Objects.requireNonNullElse(startedAt(task), Instant.EPOCH);
+      return task.getStatus().jobName() != null && since.plus(JOB_MISSING_GRACE).isBefore(now);
+    }
+    if (jobHasCondition(job, "Complete") || jobHasCondition(job, "Failed")) {
+      return true;
+    }
+    return windowOpened(job) && condition(task, Conditions.HUMAN_IN_THE_LOOP).isEmpty();
+  }
+
+  /**
+   * Only a keep-alive pod has a readiness probe, and it turns ready when the agent command has
+   * ended: a ready pod then means the human-in-the-loop window is open. Any other pod is ready
+   * while it runs, which says nothing.
+   */
+  private static boolean windowOpened(Job job) {
+    Integer ready = job.getStatus() == null ? null : job.getStatus().getReady();
+    if (ready == null || ready < 1) {
+      return false;
+    }
+    var template = job.getSpec() == null ? null : job.getSpec().getTemplate();
+    var pod = template == null ? null : template.getSpec();
+    return pod != null && pod.getContainers().stream().anyMatch(c -> c.getReadinessProbe() != null);
+  }
+
+  private static Instant startedAt(Task task) {
+    Instant start = instant(task.getStatus().startTime());
+    return start != null ? start : instant(task.getMetadata().getCreationTimestamp());
+  }
+
+  private static long ttlSeconds(KubeTaskConfig config) {
+    KubeTaskConfigSpec spec = config == null ? null : config.getSpec();
+    return spec == null ? TaskLifecycleConfig.DEFAULT_TTL_SECONDS : spec.ttlSecondsOrDefault();
+  }
+
+  /** The worker may write times with or without fractions of a second. */
+  private static boolean sameSecond(Instant a, Instant b) {
+    if (a == null || b == null) {
+      return a == b;
+    }
+    return a.truncatedTo(ChronoUnit.SECONDS).equals(b.truncatedTo(ChronoUnit.SECONDS));
+  }
+
+  private static TaskPhase phase(Task task) {
+    return task.getStatus() == null ? null : task.getStatus().phase();
+  }
+
+  private static Optional<Condition> condition(Task task, String type) {
+    TaskStatus status = task.getStatus();
+    if (status == null || status.conditions() == null) {
+      return Optional.empty();
+    }
+    return status.conditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+  }
+
+  private static boolean hasCondition(Task task, String type, String status) {
+    return condition(task, type).filter(c -> status.equals(c.getStatus())).isPresent();
+  }
+
+  private static boolean jobHasCondition(Job job, String type) {
+    List<JobCondition> conditions =
+        job.getStatus() == null ? null : job.getStatus().getConditions();
+    return conditions != null
+        && conditions.stream()
+            .anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  private static String annotation(Task task, String key) {
+    Map<String, String> annotations = task.getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get(key);
+  }
+
+  private static Instant instant(String rfc3339) {
+    if (rfc3339 == null || rfc3339.isEmpty()) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(rfc3339).toInstant();
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package io.kubetask.operator.task;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.kubetask.api.v1alpha1.KubeTaskConfig;
+import io.kubetask.api.v1alpha1.Task;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/** Which Tasks an event about another resource concerns. */
+final class TaskMappers {
+
+  private TaskMappers() {}
+
+  /**
+   * The Tasks of the resource's namespace that match the filter.
+   *
+   * @param tasksOfNamespace lists the Tasks of a namespace (the primary cache)
+   */
+  static Set<ResourceID> tasksOfSameNamespace(
+      HasMetadata resource,
+      Function<String, Stream<Task>> tasksOfNamespace,
+      Predicate<Task> filter) {
+    return tasksOfNamespace
+        .apply(resource.getMetadata().getNamespace())
+        .filter(filter)
+        .map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
+  }
+
+  /** A KubeTaskConfig matters to finished Tasks only when it is the namespace's default one. */
+  static Set<ResourceID> finishedTasksForConfig(
+      KubeTaskConfig config, Function<String, Stream<Task>> tasksOfNamespace) {
+    if (!KubeTaskConfig.DEFAULT_NAME.equals(config.getMetadata().getName())) {
+      return Set.of();
+    }
+    return tasksOfSameNamespace(config, tasksOfNamespace, TaskActions::isFinished);
+  }
+
+  /** The KubeTaskConfig a Task reads its TTL from. */
+  static Set<ResourceID> configOf(Task task) {
+    return Set.of(new ResourceID(KubeTaskConfig.DEFAULT_NAME, task.getMetadata().getNamespace()));
+  }
+
+  /** The operator only needs to know that a ConfigMap exists, so the cache drops its contents. */
+  static ConfigMap withoutData(ConfigMap configMap) {
+    configMap.setData(null);
+    configMap.setBinaryData(null);
+    return configMap;
+  }
+}

@@ -1,0 +1,125 @@
+package io.kubetask.operator.task;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
+import io.kubetask.api.KubeTaskLabels;
+import io.kubetask.api.v1alpha1.Agent;
+import io.kubetask.api.v1alpha1.KubeTaskConfig;
+import io.kubetask.api.v1alpha1.Task;
+import io.kubetask.operator.task.TaskActions.Plan;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps each Task's workflow running and tells it what the operator sees: Job changes, new Agents
+ * or ConfigMaps, release and stop annotations, TTL config changes. It never writes the Task: the
+ * workflow's activities own its status.
+ */
+// Status and annotation changes do not bump metadata.generation, and both must trigger a reconcile.
+@ControllerConfiguration(name = TaskReconciler.NAME, generationAwareEventProcessing = false)
+public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
+  public static final String NAME = "task";
+
+  private static final Logger log = LoggerFactory.getLogger(TaskReconciler.class);
+
+  private final TaskWorkflowGateway gateway;
+  private final Clock clock;
+  private final Duration resync;
+
+  public TaskReconciler(TaskWorkflowGateway gateway, Clock clock, Duration resync) {
+    this.gateway = gateway;
+    this.clock = clock;
+    this.resync = resync;
+  }
+
+  @Override
+  public UpdateControl<Task> reconcile(Task task, Context<Task> context) {
+    Job job = jobOf(task, context);
+    KubeTaskConfig config = context.getSecondaryResource(KubeTaskConfig.class).orElse(null);
+    Plan plan = TaskActions.plan(task, job, config, clock.instant());
+
+    var target = TaskWorkflowTarget.of(task);
+    if (plan.ensureStarted()) {
+      gateway.ensureStarted(target);
+    }
+    for (var signal : plan.signals()) {
+      log.debug("Signalling {} to {}", signal, target.ref().workflowId());
+      gateway.signal(target, signal);
+    }
+    return TaskActions.needsResync(task)
+        ? UpdateControl.<Task>noUpdate().rescheduleAfter(resync)
+        : UpdateControl.noUpdate();
+  }
+
+  @Override
+  public DeleteControl cleanup(Task task, Context<Task> context) {
+    var ref = TaskWorkflowTarget.of(task).ref();
+    log.info("Task deleted, cancelling workflow {}", ref.workflowId());
+    gateway.cancel(ref);
+    return DeleteControl.defaultDelete();
+  }
+
+  @Override
+  public List<EventSource<?, Task>> prepareEventSources(EventSourceContext<Task> context) {
+    var tasks = context.getPrimaryCache();
+    Function<String, Stream<Task>> tasksOf = tasks::list;
+
+    var jobs =
+        InformerEventSourceConfiguration.from(Job.class, Task.class)
+            .withName("jobs")
+            .withLabelSelector(KubeTaskLabels.MANAGED_BY + "=" + KubeTaskLabels.MANAGED_BY_VALUE)
+            .build(); // Mapped to the owning Task by owner reference (the default).
+    var agents =
+        InformerEventSourceConfiguration.from(Agent.class, Task.class)
+            .withName("agents")
+            .withSecondaryToPrimaryMapper(
+                agent -> TaskMappers.tasksOfSameNamespace(agent, tasksOf, TaskActions::isBlocked))
+            .build();
+    var configMaps =
+        InformerEventSourceConfiguration.from(ConfigMap.class, Task.class)
+            .withName("configmaps")
+            .withLabelSelector(KubeTaskLabels.MANAGED_BY + "!=" + KubeTaskLabels.MANAGED_BY_VALUE)
+            .withItemStore(new TransformingItemStore<>(TaskMappers::withoutData))
+            .withSecondaryToPrimaryMapper(
+                cm -> TaskMappers.tasksOfSameNamespace(cm, tasksOf, TaskActions::isBlocked))
+            .build();
+    var configs =
+        InformerEventSourceConfiguration.from(KubeTaskConfig.class, Task.class)
+            .withName("kubetaskconfigs")
+            .withSecondaryToPrimaryMapper(
+                config -> TaskMappers.finishedTasksForConfig(config, tasksOf))
+            .withPrimaryToSecondaryMapper((Task task) -> TaskMappers.configOf(task))
+            .build();
+    return List.of(
+        new InformerEventSource<>(jobs, context),
+        new InformerEventSource<>(agents, context),
+        new InformerEventSource<>(configMaps, context),
+        new InformerEventSource<>(configs, context));
+  }
+
+  /** The Task's Job: the one named in its status, else any Job it owns. */
+  private static Job jobOf(Task task, Context<Task> context) {
+    String jobName = task.getStatus() == null ? null : task.getStatus().jobName();
+    var owned = context.getSecondaryResources(Job.class);
+    return owned.stream()
+        .filter(j -> jobName == null || jobName.equals(j.getMetadata().getName()))
+        .findFirst()
+        .orElse(null);
+  }
+}

@@ -1,0 +1,39 @@
+package io.kubetask.operator.task;
+
+import io.kubetask.workflows.api.TaskRef;
+
+/**
+ * Starts, signals and cancels the Temporal workflow of a Task. Every call is idempotent; errors
+ * other than "already running" or "not found" propagate so that the reconciliation is retried.
+ */
+public interface TaskWorkflowGateway {
+
+  /** Starts the Task's workflow unless it already runs (a closed one is started again). */
+  void ensureStarted(TaskWorkflowTarget target);
+
+  /** Sends a signal, starting the workflow first when it does not run (signal-with-start). */
+  void signal(TaskWorkflowTarget target, Signal signal);
+
+  /** Cancels the Task's workflow; a workflow that is gone or already closed counts as done. */
+  void cancel(TaskRef ref);
+
+  /** A signal of {@link io.kubetask.workflows.api.TaskWorkflow}. */
+  record Signal(Kind kind, String reason) {
+    public enum Kind {
+      JOB_CHANGED,
+      DEPENDENCIES_CHANGED,
+      RELEASE,
+      STOP,
+      CONFIG_CHANGED
+    }
+
+    public static final Signal JOB_CHANGED = new Signal(Kind.JOB_CHANGED, null);
+    public static final Signal DEPENDENCIES_CHANGED = new Signal(Kind.DEPENDENCIES_CHANGED, null);
+    public static final Signal RELEASE = new Signal(Kind.RELEASE, null);
+    public static final Signal CONFIG_CHANGED = new Signal(Kind.CONFIG_CHANGED, null);
+
+    public static Signal stop(String reason) {
+      return new Signal(Kind.STOP, reason);
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package io.kubetask.operator.task;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.kubetask.operator.temporal.SearchAttributeRegistrar;
+import io.kubetask.workflows.api.SearchAttributes;
+import io.kubetask.workflows.api.TaskRef;
+import io.kubetask.workflows.api.TaskWorkflow;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.BatchRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowServiceException;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@link TaskWorkflowGateway} on a Temporal {@link WorkflowClient}. */
+public class TemporalTaskWorkflowGateway implements TaskWorkflowGateway {
+  private static final Logger log = LoggerFactory.getLogger(TemporalTaskWorkflowGateway.class);
+
+  private final WorkflowClient client;
+  private final String taskQueue;
+  private final SearchAttributeRegistrar searchAttributes;
+
+  public TemporalTaskWorkflowGateway(
+      WorkflowClient client, String taskQueue, SearchAttributeRegistrar searchAttributes) {
+    this.client = client;
+    this.taskQueue = taskQueue;
+    this.searchAttributes = searchAttributes;
+  }
+
+  @Override
+  public void ensureStarted(TaskWorkflowTarget target) {
+    startingWith(
+        () -> {
+          try {
+            WorkflowClient.start(stub(target)::run, target.ref());
+          } catch (WorkflowExecutionAlreadyStarted e) {
+            // Already running is what we want.
+          }
+        });
+  }
+
+  @Override
+  public void signal(TaskWorkflowTarget target, Signal signal) {
+    startingWith(
+        () -> {
+          TaskWorkflow workflow = stub(target);
+          BatchRequest request = client.newSignalWithStartRequest();
+          request.add(workflow::run, target.ref());
+          switch (signal.kind()) {
+            case JOB_CHANGED -> request.add(workflow::jobChanged);
+            case DEPENDENCIES_CHANGED -> request.add(workflow::dependenciesChanged);
+            case RELEASE -> request.add(workflow::release);
+            case STOP -> request.add(workflow::stop, signal.reason());
+            case CONFIG_CHANGED -> request.add(workflow::configChanged);
+          }
+          client.signalWithStart(request);
+        });
+  }
+
+  @Override
+  public void cancel(TaskRef ref) {
+    try {
+      client.newUntypedWorkflowStub(ref.workflowId()).cancel("Task deleted");
+    } catch (WorkflowNotFoundException e) {
+      // Gone or already closed: nothing to cancel.
+    }
+  }
+
+  private TaskWorkflow stub(TaskWorkflowTarget target) {
+    var attributes = io.temporal.common.SearchAttributes.newBuilder();
+    attributes.set(SearchAttributes.NAMESPACE, target.ref().namespace());
+    attributes.set(SearchAttributes.TASK, target.ref().name());
+    if (target.agent() != null) {
+      attributes.set(SearchAttributes.AGENT, target.agent());
+    }
+    if (target.cronTask() != null) {
+      attributes.set(SearchAttributes.CRONTASK, target.cronTask());
+    }
+    WorkflowOptions options =
+        WorkflowOptions.newBuilder()
+            .setWorkflowId(target.ref().workflowId())
+            .setTaskQueue(taskQueue)
+            // A running workflow is reused; a closed one (failed, terminated) may run again.
+            .setWorkflowIdConflictPolicy(
+                WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+            .setWorkflowIdReusePolicy(
+                WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+            .setTypedSearchAttributes(attributes.build())
+            .build();
+    return client.newWorkflowStub(TaskWorkflow.class, options);
+  }
+
+  /** Runs a start, registering the search attributes and retrying once if the server lost them. */
+  private void startingWith(Runnable start) {
+    try {
+      start.run();
+    } catch (WorkflowServiceException e) {
+      if (!isUnknownSearchAttribute(e)) {
+        throw e;
+      }
+      log.warn("Temporal does not know KubeTask's search attributes, registering them again");
+      searchAttributes.register();
+      start.run();
+    }
+  }
+
+  static boolean isUnknownSearchAttribute(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof StatusRuntimeException sre
+          && sre.getStatus().getCode() == Status.Code.INVALID_ARGUMENT
+          && String.valueOf(sre.getStatus().getDescription())
+              .toLowerCase(Locale.ROOT)
+              .contains("search attribute")) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,178 @@
+package io.kubetask.operator;
+
+import io.kubetask.operator.crontask.FakeScheduleGateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.kubetask.api.KubeTaskLabels;
+import io.kubetask.api.v1alpha1.Agent;
+import io.kubetask.api.v1alpha1.AgentSpec;
+import io.kubetask.api.v1alpha1.Conditions;
+import io.kubetask.api.v1alpha1.Task;
+import io.kubetask.api.v1alpha1.TaskPhase;
+import io.kubetask.api.v1alpha1.TaskSpec;
+import io.kubetask.api.v1alpha1.TaskStatus;
+import io.kubetask.operator.task.FakeTaskWorkflowGateway;
+import io.kubetask.operator.task.TaskWorkflowGateway.Signal;
+import io.kubetask.workflows.api.TaskRef;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator's wiring (event sources, mappers, finalizer) on the fabric8 CRUD mock server. The
+ * mock has no server-side apply, so JOSDK patches the primary resource the classic way here.
+ */
+@EnableKubernetesMockClient(crud = true)
+class KubeTaskOperatorTest {
+  private static final String NS = "team-a";
+
+  KubernetesClient client;
+  private final FakeTaskWorkflowGateway gateway = new FakeTaskWorkflowGateway();
+  private Operator operator;
+
+  @BeforeEach
+  void start() {
+    var config = OperatorConfig.fromEnv(Map.of());
+    operator =
+        KubeTaskOperator.create(
+            client,
+            gateway,
+            new FakeScheduleGateway(),
+            config,
+            o ->
+                o.withUseSSAToPatchPrimaryResource(false)
+                    .withSSABasedCreateUpdateMatchForDependentResources(false));
+    operator.start();
+  }
+
+  @AfterEach
+  void stop() {
+    operator.stop();
+  }
+
+  @Test
+  void startsTheWorkflowOfANewTaskAndCancelsItOnDelete() {
+    var task = client.resource(task("review", null)).create();
+    var ref = new TaskRef(NS, "review", task.getMetadata().getUid());
+
+    await().untilAsserted(() -> assertThat(refsOf("ensureStarted")).contains(ref));
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(client.resource(task).get().getMetadata().getFinalizers()).isNotEmpty());
+
+    client.resource(task).delete();
+
+    await().untilAsserted(() -> assertThat(refsOf("cancel")).contains(ref));
+    await().untilAsserted(() -> assertThat(client.resource(task).get()).isNull());
+  }
+
+  @Test
+  void anAgentWakesABlockedTask() {
+    var blocked =
+        new TaskStatus(
+            TaskPhase.PENDING,
+            null,
+            null,
+            null,
+            null,
+            List.of(
+                new ConditionBuilder()
+                    .withType(Conditions.READY)
+                    .withStatus("False")
+                    .withReason(Conditions.AGENT_NOT_FOUND)
+                    .build()),
+            null,
+            null,
+            null);
+    var task = client.resource(task("blocked", blocked)).create();
+    await().until(() -> signals().contains(Signal.DEPENDENCIES_CHANGED));
+    await().until(() -> !client.resource(task).get().getMetadata().getFinalizers().isEmpty());
+    // Only the Agent may cause the next signal: the reconciles of the Task's own events are over.
+    await().during(Duration.ofMillis(500)).until(() -> clearCalls());
+
+    client
+        .resource(
+            new Agent(NS, "claude", new AgentSpec(null, null, null, null, null, null, null, null)))
+        .create();
+
+    await().until(() -> signals().contains(Signal.DEPENDENCIES_CHANGED));
+  }
+
+  @Test
+  void aFinishedJobReachesItsTask() {
+    var running =
+        new TaskStatus(
+            TaskPhase.RUNNING,
+            "run-abc",
+            Instant.now().toString(),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null);
+    var task = client.resource(task("run", running)).create();
+    await().until(() -> !gateway.calls.isEmpty());
+    assertThat(signals()).doesNotContain(Signal.JOB_CHANGED);
+
+    client.resource(finishedJob(task)).create();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> signals().contains(Signal.JOB_CHANGED));
+  }
+
+  private static Task task(String name, TaskStatus status) {
+    var task = new Task(NS, name, new TaskSpec(List.of(), "claude"));
+    task.setStatus(status);
+    return task;
+  }
+
+  private static Job finishedJob(Task task) {
+    return new JobBuilder()
+        .withNewMetadata()
+        .withName(task.getStatus().jobName())
+        .withNamespace(NS)
+        .addToLabels(KubeTaskLabels.MANAGED_BY, KubeTaskLabels.MANAGED_BY_VALUE)
+        .addNewOwnerReference()
+        .withApiVersion(task.getApiVersion())
+        .withKind(task.getKind())
+        .withName(task.getMetadata().getName())
+        .withUid(task.getMetadata().getUid())
+        .withController(true)
+        .endOwnerReference()
+        .endMetadata()
+        .withNewStatus()
+        .addNewCondition()
+        .withType("Complete")
+        .withStatus("True")
+        .endCondition()
+        .endStatus()
+        .build();
+  }
+
+  private boolean clearCalls() {
+    boolean quiet = gateway.calls.isEmpty();
+    gateway.calls.clear();
+    return quiet;
+  }
+
+  private List<TaskRef> refsOf(String method) {
+    return gateway.calls.stream().filter(c -> c.method().equals(method)).map(c -> c.ref()).toList();
+  }
+
+  private List<Signal> signals() {
+    return gateway.calls.stream().map(c -> c.signal()).filter(s -> s != null).toList();
+  }
+}

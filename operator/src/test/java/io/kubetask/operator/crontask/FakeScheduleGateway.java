@@ -1,0 +1,91 @@
+package io.kubetask.operator.crontask;
+
+import io.kubetask.workflows.api.CronTaskRef;
+import io.temporal.client.schedules.Schedule;
+import io.temporal.client.schedules.ScheduleActionExecution;
+import io.temporal.client.schedules.ScheduleActionExecutionStartWorkflow;
+import io.temporal.client.schedules.ScheduleDescription;
+import io.temporal.client.schedules.ScheduleInfo;
+import io.temporal.common.SearchAttributes;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Schedules in memory, with the info a test sets, and a log of the calls that changed them. */
+public final class FakeScheduleGateway implements ScheduleGateway {
+  final Map<String, Schedule> schedules = new LinkedHashMap<>();
+  final List<String> calls = new ArrayList<>();
+  long skipped;
+  long missed;
+  List<Instant> nextActionTimes = List.of();
+  List<String> runningWorkflows = List.of();
+  String rejection;
+
+  @Override
+  public Optional<ScheduleDescription> describe(String scheduleId) {
+    Schedule schedule = schedules.get(scheduleId);
+    if (schedule == null) {
+      return Optional.empty();
+    }
+    var info =
+        new ScheduleInfo(
+            0,
+            missed,
+            skipped,
+            runningWorkflows.stream()
+                .<ScheduleActionExecution>map(id -> new ScheduleActionExecutionStartWorkflow(id, "run"))
+                .toList(),
+            List.of(),
+            nextActionTimes,
+            Instant.EPOCH,
+            Instant.EPOCH);
+    return Optional.of(
+        new ScheduleDescription(
+            scheduleId, info, schedule, Map.of(), SearchAttributes.EMPTY, Map.of(), null));
+  }
+
+  @Override
+  public void create(String scheduleId, Schedule schedule) {
+    reject();
+    calls.add("create " + scheduleId);
+    schedules.put(scheduleId, schedule);
+  }
+
+  @Override
+  public void update(String scheduleId, Schedule schedule) {
+    reject();
+    calls.add("update " + scheduleId);
+    schedules.put(scheduleId, schedule);
+  }
+
+  @Override
+  public boolean delete(String scheduleId) {
+    boolean existed = schedules.remove(scheduleId) != null;
+    if (existed) {
+      calls.add("delete " + scheduleId);
+    }
+    return existed;
+  }
+
+  @Override
+  public void trigger(String scheduleId) {
+    if (!schedules.containsKey(scheduleId)) {
+      throw new IllegalStateException("no schedule " + scheduleId);
+    }
+    calls.add("trigger " + scheduleId);
+  }
+
+  @Override
+  public void cancelRuns(CronTaskRef cronTask) {
+    calls.add("cancel runs of " + cronTask.scheduleId());
+  }
+
+  private void reject() {
+    if (rejection != null) {
+      throw new RejectedException(rejection, null);
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package io.kubetask.workflows.crontask;
+
+import io.kubetask.workflows.api.CronTaskActivities;
+import io.kubetask.workflows.api.CronTaskFire;
+import io.kubetask.workflows.api.CronTaskRef;
+import io.kubetask.workflows.api.CronTaskRunWorkflow;
+import io.kubetask.workflows.api.FireResult;
+import io.temporal.activity.ActivityCancellationType;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.common.SearchAttributeKey;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import org.slf4j.Logger;
+
+/**
+ * One fire of a CronTask: create its Task, wait until the Task has finished, prune the CronTask's
+ * history. The run lives as long as its Task so that the Schedule's overlap policy (Forbid: skip,
+ * Replace: cancel this run) sees the fire as running until the Task ends.
+ */
+public class CronTaskRunWorkflowImpl implements CronTaskRunWorkflow {
+  private static final Logger log = Workflow.getLogger(CronTaskRunWorkflowImpl.class);
+
+  /** Set by Temporal on every workflow a Schedule starts: the fire's scheduled (or trigger) time. */
+  public static final SearchAttributeKey<OffsetDateTime> SCHEDULED_START_TIME =
+      SearchAttributeKey.forOffsetDateTime("TemporalScheduledStartTime");
+
+  static final Duration FIRST_RECHECK = Duration.ofMinutes(1);
+  static final Duration MAX_RECHECK = Duration.ofMinutes(30);
+
+  private final CronTaskActivities activities =
+      Workflow.newActivityStub(
+          CronTaskActivities.class,
+          ActivityOptions.newBuilder()
+              .setStartToCloseTimeout(Duration.ofMinutes(1))
+              // A cancelled run waits for an in-flight createTask to end, so that the stop that
+              // follows sees the Task it may have created.
+              .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
+              .setRetryOptions(
+                  RetryOptions.newBuilder()
+                      .setInitialInterval(Duration.ofSeconds(1))
+                      .setMaximumInterval(Duration.ofMinutes(1))
+                      .build())
+              .build());
+
+  private boolean taskFinishedSignalled;
+
+  @Override
+  public void run(CronTaskRef cronTask) {
+    CronTaskFire fire =
+        new CronTaskFire(cronTask, scheduledAtEpochSeconds(), Workflow.getInfo().getWorkflowId());
+    try {
+      FireResult result = activities.createTask(fire);
+      if (!result.waitsForTask()) {
+        log.info("Fire {} of {}/{} creates no Task: {}", fire.scheduledAtEpochSeconds(),
+            cronTask.namespace(), cronTask.name(), result.state());
+        return;
+      }
+      awaitFinished(cronTask, result);
+      activities.pruneHistory(cronTask);
+    } catch (RuntimeException e) {
+      if (!CancellationScope.current().isCancelRequested()) {
+        throw e;
+      }
+      // Cancelled by the Schedule (concurrencyPolicy Replace): stop this fire's Task on the way out.
+      Workflow.newDetachedCancellationScope(() -> activities.replaced(fire)).run();
+      throw e;
+    }
+  }
+
+  /**
+   * Waits for the Task to finish: the Task's workflow signals, and a timer that doubles from one
+   * minute to half an hour re-checks in case a signal was lost.
+   */
+  private void awaitFinished(CronTaskRef cronTask, FireResult result) {
+    Duration recheck = FIRST_RECHECK;
+    while (true) {
+      boolean signalled = Workflow.await(recheck, () -> taskFinishedSignalled);
+      taskFinishedSignalled = false;
+      if (activities.taskFinished(cronTask, result.taskName(), result.taskUid())) {
+        return;
+      }
+      recheck = signalled ? FIRST_RECHECK : next(recheck);
+    }
+  }
+
+  /** The fire's scheduled time; a workflow not started by a Schedule uses its start time. */
+  private static long scheduledAtEpochSeconds() {
+    OffsetDateTime scheduled = Workflow.getTypedSearchAttributes().get(SCHEDULED_START_TIME);
+    return scheduled != null
+        ? scheduled.toEpochSecond()
+        : Math.floorDiv(Workflow.currentTimeMillis(), 1000L);
+  }
+
+  private static Duration next(Duration recheck) {
+    Duration doubled = recheck.multipliedBy(2);
+    return doubled.compareTo(MAX_RECHECK) <= 0 ? doubled : MAX_RECHECK;
+  }
+
+  @Override
+  public void taskFinished() {
+    taskFinishedSignalled = true;
+  }
+}

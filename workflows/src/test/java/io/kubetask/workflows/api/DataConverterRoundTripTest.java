@@ -1,0 +1,121 @@
+package io.kubetask.workflows.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.temporal.api.common.v1.Payloads;
+import io.temporal.common.converter.DataConverter;
+import io.temporal.common.converter.DefaultDataConverter;
+import java.io.IOException;
+import java.lang.reflect.RecordComponent;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every record that crosses Temporal survives the default data converter unchanged. */
+class DataConverterRoundTripTest {
+  private static final DataConverter CONVERTER = DefaultDataConverter.newDefaultInstance();
+
+  static List<Record> samples() {
+    Outcome failed = Outcome.failed("Failed", "The agent exited with code 3 (Error).");
+    return List.of(
+        new TaskRef("team-a", "fix-bug", "3f2a9c1e-7b4d-4e8a-9c0d-1e2f3a4b5c6d"),
+        new TaskRef("ns", "n", null),
+        new CronTaskRef("team-a", "nightly", "c0ffee00-0000-4000-8000-000000000000"),
+        Outcome.succeeded("Completed", "The agent finished successfully."),
+        failed,
+        new Outcome(false, null, null),
+        new Outcome(true, "Completed", "ünïcode ✓ \"quoted\" \n newline"),
+        StartResult.started("fix-bug-3f2a9c1e", 3600, "crontask-run/team-a/nightly/1735689600"),
+        StartResult.started("fix-bug-3f2a9c1e", 0, null),
+        StartResult.blocked(null),
+        StartResult.invalid(Outcome.failed("ContextTooLarge", "too large"), "run"),
+        StartResult.finished("run"),
+        StartResult.finished(null),
+        StartResult.gone(),
+        JobObservation.running(),
+        JobObservation.agentDone(),
+        JobObservation.finished(failed),
+        JobObservation.finished(Outcome.succeeded("Completed", "ok")),
+        Expiry.at(1_735_689_600_123L),
+        Expiry.at(0),
+        Expiry.never(),
+        Expiry.gone(),
+        new TemporalSettings("127.0.0.1:7233", "default", "kubetask"),
+        new CronTaskFire(
+            new CronTaskRef("team-a", "nightly", "c0ffee00-0000-4000-8000-000000000000"),
+            1_735_689_600L,
+            "crontask-run/team-a/nightly-2025-01-01T00:00:00Z"),
+        FireResult.created("nightly-1735689600", "uid-1"),
+        FireResult.exists("nightly-1735689600", "uid-1"),
+        FireResult.duplicate("nightly-1735689600", "uid-2"),
+        FireResult.gone(),
+        FireResult.rejected());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("samples")
+  @SuppressWarnings("unchecked")
+  void roundTrips(Record value) {
+    Class<Record> type = (Class<Record>) value.getClass();
+    Optional<Payloads> payloads = CONVERTER.toPayloads(value);
+
+    Record back = CONVERTER.fromPayloads(0, payloads, type, type);
+
+    assertThat(back).isEqualTo(value);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("samples")
+  void onlyRecordComponentsEnterHistory(Record value) throws IOException {
+    String json =
+        CONVERTER.toPayloads(value).orElseThrow().getPayloads(0).getData().toString(StandardCharsets.UTF_8);
+    var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+    Set<String> fields = new java.util.HashSet<>();
+    tree.fieldNames().forEachRemaining(fields::add);
+    Set<String> components =
+        Arrays.stream(value.getClass().getRecordComponents()).map(RecordComponent::getName).collect(Collectors.toSet());
+
+    // Derived methods (workflowId(), scheduleId(), disabled(), taskName()) must not become history fields.
+    assertThat(components).containsAll(fields);
+  }
+
+  @Test
+  void everyRecordOfTheApiPackageHasASample() throws IOException, URISyntaxException {
+    Path dir = Path.of(TaskRef.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+        .resolve(TaskRef.class.getPackageName().replace('.', '/'));
+    Set<String> records;
+    try (Stream<Path> files = Files.list(dir)) {
+      records =
+          files
+              .map(p -> p.getFileName().toString())
+              .filter(n -> n.endsWith(".class") && !n.contains("$"))
+              .map(n -> TaskRef.class.getPackageName() + "." + n.substring(0, n.length() - 6))
+              .map(DataConverterRoundTripTest::load)
+              .filter(Class::isRecord)
+              .map(Class::getSimpleName)
+              .collect(Collectors.toSet());
+    }
+    Set<String> sampled = samples().stream().map(r -> r.getClass().getSimpleName()).collect(Collectors.toSet());
+
+    assertThat(records).isNotEmpty().contains("TaskRef", "StartResult");
+    assertThat(sampled).containsAll(records);
+  }
+
+  private static Class<?> load(String name) {
+    try {
+      return Class.forName(name);
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,194 @@
+package io.kubetask.workflows.crontask;
+
+import static io.kubetask.workflows.crontask.CronTaskFixtures.child;
+import static io.kubetask.workflows.crontask.CronTaskFixtures.cronTask;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.kubetask.api.KubeTaskAnnotations;
+import io.kubetask.api.v1alpha1.ConcurrencyPolicy;
+import io.kubetask.api.v1alpha1.CronTask;
+import io.kubetask.api.v1alpha1.CronTaskSpec;
+import io.kubetask.api.v1alpha1.Task;
+import io.kubetask.api.v1alpha1.TaskPhase;
+import io.kubetask.workflows.activity.CronTaskActivitiesImpl;
+import io.kubetask.workflows.api.CronTaskFire;
+import io.kubetask.workflows.api.CronTaskRef;
+import io.kubetask.workflows.api.FireResult;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@EnableKubernetesMockClient(crud = true)
+class CronTaskActivitiesImplTest {
+  private static final String NS = "team";
+
+  KubernetesClient client;
+  private CronTaskActivitiesImpl activities;
+
+  @BeforeEach
+  void setUp() {
+    activities = new CronTaskActivitiesImpl(client, Clock.systemUTC());
+  }
+
+  private CronTask create(ConcurrencyPolicy policy) {
+    return client.resource(cronTask(NS, "nightly", "uid-1", policy)).create();
+  }
+
+  private static CronTaskRef ref(CronTask cron) {
+    return new CronTaskRef(NS, "nightly", cron.getMetadata().getUid());
+  }
+
+  private Task task(String name) {
+    return client.resources(Task.class).inNamespace(NS).withName(name).get();
+  }
+
+  private List<String> eventReasons() {
+    return client.v1().events().inNamespace(NS).list().getItems().stream()
+        .map(Event::getReason)
+        .toList();
+  }
+
+  @Test
+  void createsTheTaskOnceAndRecognisesItOnRetry() {
+    CronTask cron = create(ConcurrencyPolicy.FORBID);
+    CronTaskFire fire = new CronTaskFire(ref(cron), 1733821200L, "run-1");
+
+    FireResult first = activities.createTask(fire);
+    FireResult retry = activities.createTask(fire);
+
+    assertThat(first.state()).isEqualTo(FireResult.State.CREATED);
+    assertThat(first.taskName()).isEqualTo("nightly-1733821200");
+    assertThat(retry).isEqualTo(FireResult.exists(first.taskName(), first.taskUid()));
+    Task task = task("nightly-1733821200");
+    assertThat(task.getMetadata().getAnnotations())
+        .containsEntry(KubeTaskAnnotations.SCHEDULED_AT, "2024-12-10T09:00:00Z")
+        .containsEntry(KubeTaskAnnotations.CRONTASK_RUN, "run-1");
+    assertThat(client.resources(Task.class).inNamespace(NS).list().getItems()).hasSize(1);
+    assertThat(eventReasons()).containsExactly("TaskCreated");
+  }
+
+  @Test
+  void anotherRunOfTheSameSecondIsADuplicate() {
+    CronTask cron = create(ConcurrencyPolicy.ALLOW);
+    activities.createTask(new CronTaskFire(ref(cron), 100L, "run-1"));
+
+    FireResult second = activities.createTask(new CronTaskFire(ref(cron), 100L, "run-2"));
+
+    assertThat(second.state()).isEqualTo(FireResult.State.DUPLICATE);
+    assertThat(task("nightly-100").getMetadata().getAnnotations())
+        .containsEntry(KubeTaskAnnotations.CRONTASK_RUN, "run-1");
+  }
+
+  @Test
+  void aStoppedTaskOfTheSameRunIdIsNotAdopted() {
+    CronTask cron = create(ConcurrencyPolicy.REPLACE);
+    CronTaskFire fire = new CronTaskFire(ref(cron), 100L, "run-1");
+    activities.createTask(fire);
+    activities.replaced(fire);
+
+    // Replace cancelled run-1, and a fire of the same second starts under the same workflow id.
+    assertThat(activities.createTask(fire).state()).isEqualTo(FireResult.State.DUPLICATE);
+  }
+
+  @Test
+  void aGoneOrRecreatedCronTaskCreatesNothing() {
+    assertThat(activities.createTask(new CronTaskFire(new CronTaskRef(NS, "nightly", "x"), 1L, "r")))
+        .isEqualTo(FireResult.gone());
+    create(ConcurrencyPolicy.FORBID);
+    assertThat(
+            activities.createTask(
+                new CronTaskFire(new CronTaskRef(NS, "nightly", "an-older-uid"), 1L, "r")))
+        .isEqualTo(FireResult.gone());
+    assertThat(client.resources(Task.class).inNamespace(NS).list().getItems()).isEmpty();
+  }
+
+  @Test
+  void aForeignTaskOfTheSameNameIsNotAdopted() {
+    CronTask cron = create(ConcurrencyPolicy.FORBID);
+    client.resource(new Task(NS, "nightly-5", CronTaskFixtures.TASK_SPEC)).create();
+
+    FireResult result = activities.createTask(new CronTaskFire(ref(cron), 5L, "run-1"));
+
+    assertThat(result).isEqualTo(FireResult.rejected());
+    assertThat(eventReasons()).containsExactly("TaskCreationFailed");
+  }
+
+  @Test
+  void aTaskIsFinishedWhenCompletedFailedOrGone() {
+    CronTask cron = create(ConcurrencyPolicy.FORBID);
+    Task running = client.resource(child(cron, "nightly-1", TaskPhase.RUNNING, null, null)).create();
+    Task done =
+        client.resource(child(cron, "nightly-2", TaskPhase.COMPLETED, "2025-01-01T00:00:00Z", null)).create();
+    CronTaskRef ref = ref(cron);
+
+    assertThat(activities.taskFinished(ref, "nightly-1", running.getMetadata().getUid())).isFalse();
+    assertThat(activities.taskFinished(ref, "nightly-2", done.getMetadata().getUid())).isTrue();
+    assertThat(activities.taskFinished(ref, "nightly-1", "another-uid")).isTrue();
+    assertThat(activities.taskFinished(ref, "nightly-3", "any")).isTrue();
+  }
+
+  @Test
+  void replacedAsksForTheTaskToStopUnderReplaceOnly() {
+    CronTask cron = create(ConcurrencyPolicy.REPLACE);
+    CronTaskFire fire = new CronTaskFire(ref(cron), 7L, "run-7");
+    activities.createTask(fire);
+
+    activities.replaced(fire);
+    activities.replaced(fire);
+
+    assertThat(task("nightly-7").getMetadata().getAnnotations())
+        .containsEntry(KubeTaskAnnotations.STOP, "Replaced");
+    assertThat(eventReasons()).containsExactly("TaskCreated", "Replaced");
+  }
+
+  @Test
+  void replacedLeavesTasksAloneWithoutReplacePolicyOrOfAnotherRun() {
+    CronTask cron = create(ConcurrencyPolicy.FORBID);
+    CronTaskFire fire = new CronTaskFire(ref(cron), 7L, "run-7");
+    activities.createTask(fire);
+
+    activities.replaced(fire);
+    client
+        .resource(cron)
+        .edit(
+            c -> {
+              var spec = c.getSpec();
+              c.setSpec(
+                  new CronTaskSpec(
+                      spec.schedule(), null, null, ConcurrencyPolicy.REPLACE, false, 2, 1,
+                      spec.taskTemplate()));
+              return c;
+            });
+    assertThat(client.resource(cron).get().getSpec().concurrencyPolicy()).isEqualTo(ConcurrencyPolicy.REPLACE);
+    activities.replaced(new CronTaskFire(ref(cron), 7L, "another-run"));
+
+    assertThat(task("nightly-7").getMetadata().getAnnotations())
+        .doesNotContainKey(KubeTaskAnnotations.STOP);
+  }
+
+  @Test
+  void pruningKeepsTheNewestWithinBothLimitsAndOnlyOwnTasks() {
+    CronTask cron = create(ConcurrencyPolicy.FORBID); // keeps 2 Completed, 1 Failed
+    for (int i = 1; i <= 4; i++) {
+      client.resource(child(cron, "nightly-" + i, TaskPhase.COMPLETED, "2025-01-01T0" + i + ":00:00Z", null)).create();
+    }
+    client.resource(child(cron, "nightly-5", TaskPhase.FAILED, "2025-01-01T05:00:00Z", null)).create();
+    client.resource(child(cron, "nightly-6", TaskPhase.FAILED, "2025-01-01T06:00:00Z", null)).create();
+    client.resource(child(cron, "nightly-7", TaskPhase.RUNNING, null, null)).create();
+    Task foreign = child(cron, "nightly-0", TaskPhase.COMPLETED, "2024-01-01T00:00:00Z", null);
+    foreign.getMetadata().getOwnerReferences().get(0).setUid("someone-else");
+    client.resource(foreign).create();
+
+    int deleted = activities.pruneHistory(ref(cron));
+
+    assertThat(deleted).isEqualTo(3);
+    assertThat(client.resources(Task.class).inNamespace(NS).list().getItems())
+        .extracting(t -> t.getMetadata().getName())
+        .containsExactlyInAnyOrder("nightly-0", "nightly-3", "nightly-4", "nightly-6", "nightly-7");
+    assertThat(activities.pruneHistory(ref(cron))).isZero();
+  }
+}

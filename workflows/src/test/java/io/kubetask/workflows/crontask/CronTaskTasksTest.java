@@ -1,0 +1,54 @@
+package io.kubetask.workflows.crontask;
+
+import static io.kubetask.workflows.crontask.CronTaskFixtures.cronTask;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.kubetask.api.KubeTaskAnnotations;
+import io.kubetask.api.KubeTaskLabels;
+import io.kubetask.api.v1alpha1.ConcurrencyPolicy;
+import io.kubetask.api.v1alpha1.CronTask;
+import io.kubetask.api.v1alpha1.Task;
+import io.kubetask.workflows.api.CronTaskFire;
+import io.kubetask.workflows.api.CronTaskRef;
+import io.kubetask.workflows.k8s.CronTaskTasks;
+import org.junit.jupiter.api.Test;
+
+class CronTaskTasksTest {
+
+  @Test
+  void theTaskOfAFireCarriesTheTemplateAndItsOrigin() {
+    CronTask cron = cronTask("team", "daily-report", "uid-7", ConcurrencyPolicy.FORBID);
+    CronTaskFire fire =
+        new CronTaskFire(new CronTaskRef("team", "daily-report", "uid-7"), 1733821200L, "run-1");
+
+    Task task = CronTaskTasks.desired(cron, fire);
+
+    assertThat(task.getMetadata().getName()).isEqualTo("daily-report-1733821200");
+    assertThat(task.getMetadata().getNamespace()).isEqualTo("team");
+    assertThat(task.getSpec()).isEqualTo(CronTaskFixtures.TASK_SPEC);
+    assertThat(task.getMetadata().getLabels())
+        .containsEntry("app", "report")
+        .containsEntry(KubeTaskLabels.CRONTASK, "daily-report");
+    assertThat(task.getMetadata().getAnnotations())
+        .containsEntry("team", "ops")
+        .containsEntry(KubeTaskAnnotations.SCHEDULED_AT, "2024-12-10T09:00:00Z")
+        .containsEntry(KubeTaskAnnotations.CRONTASK_RUN, "run-1");
+    OwnerReference owner = task.getMetadata().getOwnerReferences().get(0);
+    assertThat(owner.getApiVersion()).isEqualTo("kubetask.io/v1alpha1");
+    assertThat(owner.getKind()).isEqualTo("CronTask");
+    assertThat(owner.getName()).isEqualTo("daily-report");
+    assertThat(owner.getUid()).isEqualTo("uid-7");
+    assertThat(owner.getController()).isTrue();
+    assertThat(owner.getBlockOwnerDeletion()).isTrue();
+    assertThat(CronTaskTasks.ownedBy(task, "uid-7")).isTrue();
+    assertThat(CronTaskTasks.ownedBy(task, "uid-8")).isFalse();
+  }
+
+  @Test
+  void longCronTaskNamesGetAShortenedLabelValue() {
+    String name = "a".repeat(100);
+    assertThat(CronTaskTasks.labelValue(name)).hasSizeLessThanOrEqualTo(63).startsWith("aaaa");
+    assertThat(CronTaskTasks.labelValue("short")).isEqualTo("short");
+  }
+}

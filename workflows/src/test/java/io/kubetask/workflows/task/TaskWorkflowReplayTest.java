@@ -1,0 +1,84 @@
+package io.kubetask.workflows.task;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kubetask.workflows.api.Outcome;
+import io.kubetask.workflows.api.TaskActivities;
+import io.kubetask.workflows.api.TaskRef;
+import io.kubetask.workflows.api.TaskWorkflow;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.testing.WorkflowReplayer;
+import io.temporal.workflow.Workflow;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Replays recorded histories against the current {@link TaskWorkflowImpl}: a change that would
+ * break running workflows fails here. Re-record with {@code -Dhistory.update=true} on
+ * {@code TaskWorkflowTest#oneMinuteTaskUsesFewHistoryEvents} only for a new workflow version, and
+ * keep the old file.
+ */
+class TaskWorkflowReplayTest {
+  private static final Path HAPPY_PATH = Path.of("src/test/resources/histories/task-happy-path.json");
+
+  @Test
+  void happyPathHistoryReplays() throws Exception {
+    WorkflowReplayer.replayWorkflowExecution(HAPPY_PATH.toFile(), TaskWorkflowImpl.class);
+  }
+
+  @Test
+  void recordedHistoryIsTheFullHappyPath() throws Exception {
+    WorkflowExecutionHistory history =
+        WorkflowExecutionHistory.fromJson(Files.readString(HAPPY_PATH, StandardCharsets.UTF_8));
+
+    assertThat(history.getEvents())
+        .filteredOn(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+        .extracting(e -> e.getActivityTaskScheduledEventAttributes().getActivityType().getName())
+        .containsExactly("Task.Start", "Task.ObserveJob", "Task.ObserveJob", "Task.Finish", "Task.DeleteTask");
+    assertThat(history.getLastEvent().getEventType())
+        .isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+  }
+
+  /** A workflow that skips waiting for the Job: incompatible with the recorded history. */
+  public static class SkipsTheJob implements TaskWorkflow {
+    private final TaskActivities activities =
+        Workflow.newActivityStub(
+            TaskActivities.class,
+            ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(1)).build());
+
+    @Override
+    public void run(TaskRef task) {
+      activities.start(task);
+      activities.finish(task, Outcome.succeeded("Completed", "skipped"));
+    }
+
+    @Override
+    public void jobChanged() {}
+
+    @Override
+    public void dependenciesChanged() {}
+
+    @Override
+    public void release() {}
+
+    @Override
+    public void stop(String reason) {}
+
+    @Override
+    public void configChanged() {}
+  }
+
+  @Test
+  void replayDetectsAnIncompatibleChange() {
+    File file = HAPPY_PATH.toFile();
+    assertThatThrownBy(() -> WorkflowReplayer.replayWorkflowExecution(file, SkipsTheJob.class))
+        .hasMessageContaining("NonDeterministicException");
+  }
+}

@@ -1,0 +1,670 @@
+package io.kubetask.workflows.task;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyBoolean;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.inOrder;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.timeout;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.verifyNoMoreInteractions;
+import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
+
+import io.kubetask.workflows.api.CronTaskRef;
+import io.kubetask.workflows.api.CronTaskRunWorkflow;
+import io.kubetask.workflows.api.Expiry;
+import io.kubetask.workflows.api.JobObservation;
+import io.kubetask.workflows.api.Outcome;
+import io.kubetask.workflows.api.StartResult;
+import io.kubetask.workflows.api.TaskActivities;
+import io.kubetask.workflows.api.TaskRef;
+import io.kubetask.workflows.api.TaskWorkflow;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import io.temporal.workflow.Workflow;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.mockito.InOrder;
+
+/**
+ * The Task workflow on Temporal's in-memory test server with time skipping, its activities mocked.
+ * Virtual time is read inside activity answers (while the workflow runs) and only lower bounds are
+ * asserted on it, because the test server's clock may jump once nothing is pending.
+ */
+@Timeout(60)
+class TaskWorkflowTest {
+  static final String QUEUE = "kubetask-test";
+  static final TaskRef TASK = new TaskRef("team-a", "fix-bug", "3f2a9c1e-7b4d-4e8a-9c0d-1e2f3a4b5c6d");
+  static final String JOB = "fix-bug-3f2a9c1e";
+  static final Duration DEFAULT_TTL = Duration.ofSeconds(604800);
+  static final Outcome OK = Outcome.succeeded("Completed", "The agent finished successfully.");
+  static final Outcome EXIT_3 = Outcome.failed("Failed", "The agent exited with code 3 (Error).");
+  private static final long WAIT_MS = 10_000;
+
+  private TestWorkflowEnvironment env;
+  private WorkflowClient client;
+  private TaskActivities activities;
+
+  /** A CronTask run workflow that waits for its Task's signal. */
+  public static class RecordingCronTaskRun implements CronTaskRunWorkflow {
+    private boolean finished;
+
+    @Override
+    public void run(CronTaskRef cronTask) {
+      Workflow.await(() -> finished);
+    }
+
+    @Override
+    public void taskFinished() {
+      finished = true;
+    }
+  }
+
+  @BeforeEach
+  void setUp() {
+    env = TestWorkflowEnvironment.newInstance();
+    Worker worker = env.newWorker(QUEUE);
+    worker.registerWorkflowImplementationTypes(TaskWorkflowImpl.class, RecordingCronTaskRun.class);
+    activities = mock(TaskActivities.class, withSettings().withoutAnnotations());
+    worker.registerActivitiesImplementations(activities);
+    env.start();
+    client = env.getWorkflowClient();
+  }
+
+  @AfterEach
+  void tearDown() {
+    env.close();
+  }
+
+  private TaskWorkflow start() {
+    TaskWorkflow wf =
+        client.newWorkflowStub(
+            TaskWorkflow.class,
+            WorkflowOptions.newBuilder().setWorkflowId(TASK.workflowId()).setTaskQueue(QUEUE).build());
+    WorkflowClient.start(wf::run, TASK);
+    return wf;
+  }
+
+  private static void awaitEnd(TaskWorkflow wf) throws Exception {
+    WorkflowStub.fromTyped(wf).getResult(WAIT_MS, TimeUnit.MILLISECONDS, Void.class);
+  }
+
+  /** finish answers with an expiry {@code ttl} after the (virtual) time it runs at. */
+  private AtomicLong finishExpiresAfter(Duration ttl) {
+    AtomicLong deadline = new AtomicLong(-1);
+    when(activities.finish(any(), any()))
+        .thenAnswer(
+            inv -> {
+              deadline.set(env.currentTimeMillis() + ttl.toMillis());
+              return Expiry.at(deadline.get());
+            });
+    return deadline;
+  }
+
+  /** deleteTask records the (virtual) time it ran at. */
+  private AtomicLong recordDeleteTime() {
+    AtomicLong at = new AtomicLong(-1);
+    doAnswer(
+            inv -> {
+              at.set(env.currentTimeMillis());
+              return null;
+            })
+        .when(activities)
+        .deleteTask(any());
+    return at;
+  }
+
+  @Test
+  void happyPathRunsStartObserveFinishThenDeletesAfterTheDefaultTtl() throws Exception {
+    when(activities.start(TASK)).thenReturn(StartResult.started(JOB, 0, null));
+    when(activities.observeJob(TASK, JOB, false))
+        .thenReturn(JobObservation.running(), JobObservation.finished(OK));
+    AtomicLong deadline = finishExpiresAfter(DEFAULT_TTL);
+    AtomicLong deletedAt = recordDeleteTime();
+
+    TaskWorkflow wf = start();
+    verify(activities, timeout(WAIT_MS)).observeJob(TASK, JOB, false);
+    wf.jobChanged();
+    verify(activities, timeout(WAIT_MS)).finish(TASK, OK);
+    verify(activities, times(2)).observeJob(TASK, JOB, false);
+
+    env.sleep(DEFAULT_TTL.minusMinutes(1));
+    verify(activities, never()).deleteTask(any());
+    env.sleep(Duration.ofMinutes(2));
+    verify(activities, timeout(WAIT_MS)).deleteTask(TASK);
+    awaitEnd(wf);
+
+    assertThat(deletedAt.get()).isGreaterThanOrEqualTo(deadline.get());
+    InOrder order = inOrder(activities);
+    order.verify(activities).start(TASK);
+    order.verify(activities, times(2)).observeJob(TASK, JOB, false);
+    order.verify(activities).finish(TASK, OK);
+    order.verify(activities).deleteTask(TASK);
+    verifyNoMoreInteractions(activities);
+  }
+
+  @Test
+  void failureOutcomeIsPassedToFinish() throws Exception {
+    when(activities.start(TASK)).thenReturn(StartResult.started(JOB, 0, null));
+    when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(EXIT_3));
+    when(activities.finish(any(), any())).thenReturn(Expiry.never());
+
+    TaskWorkflow wf = start();
+    awaitEnd(wf);
+
+    verify(activities).finish(TASK, EXIT_3);
+    verify(activities, never()).deleteTask(any());
+  }
+
+  @Test
+  void invalidStartFinishesWithItsOutcome() throws Exception {
+    Outcome tooLarge = Outcome.failed("ContextTooLarge", "too large");
+    when(activities.start(TASK)).thenReturn(StartResult.invalid(tooLarge, null));
+    when(activities.finish(any(), any())).thenReturn(Expiry.never());
+
+    awaitEnd(start());
+
+    verify(activities).start(TASK);
+    verify(activities).finish(TASK, tooLarge);
+    verifyNoMoreInteractions(activities);
+  }
+
+  @Test
+  void blockedStartWaitsForDependenciesChanged() throws Exception {
+    when(activities.start(TASK))
+        .thenReturn(StartResult.blocked(null), StartResult.started(JOB, 0, null));
+    when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
+    when(activities.finish(any(), any())).thenReturn(Expiry.never());
+
+    TaskWorkflow wf = start();
+    verify(activities, timeout(WAIT_MS)).start(TASK);
+    wf.dependenciesChanged();
+    verify(activities, timeout(WAIT_MS).times(2)).start(TASK);
+    awaitEnd(wf);
+
+    InOrder order = inOrder(activities);
+    order.verify(activities, times(2)).start(TASK);
+    order.verify(activities).observeJob(TASK, JOB, false);
+    order.verify(activities).finish(TASK, OK);
+    verifyNoMoreInteractions(activities);
+  }
+
+  @Test
+  void blockedStartIsRecheckedOnATimerThatDoubles() throws Exception {
+    when(activities.start(TASK))
+        .thenReturn(StartResult.blocked(null), StartResult.blocked(null), StartResult.started(JOB, 0, null));
+    when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
+    when(activities.finish(any(), any())).thenReturn(Expiry.never());
+
+    TaskWorkflow wf = start();
+    verify(activities, timeout(WAIT_MS)).start(TASK);
+    env.sleep(Duration.ofSeconds(55));
+    verify(activities, times(1)).start(TASK);
+    env.sleep(Duration.ofSeconds(10));
+    verify(activities, timeout(WAIT_MS).times(2)).start(TASK);
+    // The next re-check comes after two minutes.
+    env.sleep(Duration.ofSeconds(100));
+    verify(activities, times(2)).start(TASK);
+    env.sleep(Duration.ofSeconds(30));
+    verify(activities, timeout(WAIT_MS).times(3)).start(TASK);
+    awaitEnd(wf);
+    verify(activities).finish(TASK, OK);
+  }
+
+  @Test
+  void runningJobIsRecheckedWithoutAnySignal() throws Exception {
+    when(activities.start(TASK)).thenReturn(StartResult.started(JOB, 0, null));
+    when(activities.observeJob(TASK, JOB, false))
+        .thenReturn(JobObservation.running(), JobObservation.running(), JobObservation.finished(OK));
+    when(activities.finish(any(), any())).thenReturn(Expiry.never());
+
+    TaskWorkflow wf = start();
+    verify(activities, timeout(WAIT_MS)).observeJob(TASK, JOB, false);
+    env.sleep(Duration.ofSeconds(55));
+    verify(activities, times(1)).observeJob(TASK, JOB, false);
+    env.sleep(Duration.ofSeconds(10));
+    verify(activities, timeout(WAIT_MS).times(2)).observeJob(TASK, JOB, false);
+    env.sleep(Duration.ofSeconds(100));
+    verify(activities, times(2)).observeJob(TASK, JOB, false);
+    env.sleep(Duration.ofSeconds(30));
+    verify(activities, timeout(WAIT_MS).times(3)).observeJob(TASK, JOB, false);
+    verify(activities, timeout(WAIT_MS)).finish(TASK, OK);
+    awaitEnd(wf);
+  }
+
+  /** Records windowOpened's deadline and the (virtual) time it ran at: {closesAt, openedAt}. */
+  private CompletableFuture<long[]> recordWindowOpened() {
+    CompletableFuture<long[]> opened = new CompletableFuture<>();
+    doAnswer(
+            inv -> {
+              opened.complete(new long[] {inv.getArgument(1), env.currentTimeMillis()});
+              return null;
+            })
+        .when(activities)
+        .windowOpened(any(), anyLong());
+    return opened;
+  }
+
+  @Test
+  void keepAliveWindowOpensAndAReleaseLetsThePodGo() throws Exception {
+    int keepAlive = 1800;
+    when(activities.start(TASK)).thenReturn(StartResult.started(JOB, keepAlive, null));
+    AtomicLong observedAt = new AtomicLong();
+    when(activities.observeJob(TASK, JOB, true))
+        .thenReturn(JobObservation.running())
+        .thenAnswer(
+            inv -> {
+              observedAt.set(env.currentTimeMillis());
+              return JobObservation.agentDone();
+            })
+        .thenReturn(JobObservation.agentDone(), JobObservation.finished(OK));
+    CompletableFuture<long[]> opened = recordWindowOpened();
+    when(activities.finish(any(), any())).thenReturn(Expiry.never());
+
+    TaskWorkflow wf = start();
+    verify(activities, timeout(WAIT_MS)).observeJob(TASK, JOB, true);
+    wf.jobChanged();
+    long closesAt = opened.get(WAIT_MS, TimeUnit.MILLISECONDS)[0];
+    long openedAt = opened.get()[1];
+    // closesAt = the workflow's time when it saw the agent done + keepAliveSeconds.
+    assertThat(closesAt)
+        .isGreaterThanOrEqualTo(observedAt.get() + keepAlive * 1000L)
+        .isLessThanOrEqualTo(openedAt + keepAlive * 1000L);
+    verify(activities, never()).releasePod(any(), anyString());
+
+    wf.release();
+    verify(activities, timeout(WAIT_MS)).releasePod(TASK, JOB);
+    wf.jobChanged();
+    // Waiting for the result lets the test server skip time, should the signal have come before
+    // the workflow's last look at the Job: the one-minute re-check then finds it finished.
+    awaitEnd(wf);
+    verify(activities).finish(TASK, OK);
+
+    InOrder order = inOrder(activities);
+    order.verify(activities).start(TASK);
+    order.verify(activities, times(2)).observeJob(TASK, JOB, true);
+    order.verify(activities).windowOpened(TASK, closesAt);
+    order.verify(activities).observeJob(TASK, JOB, true);
+    order.verify(activities).releasePod(TASK, JOB);
+    order.verify(activities).observeJob(TASK, JOB, true);
+    order.verify(activities).finish(TASK, OK);
+    verifyNoMoreInteractions(activities);
+  }
+
+  @Test
+  void releaseBeforeTheWindowOpensLetsThePodGoAsSoonAsItOpens() throws Exception {
+    when(activities.start(TASK)).thenReturn(StartResult.started(JOB, 3600, null));
+    when(activities.observeJob(TASK, JOB, true))
+        .thenReturn(JobObservation.running(), JobObservation.agentDone(), JobObservation.finished(OK));
+    recordWindowOpened();
+    when(activities.finish(any(), any())).thenReturn(Expiry.never());
+
+    TaskWorkflow wf = start();
+    verify(activities, timeout(WAIT_MS)).observeJob(TASK, JOB, true);
+    wf.release();
+    wf.jobChanged();
+    verify(activities, timeout(WAIT_MS)).releasePod(TASK, JOB);
+    wf.jobChanged();
+    awaitEnd(wf);
+
+    InOrder order = inOrder(activities);
+    order.verify(activities).windowOpened(any(), anyLong());
+    order.verify(activities).releasePod(TASK, JOB);
+    order.verify(activities).finish(TASK, OK);
+  }
+
+  @Test
+  void keepAliveWindowExpiresWithoutRelease() throws Exception {
+    int keepAlive = 600;
+    when(activities.start(TASK)).thenReturn(StartResult.started(JOB, keepAlive, null));
+    AtomicLong released = new AtomicLong(-1);
+    when(activities.observeJob(TASK, JOB, true))
+        .thenAnswer(
+            inv ->
+                released.get() >= 0 ? JobObservation.finished(EXIT_3) : JobObservation.agentDone());
+    CompletableFuture<long[]> opened = recordWindowOpened();
+    doAnswer(
+            inv -> {
+              released.set(env.currentTimeMillis());
+              return null;
+            })
+        .when(activities)
+        .releasePod(any(), anyString());
+    when(activities.finish(any(), any())).thenReturn(Expiry.never());
+
+    TaskWorkflow wf = start();
+    long closesAt = opened.get(WAIT_MS, TimeUnit.MILLISECONDS)[0];
+    env.sleep(Duration.ofMillis(closesAt - env.currentTimeMillis()).minusSeconds(5));
+    verify(activities, never()).releasePod(any(), anyString());
+    env.sleep(Duration.ofSeconds(10));
+    verify(activities, timeout(WAIT_MS)).releasePod(TASK, JOB);
+
+    // The pod ends on its own now; the next re-check sees the Job finished.
+    awaitEnd(wf);
+    assertThat(released.get()).isGreaterThanOrEqualTo(closesAt);
+    verify(activities).finish(TASK, EXIT_3);
+    verify(activities, times(1)).releasePod(TASK, JOB);
+    verify(activities, times(1)).windowOpened(any(), anyLong());
+  }
+
+  @Test
+  void stopWhileRunningDeletesTheJobAndFailsTheTask() throws Exception {
+    when(activities.start(TASK)).thenReturn(StartResult.started(JOB, 0, null));
+    when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.running());
+    when(activities.finish(any(), any())).thenReturn(Expiry.never());
+
+    TaskWorkflow wf = start();
+    verify(activities, timeout(WAIT_MS)).observeJob(TASK, JOB, false);
+    wf.stop("Replaced");
+    awaitEnd(wf);
+
+    InOrder order = inOrder(activities);
+    order.verify(activities).start(TASK);
+    order.verify(activities).observeJob(TASK, JOB, false);
+    order.verify(activities).deleteJob(TASK, JOB);
+    order.verify(activities)
+        .finish(
+            TASK,
+            Outcome.failed(
+                "Replaced", "Stopped: its CronTask started a newer Task (concurrencyPolicy Replace)."));
+    verifyNoMoreInteractions(activities);
+  }
+
+  @Test
+  void stopWithAnyOtherReasonKeepsIt() throws Exception {
+    when(activities.start(TASK)).thenReturn(StartResult.started(JOB, 0, null));
+    when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.running());
+    when(activities.finish(any(), any())).thenReturn(Expiry.never());
+
+    TaskWorkflow wf = start();
+    verify(activities, timeout(WAIT_MS)).observeJob(TASK, JOB, false);
+    wf.stop("OperatorRequest");
+    wf.stop("Second");
+    awaitEnd(wf);
+
+    verify(activities).deleteJob(TASK, JOB);
+    verify(activities)
+        .finish(TASK, Outcome.failed("OperatorRequest", "Stopped on request (OperatorRequest)."));
+  }
+
+  @Test
+  void stopWhileBlockedFinishesWithoutAJob() throws Exception {
+    when(activities.start(TASK)).thenReturn(StartResult.blocked(null));
+    when(activities.finish(any(), any())).thenReturn(Expiry.never());
+
+    TaskWorkflow wf = start();
+    verify(activities, timeout(WAIT_MS)).start(TASK);
+    wf.stop("");
+    awaitEnd(wf);
+
+    verify(activities).finish(TASK, Outcome.failed("Stopped", "Stopped on request (Stopped)."));
+    verify(activities, never()).deleteJob(any(), anyString());
+    verify(activities, never()).observeJob(any(), anyString(), anyBoolean());
+  }
+
+  @Test
+  void disabledTtlEndsTheWorkflowWithoutDeletingTheTask() throws Exception {
+    when(activities.start(TASK)).thenReturn(StartResult.started(JOB, 0, null));
+    when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
+    when(activities.finish(any(), any())).thenReturn(Expiry.never());
+
+    awaitEnd(start());
+
+    verify(activities).finish(TASK, OK);
+    verify(activities, never()).deleteTask(any());
+    verify(activities, never()).refreshExpiry(any());
+  }
+
+  @Test
+  void goneTaskAtFinishEndsTheWorkflow() throws Exception {
+    when(activities.start(TASK)).thenReturn(StartResult.started(JOB, 0, null));
+    when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
+    when(activities.finish(any(), any())).thenReturn(Expiry.gone());
+
+    awaitEnd(start());
+
+    verify(activities, never()).deleteTask(any());
+  }
+
+  @Test
+  void configChangedDuringTheTtlWaitMovesTheDeadline() throws Exception {
+    when(activities.start(TASK)).thenReturn(StartResult.started(JOB, 0, null));
+    when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
+    AtomicLong firstDeadline = finishExpiresAfter(DEFAULT_TTL);
+    AtomicLong newDeadline = new AtomicLong(-1);
+    when(activities.refreshExpiry(TASK))
+        .thenAnswer(
+            inv -> {
+              // The new config says two days after completion; one day has passed.
+              newDeadline.set(firstDeadline.get() - DEFAULT_TTL.toMillis() + Duration.ofDays(2).toMillis());
+              return Expiry.at(newDeadline.get());
+            });
+    AtomicLong deletedAt = recordDeleteTime();
+
+    TaskWorkflow wf = start();
+    verify(activities, timeout(WAIT_MS)).finish(TASK, OK);
+    env.sleep(Duration.ofDays(1));
+    wf.configChanged();
+    verify(activities, timeout(WAIT_MS)).refreshExpiry(TASK);
+    env.sleep(Duration.ofDays(1).minusMinutes(5));
+    verify(activities, never()).deleteTask(any());
+    env.sleep(Duration.ofMinutes(10));
+    verify(activities, timeout(WAIT_MS)).deleteTask(TASK);
+    awaitEnd(wf);
+
+    assertThat(deletedAt.get()).isGreaterThanOrEqualTo(newDeadline.get());
+    // Well before the first deadline (lower bounds only: see the class comment).
+    assertThat(newDeadline.get()).isLessThan(firstDeadline.get() - Duration.ofDays(4).toMillis());
+  }
+
+  /**
+   * Lets the workflow take finish's result and start its TTL timer: virtual time does not move
+   * while an activity or a workflow task is outstanding.
+   */
+  private void awaitTtlTimer() {
+    env.sleep(Duration.ofMinutes(1));
+  }
+
+  @Test
+  void configChangedCanPostponeTheDeadline() throws Exception {
+    when(activities.start(TASK)).thenReturn(StartResult.started(JOB, 0, null));
+    when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
+    AtomicLong firstDeadline = finishExpiresAfter(Duration.ofHours(1));
+    when(activities.refreshExpiry(TASK))
+        .thenAnswer(inv -> Expiry.at(firstDeadline.get() + Duration.ofHours(2).toMillis()));
+
+    TaskWorkflow wf = start();
+    verify(activities, timeout(WAIT_MS)).finish(TASK, OK);
+    awaitTtlTimer();
+    wf.configChanged();
+    verify(activities, timeout(WAIT_MS)).refreshExpiry(TASK);
+    env.sleep(Duration.ofMinutes(90));
+    verify(activities, never()).deleteTask(any());
+    env.sleep(Duration.ofHours(2));
+    verify(activities, timeout(WAIT_MS)).deleteTask(TASK);
+    awaitEnd(wf);
+  }
+
+  @Test
+  void configChangedToDisabledEndsTheWorkflow() throws Exception {
+    when(activities.start(TASK)).thenReturn(StartResult.started(JOB, 0, null));
+    when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
+    finishExpiresAfter(DEFAULT_TTL);
+    when(activities.refreshExpiry(TASK)).thenReturn(Expiry.never());
+
+    TaskWorkflow wf = start();
+    verify(activities, timeout(WAIT_MS)).finish(TASK, OK);
+    awaitTtlTimer();
+    wf.configChanged();
+    awaitEnd(wf);
+
+    verify(activities).refreshExpiry(TASK);
+    verify(activities, never()).deleteTask(any());
+  }
+
+  /**
+   * A KubeTaskConfig change that reaches the workflow while {@code finish} runs must not be lost:
+   * finish may have read the old TTL. Fails today: TaskWorkflowImpl.awaitExpiry clears the flag
+   * after the activity returned.
+   */
+  @Test
+  void configChangedWhileFinishRunsIsNotLost() throws Exception {
+    when(activities.start(TASK)).thenReturn(StartResult.started(JOB, 0, null));
+    when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
+    when(activities.finish(any(), any()))
+        .thenAnswer(
+            inv -> {
+              client.newWorkflowStub(TaskWorkflow.class, TASK.workflowId()).configChanged();
+              return Expiry.at(env.currentTimeMillis() + DEFAULT_TTL.toMillis());
+            });
+    when(activities.refreshExpiry(TASK)).thenReturn(Expiry.never());
+
+    TaskWorkflow wf = start();
+    verify(activities, timeout(WAIT_MS)).refreshExpiry(TASK);
+    awaitEnd(wf);
+  }
+
+  @Test
+  void finishedStartSkipsToTheTtl() throws Exception {
+    when(activities.start(TASK)).thenReturn(StartResult.finished(null));
+    AtomicLong deadline = new AtomicLong();
+    when(activities.refreshExpiry(TASK))
+        .thenAnswer(
+            inv -> {
+              deadline.set(env.currentTimeMillis() + Duration.ofHours(3).toMillis());
+              return Expiry.at(deadline.get());
+            });
+    AtomicLong deletedAt = recordDeleteTime();
+
+    TaskWorkflow wf = start();
+    verify(activities, timeout(WAIT_MS)).refreshExpiry(TASK);
+    env.sleep(Duration.ofHours(2));
+    verify(activities, never()).deleteTask(any());
+    awaitEnd(wf);
+
+    assertThat(deletedAt.get()).isGreaterThanOrEqualTo(deadline.get());
+    InOrder order = inOrder(activities);
+    order.verify(activities).start(TASK);
+    order.verify(activities).refreshExpiry(TASK);
+    order.verify(activities).deleteTask(TASK);
+    verifyNoMoreInteractions(activities);
+  }
+
+  @Test
+  void goneTaskEndsWithNoOtherCalls() throws Exception {
+    when(activities.start(TASK)).thenReturn(StartResult.gone());
+
+    awaitEnd(start());
+
+    verify(activities).start(TASK);
+    verifyNoMoreInteractions(activities);
+  }
+
+  private WorkflowStub startCronTaskRun(String id) {
+    CronTaskRunWorkflow run =
+        client.newWorkflowStub(
+            CronTaskRunWorkflow.class,
+            WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(QUEUE).build());
+    WorkflowClient.start(run::run, new CronTaskRef("team-a", "nightly", "c-uid"));
+    return WorkflowStub.fromTyped(run);
+  }
+
+  @Test
+  void finishedTaskSignalsItsCronTaskRun() throws Exception {
+    String runId = "crontask-run/team-a/nightly/1735689600";
+    WorkflowStub run = startCronTaskRun(runId);
+    when(activities.start(TASK)).thenReturn(StartResult.started(JOB, 0, runId));
+    when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
+    when(activities.finish(any(), any())).thenReturn(Expiry.never());
+
+    awaitEnd(start());
+
+    // The run workflow only returns once it received taskFinished.
+    run.getResult(WAIT_MS, TimeUnit.MILLISECONDS, Void.class);
+    WorkflowExecutionHistory history = client.fetchHistory(runId);
+    assertThat(history.getEvents())
+        .filteredOn(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED)
+        .singleElement()
+        .satisfies(
+            e -> assertThat(e.getWorkflowExecutionSignaledEventAttributes().getSignalName()).isEqualTo("taskFinished"));
+  }
+
+  @Test
+  void reCreatedFinishedWorkflowSignalsItsCronTaskRunToo() throws Exception {
+    String runId = "crontask-run/team-a/nightly/1735693200";
+    WorkflowStub run = startCronTaskRun(runId);
+    when(activities.start(TASK)).thenReturn(StartResult.finished(runId));
+    when(activities.refreshExpiry(TASK)).thenReturn(Expiry.never());
+
+    awaitEnd(start());
+
+    run.getResult(WAIT_MS, TimeUnit.MILLISECONDS, Void.class);
+  }
+
+  @Test
+  void missingCronTaskRunDoesNotFailTheTask() throws Exception {
+    when(activities.start(TASK))
+        .thenReturn(StartResult.started(JOB, 0, "crontask-run/team-a/nightly/gone"));
+    when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
+    when(activities.finish(any(), any())).thenReturn(Expiry.never());
+
+    awaitEnd(start());
+
+    verify(activities).finish(TASK, OK);
+  }
+
+  /**
+   * A Task whose Job runs one minute: start, one observation while running, the operator's
+   * jobChanged, the final observation, finish, the 7-day TTL timer and the delete.
+   */
+  @Test
+  void oneMinuteTaskUsesFewHistoryEvents() throws Exception {
+    when(activities.start(TASK)).thenReturn(StartResult.started(JOB, 0, null));
+    when(activities.observeJob(TASK, JOB, false))
+        .thenReturn(JobObservation.running(), JobObservation.finished(OK));
+    finishExpiresAfter(DEFAULT_TTL);
+
+    TaskWorkflow wf = start();
+    verify(activities, timeout(WAIT_MS)).observeJob(TASK, JOB, false);
+    env.sleep(Duration.ofSeconds(50));
+    wf.jobChanged();
+    awaitEnd(wf);
+    verify(activities).deleteTask(TASK);
+
+    WorkflowExecutionHistory history = client.fetchHistory(TASK.workflowId());
+    int events = history.getEvents().size();
+    System.out.println("History events of a one-minute Task's happy path: " + events);
+    // 46 today: 4 activities (6 events each with their workflow task), the re-check timer
+    // (started, then cancelled by the signal), the signal, and the TTL timer.
+    assertThat(events).isLessThanOrEqualTo(46);
+    assertThat(history.getLastEvent().getEventType())
+        .isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+
+    if (Boolean.getBoolean("history.update")) {
+      Path file = Path.of("src/test/resources/histories/task-happy-path.json");
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, history.toJson(true), StandardCharsets.UTF_8);
+    }
+  }
+}
