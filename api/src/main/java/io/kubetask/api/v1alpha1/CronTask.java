@@ -34,16 +34,17 @@ import io.kubetask.api.schema.DeepMerge;
         """)
 @AdditionalPrinterColumn(name = "Schedule", jsonPath = ".spec.schedule")
 @AdditionalPrinterColumn(name = "Suspend", jsonPath = ".spec.suspend", type = Type.BOOLEAN)
-@AdditionalPrinterColumn(name = "Active", jsonPath = ".status.active[*].name")
+@AdditionalPrinterColumn(name = "Active", jsonPath = ".status.activeCount", type = Type.INTEGER)
 @AdditionalPrinterColumn(
     name = "Last Schedule",
     jsonPath = ".status.lastScheduleTime",
     type = Type.DATE)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 @ValidationRule(
-    value = "self.metadata.name.size() <= 242",
+    value = "self.metadata.name.size() <= 63",
     message =
-        "CronTask names are at most 242 characters: its Tasks are named <name>-<unix time>")
+        "CronTask names are at most 63 characters: the name is the value of the"
+            + " kubetask.io/crontask label on its Tasks")
 public class CronTask extends CustomResource<CronTaskSpec, CronTaskStatus> implements Namespaced {
 
   public CronTask() {}

@@ -16,6 +16,8 @@ import java.util.List;
 public record CronTaskStatus(
     @JsonPropertyDescription("Tasks of this CronTask that have not finished.")
         List<ObjectReference> active,
+    @JsonPropertyDescription("How many Tasks of this CronTask have not finished.")
+        Integer activeCount,
     @JsonPropertyDescription("Scheduled time of the newest fire that created a Task (RFC 3339).")
         String lastScheduleTime,
     @JsonPropertyDescription("When the newest Completed Task of this CronTask finished.")

@@ -110,7 +110,7 @@ class CrdContentsTest {
           .containsExactly(
               tuple("Schedule", ".spec.schedule", "string"),
               tuple("Suspend", ".spec.suspend", "boolean"),
-              tuple("Active", ".status.active[*].name", "string"),
+              tuple("Active", ".status.activeCount", "integer"),
               tuple("Last Schedule", ".status.lastScheduleTime", "date"),
               tuple("Age", ".metadata.creationTimestamp", "date"));
     }

@@ -165,6 +165,7 @@ public final class CronTaskStatuses {
             : previous(old, CronTaskStatus::missedFires);
     return new CronTaskStatus(
         active.isEmpty() ? null : active,
+        active.size(),
         lastSchedule,
         lastSuccess,
         next,

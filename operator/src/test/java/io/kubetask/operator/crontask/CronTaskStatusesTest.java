@@ -126,7 +126,7 @@ class CronTaskStatusesTest {
     CronTask cron = cronTask().build();
     cron.setStatus(
         new CronTaskStatus(
-            null, "2025-12-10T09:00:00Z", "2025-12-10T09:10:00Z", null, 0L, 0L, null, 1L, null));
+            null, 0, "2025-12-10T09:00:00Z", "2025-12-10T09:10:00Z", null, 0L, 0L, null, 1L, null));
     List<Task> children =
         List.of(
             child(
@@ -142,6 +142,7 @@ class CronTaskStatusesTest {
     assertThat(status.lastScheduleTime()).isEqualTo("2025-12-10T09:00:00Z");
     assertThat(status.lastSuccessfulTime()).isEqualTo("2025-12-10T09:10:00Z");
     assertThat(status.active()).isNull();
+    assertThat(status.activeCount()).isZero();
   }
 
   @Test
@@ -161,7 +162,7 @@ class CronTaskStatusesTest {
     CronTask cron = cronTask().schedule("61 * * * *").build();
     cron.setStatus(
         new CronTaskStatus(
-            null, null, null, "2025-12-11T08:00:00Z", 4L, 2L, null, 1L, "crontask/team/nightly"));
+            null, 0, null, null, "2025-12-11T08:00:00Z", 4L, 2L, null, 1L, "crontask/team/nightly"));
 
     CronTaskStatus status =
         CronTaskStatuses.derive(cron, List.of(), "Invalid cron schedule ...", null, NOW);
@@ -246,12 +247,12 @@ class CronTaskStatusesTest {
   void theNextReconcileFollowsTheNextFireWithinTheResync() {
     Duration resync = Duration.ofMinutes(5);
     CronTaskStatus soon =
-        new CronTaskStatus(null, null, null, "2025-12-10T09:31:00Z", 0L, 0L, null, 1L, null);
+        new CronTaskStatus(null, 0, null, null, "2025-12-10T09:31:00Z", 0L, 0L, null, 1L, null);
     CronTaskStatus later =
-        new CronTaskStatus(null, null, null, "2025-12-10T12:00:00Z", 0L, 0L, null, 1L, null);
+        new CronTaskStatus(null, 0, null, null, "2025-12-10T12:00:00Z", 0L, 0L, null, 1L, null);
     CronTaskStatus past =
-        new CronTaskStatus(null, null, null, "2025-12-10T09:00:00Z", 0L, 0L, null, 1L, null);
-    CronTaskStatus none = new CronTaskStatus(null, null, null, null, 0L, 0L, null, 1L, null);
+        new CronTaskStatus(null, 0, null, null, "2025-12-10T09:00:00Z", 0L, 0L, null, 1L, null);
+    CronTaskStatus none = new CronTaskStatus(null, 0, null, null, null, 0L, 0L, null, 1L, null);
 
     assertThat(CronTaskStatuses.nextReconcile(soon, NOW, resync)).isEqualTo(Duration.ofSeconds(62));
     assertThat(CronTaskStatuses.nextReconcile(later, NOW, resync)).isEqualTo(resync);

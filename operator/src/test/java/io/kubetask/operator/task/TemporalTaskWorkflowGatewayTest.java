@@ -163,7 +163,9 @@ class TemporalTaskWorkflowGatewayTest {
     gateway.cancel(target.ref());
     gateway.cancel(new TaskRef("team-a", "never", "uid-0"));
 
-    client.newUntypedWorkflowStub(target.ref().workflowId()).terminate("test");
-    gateway.cancel(target.ref());
+    var terminated = new TaskWorkflowTarget(new TaskRef("team-a", "terminated", "uid-2"), "default", null);
+    gateway.ensureStarted(terminated);
+    client.newUntypedWorkflowStub(terminated.ref().workflowId()).terminate("test");
+    gateway.cancel(terminated.ref());
   }
 }
