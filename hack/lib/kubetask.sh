@@ -2,28 +2,43 @@
 # Starting KubeTask itself on top of the stack: `hack/stack up --kubetask`.
 # Sourced by hack/stack; called after every stack component is ready and .stack/env is written
 # (its variables are exported here).
+#
+# The operator and the worker run as two processes of the one KubeTask jar (app/), as they do in a
+# cluster, each serving /metrics, /healthz and /readyz on its own port.
 
-OPERATOR_JAR=$REPO_ROOT/operator/target/kubetask-operator-0.1.0-SNAPSHOT-all.jar
-WORKER_JAR=$REPO_ROOT/worker/target/kubetask-worker-0.1.0-SNAPSHOT-all.jar
+KUBETASK_JAR=$REPO_ROOT/app/target/kubetask.jar
+OPERATOR_HTTP_PORT=${KUBETASK_STACK_OPERATOR_PORT:-8080}
+WORKER_HTTP_PORT=${KUBETASK_STACK_WORKER_PORT:-8081}
 
-# Builds the operator and worker jars when they are missing or older than any source.
+# Builds the KubeTask jar when it is missing or older than any source.
 build_kubetask() {
-  local stale=false jar
-  for jar in "$OPERATOR_JAR" "$WORKER_JAR"; do
-    if [[ ! -f $jar ]] || [[ -n $(find "$REPO_ROOT"/{pom.xml,api,workflows,operator,worker} \
-      -path '*/target' -prune -o -type f -newer "$jar" -print -quit) ]]; then
-      stale=true
-    fi
-  done
-  if $stale; then
-    log "kubetask: building the operator and worker (mvn package)"
-    (cd "$REPO_ROOT" && mvn -B -q -ntp -DskipTests package -pl operator,worker -am) ||
+  if [[ ! -f $KUBETASK_JAR ]] || [[ -n $(find "$REPO_ROOT"/{pom.xml,api,workflows,operator,worker,app} \
+    -path '*/target' -prune -o -type f -newer "$KUBETASK_JAR" -print -quit) ]]; then
+    log "kubetask: building app/target/kubetask.jar (mvn package)"
+    (cd "$REPO_ROOT" && mvn -B -q -ntp -DskipTests package -pl app -am) ||
       die "kubetask: the Maven build failed"
   fi
 }
 
-# Whether the current run of a component (its log since the last start marker) says $2.
-log_has() { tac "$(log_file "$1")" | sed '/^===== /q' | grep -q "$2"; }
+http_port_operator() { echo "$OPERATOR_HTTP_PORT"; }
+http_port_worker() { echo "$WORKER_HTTP_PORT"; }
+# Used by `hack/stack status` too: ready means every check of /readyz passes (Temporal reachable,
+# the operator started / the worker polling).
+ready_operator() { curl_quiet -o /dev/null "http://127.0.0.1:$OPERATOR_HTTP_PORT/readyz"; }
+ready_worker() { curl_quiet -o /dev/null "http://127.0.0.1:$WORKER_HTTP_PORT/readyz"; }
+
+# start_kubetask_process MODE: runs `java -jar kubetask.jar MODE` as component MODE.
+start_kubetask_process() {
+  local mode=$1 port
+  port=$("http_port_$mode")
+  if port_in_use "$port"; then
+    describe_port_owner "$port" >&2
+    die "$mode: port 127.0.0.1:$port is in use (set KUBETASK_STACK_${mode^^}_PORT to another)"
+  fi
+  start_component "$mode" env KUBETASK_TEMPORAL_UI_URL="$TEMPORAL_UI_URL" \
+    KUBETASK_HTTP_ADDRESS="127.0.0.1:$port" java -jar "$KUBETASK_JAR" "$mode"
+  wait_until "$mode" "$mode ready (http://127.0.0.1:$port/readyz)" "ready_$mode"
+}
 
 start_kubetask() {
   build_kubetask
@@ -32,12 +47,6 @@ start_kubetask() {
     -f "$REPO_ROOT/deploy/crds" >/dev/null
   kubectl_admin wait --for=condition=Established --timeout=60s -f "$REPO_ROOT/deploy/crds" >/dev/null
 
-  if ! component_pid worker >/dev/null; then
-    start_component worker env KUBETASK_TEMPORAL_UI_URL="$TEMPORAL_UI_URL" java -jar "$WORKER_JAR"
-    wait_until worker "worker ready" log_has worker 'KubeTask worker polling'
-  fi
-  if ! component_pid operator >/dev/null; then
-    start_component operator java -jar "$OPERATOR_JAR"
-    wait_until operator "operator ready" log_has operator 'KubeTask operator started'
-  fi
+  component_pid worker >/dev/null || start_kubetask_process worker
+  component_pid operator >/dev/null || start_kubetask_process operator
 }

@@ -1,73 +1,69 @@
 package io.kubetask.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.kubetask.operator.crontask.CronTaskReconciler;
 import io.kubetask.operator.crontask.ScheduleGateway;
 import io.kubetask.operator.crontask.TemporalScheduleGateway;
+import io.kubetask.operator.observability.OperatorMetrics;
 import io.kubetask.operator.task.TaskReconciler;
 import io.kubetask.operator.task.TaskWorkflowGateway;
 import io.kubetask.operator.task.TemporalTaskWorkflowGateway;
 import io.kubetask.operator.temporal.SearchAttributeRegistrar;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporal.client.WorkflowClient;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-/** The operator process: wires the Kubernetes and Temporal clients into the reconcilers. */
+/**
+ * The operator: wires the Kubernetes and Temporal clients into the reconcilers. The process that
+ * runs it is {@code io.kubetask.app.KubeTask} (module {@code app}).
+ */
 public final class KubeTaskOperator {
-  private static final Logger log = LoggerFactory.getLogger(KubeTaskOperator.class);
-
   private KubeTaskOperator() {}
 
-  public static void main(String[] args) {
-    OperatorConfig config = OperatorConfig.fromEnv(System.getenv());
-    KubernetesClient kubernetes = new KubernetesClientBuilder().build();
-    WorkflowClient temporal = config.temporal().client(config.temporal().connect());
-    try {
-      new SearchAttributeRegistrar(temporal).register();
-    } catch (RuntimeException e) {
-      // Not fatal: the gateway registers them again when a workflow start needs them.
-      log.warn("Could not register search attributes in Temporal yet: {}", e.toString());
-    }
-
-    Operator operator = create(kubernetes, temporal, config);
-    operator.installShutdownHook(Duration.ofSeconds(10));
-    operator.start();
-    log.info(
-        "KubeTask operator started: Temporal {} namespace {}, task queue {}",
-        config.temporal().address(),
-        config.temporal().namespace(),
-        config.temporal().taskQueue());
-  }
-
-  /** The operator with every reconciler registered, not started yet. */
+  /** The operator with every reconciler registered, not started yet, without metrics. */
   public static Operator create(
       KubernetesClient kubernetes, WorkflowClient temporal, OperatorConfig config) {
-    return create(kubernetes, temporal, config, overrider -> {});
+    return create(kubernetes, temporal, config, new SimpleMeterRegistry(), overrider -> {});
   }
 
   /**
    * The operator with every reconciler registered, not started yet.
    *
-   * @param overrides further JOSDK settings, e.g. leader election, or turning server-side apply off
-   *     for the fabric8 mock server
+   * @param overrides further JOSDK settings, e.g. turning server-side apply off for the fabric8
+   *     mock server; applied last
    */
   public static Operator create(
       KubernetesClient kubernetes,
       WorkflowClient temporal,
       OperatorConfig config,
       Consumer<ConfigurationServiceOverrider> overrides) {
+    return create(kubernetes, temporal, config, new SimpleMeterRegistry(), overrides);
+  }
+
+  /**
+   * The operator with every reconciler registered, not started yet.
+   *
+   * @param metrics where the operator's metrics go
+   * @param overrides further JOSDK settings; applied last
+   */
+  public static Operator create(
+      KubernetesClient kubernetes,
+      WorkflowClient temporal,
+      OperatorConfig config,
+      MeterRegistry metrics,
+      Consumer<ConfigurationServiceOverrider> overrides) {
     var tasks =
         new TemporalTaskWorkflowGateway(
             temporal, config.temporal().taskQueue(), new SearchAttributeRegistrar(temporal));
-    return create(kubernetes, tasks, TemporalScheduleGateway.of(temporal), config, overrides);
+    return create(
+        kubernetes, tasks, TemporalScheduleGateway.of(temporal), config, metrics, overrides);
   }
 
   static Operator create(
@@ -76,18 +72,44 @@ public final class KubeTaskOperator {
       ScheduleGateway schedules,
       OperatorConfig config,
       Consumer<ConfigurationServiceOverrider> overrides) {
+    return create(kubernetes, tasks, schedules, config, new SimpleMeterRegistry(), overrides);
+  }
+
+  /** The operator on given gateways, e.g. fakes that record what it does. */
+  public static Operator create(
+      KubernetesClient kubernetes,
+      TaskWorkflowGateway tasks,
+      ScheduleGateway schedules,
+      OperatorConfig config,
+      MeterRegistry metrics,
+      Consumer<ConfigurationServiceOverrider> overrides) {
+    var operatorMetrics = new OperatorMetrics(metrics);
     // The caller owns the client: stopping the operator leaves it open.
     Operator operator =
         new Operator(
-            overrider ->
-                overrides.accept(
-                    overrider.withKubernetesClient(kubernetes).withCloseClientOnStop(false)));
+            overrider -> {
+              overrider
+                  .withKubernetesClient(kubernetes)
+                  .withCloseClientOnStop(false)
+                  .withMetrics(operatorMetrics);
+              if (config.leaderElection().enabled()) {
+                overrider.withLeaderElectionConfiguration(
+                    new LeaderElectionConfiguration(
+                        config.leaderElection().leaseName(), config.leaderElection().namespace()));
+              }
+              overrides.accept(overrider);
+            });
     operator.register(
         new TaskReconciler(tasks, Clock.systemUTC(), config.resync()),
         controller -> configure(controller, config));
     operator.register(
         new CronTaskReconciler(
-            schedules, kubernetes, config.temporal().taskQueue(), Clock.systemUTC(), config.resync()),
+            schedules,
+            kubernetes,
+            config.temporal().taskQueue(),
+            Clock.systemUTC(),
+            config.resync(),
+            operatorMetrics),
         controller -> configure(controller, config));
     return operator;
   }

@@ -11,15 +11,32 @@ import java.util.stream.Collectors;
  * The operator's settings, read once from the environment.
  *
  * @param temporal how to reach Temporal ({@code TEMPORAL_ADDRESS}, {@code TEMPORAL_NAMESPACE},
- *     {@code KUBETASK_TASK_QUEUE})
+ *     {@code KUBETASK_TASK_QUEUE}, TLS and API key)
  * @param resync how often every resource is reconciled even without events ({@code
  *     KUBETASK_RESYNC_SECONDS}, default 300)
  * @param watchNamespaces the namespaces to watch ({@code KUBETASK_WATCH_NAMESPACES}, comma
  *     separated); empty means all namespaces
+ * @param leaderElection whether and where replicas elect the one that reconciles
  */
 public record OperatorConfig(
-    TemporalSettings temporal, Duration resync, Set<String> watchNamespaces) {
+    TemporalSettings temporal,
+    Duration resync,
+    Set<String> watchNamespaces,
+    LeaderElection leaderElection) {
   public static final long DEFAULT_RESYNC_SECONDS = 300;
+
+  /**
+   * Leader election on a Lease, so that of several operator replicas only one reconciles.
+   *
+   * @param enabled {@code KUBETASK_LEADER_ELECTION} (default false: one process, e.g. locally)
+   * @param leaseName {@code KUBETASK_LEADER_ELECTION_LEASE} (default {@code kubetask-operator})
+   * @param namespace where the Lease lives: {@code KUBETASK_NAMESPACE}, else {@code POD_NAMESPACE},
+   *     else null for the Kubernetes client's namespace (in a pod: its own)
+   */
+  public record LeaderElection(boolean enabled, String leaseName, String namespace) {
+    public static final String DEFAULT_LEASE = "kubetask-operator";
+    public static final LeaderElection DISABLED = new LeaderElection(false, DEFAULT_LEASE, null);
+  }
 
   public OperatorConfig {
     if (resync.isNegative() || resync.isZero()) {
@@ -32,7 +49,11 @@ public record OperatorConfig(
     return new OperatorConfig(
         TemporalSettings.fromEnv(env),
         Duration.ofSeconds(resyncSeconds(env.get("KUBETASK_RESYNC_SECONDS"))),
-        namespaces(env.getOrDefault("KUBETASK_WATCH_NAMESPACES", "")));
+        namespaces(env.getOrDefault("KUBETASK_WATCH_NAMESPACES", "")),
+        new LeaderElection(
+            bool(env, "KUBETASK_LEADER_ELECTION", false),
+            value(env, "KUBETASK_LEADER_ELECTION_LEASE", LeaderElection.DEFAULT_LEASE),
+            value(env, "KUBETASK_NAMESPACE", value(env, "POD_NAMESPACE", null))));
   }
 
   public boolean watchAllNamespaces() {
@@ -55,5 +76,21 @@ public record OperatorConfig(
         .map(String::trim)
         .filter(s -> !s.isEmpty())
         .collect(Collectors.toUnmodifiableSet());
+  }
+
+  private static String value(Map<String, String> env, String name, String fallback) {
+    String value = env.get(name);
+    return value == null || value.isBlank() ? fallback : value.trim();
+  }
+
+  private static boolean bool(Map<String, String> env, String name, boolean fallback) {
+    String value = value(env, name, null);
+    if (value == null) {
+      return fallback;
+    }
+    if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+      throw new IllegalArgumentException(name + " must be true or false: " + value);
+    }
+    return Boolean.parseBoolean(value);
   }
 }

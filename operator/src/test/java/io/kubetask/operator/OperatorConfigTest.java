@@ -20,6 +20,7 @@ class OperatorConfigTest {
     assertThat(config.temporal().address()).isEqualTo("127.0.0.1:7233");
     assertThat(config.temporal().namespace()).isEqualTo("default");
     assertThat(config.temporal().taskQueue()).isEqualTo(TaskQueues.DEFAULT);
+    assertThat(config.leaderElection()).isEqualTo(OperatorConfig.LeaderElection.DISABLED);
   }
 
   @Test
@@ -39,6 +40,26 @@ class OperatorConfigTest {
     assertThat(config.temporal().address()).isEqualTo("temporal:7233");
     assertThat(config.temporal().namespace()).isEqualTo("kubetask");
     assertThat(config.temporal().taskQueue()).isEqualTo("q");
+  }
+
+  @Test
+  void leaderElection() {
+    var inPod =
+        OperatorConfig.fromEnv(Map.of("KUBETASK_LEADER_ELECTION", "true", "POD_NAMESPACE", "ops"));
+    var named =
+        OperatorConfig.fromEnv(
+            Map.of(
+                "KUBETASK_LEADER_ELECTION", "TRUE",
+                "KUBETASK_LEADER_ELECTION_LEASE", "kt",
+                "KUBETASK_NAMESPACE", "kubetask-system",
+                "POD_NAMESPACE", "ops"));
+
+    assertThat(inPod.leaderElection())
+        .isEqualTo(new OperatorConfig.LeaderElection(true, "kubetask-operator", "ops"));
+    assertThat(named.leaderElection())
+        .isEqualTo(new OperatorConfig.LeaderElection(true, "kt", "kubetask-system"));
+    assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("KUBETASK_LEADER_ELECTION", "yes")))
+        .hasMessageContaining("KUBETASK_LEADER_ELECTION must be true or false");
   }
 
   @Test

@@ -4,10 +4,13 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -25,9 +28,16 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@code e2e-<class>-<random>} labelled {@code kubetask.io/e2e=true}. After the last test it
  * deletes that namespace and any made with {@link #another(String)}; set {@code
  * KUBETASK_E2E_KEEP_NAMESPACES=true} to keep them for a look.
+ *
+ * <p>Every namespace made in this JVM is announced to {@link #whenCreated} listeners: the
+ * in-process KubeTask system watches exactly those, so test JVMs that share a stack do not
+ * reconcile each other's Tasks.
  */
 public final class TestNamespace implements BeforeAllCallback, AfterAllCallback {
   public static final String E2E_LABEL = "kubetask.io/e2e";
+
+  private static final Set<String> CREATED_IN_JVM = new LinkedHashSet<>();
+  private static final List<Consumer<Set<String>>> LISTENERS = new ArrayList<>();
 
   private boolean applyCrds = true;
   private Stack stack;
@@ -63,6 +73,11 @@ public final class TestNamespace implements BeforeAllCallback, AfterAllCallback 
     }
     for (String namespace : created) {
       stack.client().namespaces().withName(namespace).delete();
+    }
+    // Wait while this JVM's operator (if any) still runs: it removes the finalizers of the Tasks
+    // and CronTasks that the namespace deletion is waiting for.
+    for (String namespace : created) {
+      stack.client().namespaces().withName(namespace).waitUntilCondition(n -> n == null, 2, TimeUnit.MINUTES);
     }
     created.clear();
   }
@@ -128,7 +143,28 @@ public final class TestNamespace implements BeforeAllCallback, AfterAllCallback 
             .build();
     stack.client().namespaces().resource(ns).create();
     created.add(namespace);
+    announce(namespace);
     return namespace;
+  }
+
+  /** Every namespace made so far in this JVM (also those already deleted). */
+  public static synchronized Set<String> createdInJvm() {
+    return Set.copyOf(CREATED_IN_JVM);
+  }
+
+  /**
+   * Calls {@code listener} with every namespace made so far in this JVM (also those already
+   * deleted), now and again after each new one.
+   */
+  public static synchronized void whenCreated(Consumer<Set<String>> listener) {
+    LISTENERS.add(listener);
+    listener.accept(Set.copyOf(CREATED_IN_JVM));
+  }
+
+  private static synchronized void announce(String namespace) {
+    CREATED_IN_JVM.add(namespace);
+    Set<String> all = Set.copyOf(CREATED_IN_JVM);
+    LISTENERS.forEach(l -> l.accept(all));
   }
 
   private static String randomSuffix() {

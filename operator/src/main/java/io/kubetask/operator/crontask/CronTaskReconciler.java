@@ -63,6 +63,7 @@ public class CronTaskReconciler implements Reconciler<CronTask>, Cleaner<CronTas
   private final Duration resync;
   private final CronTaskEvents events;
   private final StatusWriter statusWriter;
+  private final ScheduleObserver observer;
 
   /**
    * The resourceVersion of each CronTask (by uid) whose run-now annotation was handled, so a stale
@@ -83,7 +84,20 @@ public class CronTaskReconciler implements Reconciler<CronTask>, Cleaner<CronTas
       String taskQueue,
       Clock clock,
       Duration resync) {
-    this(schedules, client, taskQueue, clock, resync, mergePatch(client));
+    this(schedules, client, taskQueue, clock, resync, ScheduleObserver.NONE);
+  }
+
+  /**
+   * @param observer told the Schedule's fire counters at each reconciliation (for metrics)
+   */
+  public CronTaskReconciler(
+      ScheduleGateway schedules,
+      KubernetesClient client,
+      String taskQueue,
+      Clock clock,
+      Duration resync,
+      ScheduleObserver observer) {
+    this(schedules, client, taskQueue, clock, resync, mergePatch(client), observer);
   }
 
   CronTaskReconciler(
@@ -93,6 +107,18 @@ public class CronTaskReconciler implements Reconciler<CronTask>, Cleaner<CronTas
       Clock clock,
       Duration resync,
       StatusWriter statusWriter) {
+    this(schedules, client, taskQueue, clock, resync, statusWriter, ScheduleObserver.NONE);
+  }
+
+  private CronTaskReconciler(
+      ScheduleGateway schedules,
+      KubernetesClient client,
+      String taskQueue,
+      Clock clock,
+      Duration resync,
+      StatusWriter statusWriter,
+      ScheduleObserver observer) {
+    this.observer = observer;
     this.schedules = schedules;
     this.client = client;
     this.taskQueue = taskQueue;
@@ -100,6 +126,17 @@ public class CronTaskReconciler implements Reconciler<CronTask>, Cleaner<CronTas
     this.resync = resync;
     this.events = new CronTaskEvents(client, clock);
     this.statusWriter = statusWriter;
+  }
+
+  /** Receives what a CronTask's Schedule reports each time the reconciler describes it. */
+  public interface ScheduleObserver {
+    ScheduleObserver NONE = (cronTask, info) -> {};
+
+    /**
+     * @param cronTask the CronTask, with the status it had before this reconciliation
+     * @param info its Schedule's info, with counters of skipped and missed fires
+     */
+    void observed(CronTask cronTask, ScheduleInfo info);
   }
 
   /** Writes a CronTask's whole status: every field, null for those to clear. */
@@ -132,6 +169,9 @@ public class CronTaskReconciler implements Reconciler<CronTask>, Cleaner<CronTas
       } catch (ScheduleGateway.RejectedException e) {
         invalid = "Temporal rejected the schedule: " + e.getMessage();
       }
+    }
+    if (info != null) {
+      observer.observed(cronTask, info);
     }
     if (invalid != null && schedules.delete(scheduleId)) {
       log.info("Deleted Schedule {}: the CronTask's schedule is invalid", scheduleId);

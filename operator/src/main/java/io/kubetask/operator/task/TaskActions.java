@@ -99,6 +99,25 @@ final class TaskActions {
     return phase == null || !phase.isFinished() || task.getStatus().expirationTime() != null;
   }
 
+  /**
+   * Whether the deletion of the Task should cancel its workflow: not when the Task was deleted at
+   * or after its expirationTime, which is the workflow deleting it at the end of its TTL (it ends
+   * by itself, and a cancel would record its completion as a cancellation).
+   *
+   * @param task the Task being deleted
+   * @param now the current time, used when the Task has no deletionTimestamp
+   */
+  public static boolean cancelsWorkflowOnDelete(Task task, Instant now) {
+    if (!isFinished(task)) {
+      return true;
+    }
+    Instant expiration = instant(task.getStatus().expirationTime());
+    Instant deleted =
+        Objects.requireNonNullElse(instant(task.getMetadata().getDeletionTimestamp()), now);
+    // deletionTimestamp has whole seconds.
+    return expiration == null || expiration.truncatedTo(ChronoUnit.SECONDS).isAfter(deleted);
+  }
+
   /** A Pending Task that waits for an Agent or a ConfigMap to appear. */
   public static boolean isBlocked(Task task) {
     if (phase(task) != TaskPhase.PENDING) {

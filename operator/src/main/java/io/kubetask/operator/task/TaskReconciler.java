@@ -70,8 +70,12 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
   @Override
   public DeleteControl cleanup(Task task, Context<Task> context) {
     var ref = TaskWorkflowTarget.of(task).ref();
-    log.info("Task deleted, cancelling workflow {}", ref.workflowId());
-    gateway.cancel(ref);
+    if (TaskActions.cancelsWorkflowOnDelete(task, clock.instant())) {
+      log.info("Task deleted, cancelling workflow {}", ref.workflowId());
+      gateway.cancel(ref);
+    } else {
+      log.info("Task deleted at the end of its TTL by workflow {}", ref.workflowId());
+    }
     return DeleteControl.defaultDelete();
   }
 

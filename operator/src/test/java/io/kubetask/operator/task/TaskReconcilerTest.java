@@ -161,4 +161,15 @@ class TaskReconcilerTest {
                 "cancel", null, new TaskRef("team-a", "t", "t-uid"), null));
     assertThat(control.isRemoveFinalizer()).isTrue();
   }
+
+  @Test
+  void cleanupOfATaskDeletedAtTheEndOfItsTtlLeavesTheWorkflowAlone() {
+    var expired = finished(TaskPhase.COMPLETED, NOW.minusSeconds(3600), NOW.minusSeconds(5));
+    expired.getMetadata().setDeletionTimestamp(NOW.minusSeconds(5).toString());
+
+    var control = reconciler.cleanup(expired, context());
+
+    assertThat(gateway.calls).isEmpty();
+    assertThat(control.isRemoveFinalizer()).isTrue();
+  }
 }

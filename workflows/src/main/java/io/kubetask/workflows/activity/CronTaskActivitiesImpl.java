@@ -41,10 +41,16 @@ public class CronTaskActivitiesImpl implements CronTaskActivities {
 
   private final KubernetesClient client;
   private final TaskEvents events;
+  private final ActivityMetrics metrics;
 
   public CronTaskActivitiesImpl(KubernetesClient client, Clock clock) {
+    this(client, clock, ActivityMetrics.NONE);
+  }
+
+  public CronTaskActivitiesImpl(KubernetesClient client, Clock clock, ActivityMetrics metrics) {
     this.client = client;
     this.events = new TaskEvents(client, clock);
+    this.metrics = metrics;
   }
 
   @Override
@@ -57,6 +63,7 @@ public class CronTaskActivitiesImpl implements CronTaskActivities {
     String scheduledAt = Instant.ofEpochSecond(fire.scheduledAtEpochSeconds()).toString();
     try {
       Task created = client.resource(desired).create();
+      metrics.cronTaskFireCreated();
       events.normal(
           cronTask,
           TASK_CREATED,

@@ -34,7 +34,9 @@ import io.kubetask.workflows.k8s.TaskObjects;
 import io.temporal.activity.Activity;
 import java.net.HttpURLConnection;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,8 +57,15 @@ public class TaskActivitiesImpl implements TaskActivities {
   private final Clock clock;
   private final TaskEvents events;
   private final RunResolver resolver;
+  private final ActivityMetrics metrics;
 
   public TaskActivitiesImpl(KubernetesClient client, ActivitySettings settings, Clock clock) {
+    this(client, settings, clock, ActivityMetrics.NONE);
+  }
+
+  public TaskActivitiesImpl(
+      KubernetesClient client, ActivitySettings settings, Clock clock, ActivityMetrics metrics) {
+    this.metrics = metrics;
     this.client = client;
     this.settings = settings;
     this.clock = clock;
@@ -175,13 +184,22 @@ public class TaskActivitiesImpl implements TaskActivities {
       return Expiry.gone();
     }
     TaskStatus status = status(task);
+    // Whole seconds, as Kubernetes writes times: expirationTime is then exactly completionTime + TTL.
     Instant completion =
-        status.completionTime() != null ? Instant.parse(status.completionTime()) : clock.instant();
+        status.completionTime() != null
+            ? Instant.parse(status.completionTime())
+            : clock.instant().truncatedTo(ChronoUnit.SECONDS);
     Expiry expiry = expiry(ref.namespace(), completion);
     List<Condition> conditions = status.conditions();
     if (!ConditionLists.isTrue(conditions, Conditions.READY) && status.jobName() == null) {
       // Failed before a Job existed: Ready says why it never ran.
       conditions = set(task, conditions, Conditions.READY, "False", outcome.reason(), outcome.message());
+    }
+    if (ConditionLists.isTrue(conditions, Conditions.HUMAN_IN_THE_LOOP)) {
+      // The window ended with the Task (stopped, or the pod ended on its own before the release).
+      conditions =
+          set(task, conditions, Conditions.HUMAN_IN_THE_LOOP, "False", Conditions.WINDOW_CLOSED,
+              "The keep-alive window closed at " + completion + ": the Task finished.");
     }
     conditions =
         set(task, conditions, Conditions.SUCCEEDED, outcome.succeeded() ? "True" : "False",
@@ -193,6 +211,13 @@ public class TaskActivitiesImpl implements TaskActivities {
     patch.put("conditions", conditions);
     patchStatus(task, patch);
     boolean changed = status.phase() == null || !status.phase().isFinished();
+    if (changed) {
+      Duration runTime =
+          status.startTime() == null
+              ? null
+              : Duration.between(Instant.parse(status.startTime()), completion);
+      metrics.taskFinished(outcome.succeeded(), runTime);
+    }
     if (changed && outcome.succeeded()) {
       events.normal(task, outcome.reason(), outcome.message());
     } else if (changed) {

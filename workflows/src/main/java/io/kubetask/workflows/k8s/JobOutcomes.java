@@ -3,11 +3,13 @@ package io.kubetask.workflows.k8s;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.kubetask.api.v1alpha1.Conditions;
 import io.kubetask.workflows.api.JobObservation;
 import io.kubetask.workflows.api.Outcome;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 
@@ -41,9 +43,24 @@ public final class JobOutcomes {
     }
     Integer ready = job.getStatus() == null ? null : job.getStatus().getReady();
     if (keepAlive && ready != null && ready > 0) {
-      return JobObservation.agentDone();
+      return readySince(pods).map(JobObservation::agentDone).orElseGet(JobObservation::agentDone);
     }
     return JobObservation.running();
+  }
+
+  /**
+   * When a pod of the Job turned Ready: under the keep-alive wrapper, when the agent command
+   * ended (within the probe's period), which is where the wrapper starts its countdown.
+   */
+  static Optional<Long> readySince(List<Pod> pods) {
+    return pods.stream()
+        .filter(p -> p.getStatus() != null && p.getStatus().getConditions() != null)
+        .flatMap(p -> p.getStatus().getConditions().stream())
+        .filter(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))
+        .map(PodCondition::getLastTransitionTime)
+        .filter(t -> t != null && !t.isBlank())
+        .map(t -> OffsetDateTime.parse(t).toInstant().toEpochMilli())
+        .min(Long::compare);
   }
 
   /** The failure, with the agent container's exit code when Kubernetes recorded one. */

@@ -96,7 +96,13 @@ public class TaskWorkflowImpl implements TaskWorkflow {
         return seen.outcome();
       }
       if (seen.state() == JobObservation.State.AGENT_DONE && windowClosesAt < 0) {
-        windowClosesAt = Workflow.currentTimeMillis() + start.keepAliveSeconds() * 1000L;
+        // Counted from when the agent ended, as the wrapper counts: a workflow started again
+        // after Temporal lost its state keeps the window's closing time.
+        long agentDone =
+            seen.agentDoneAtEpochMillis() != null
+                ? seen.agentDoneAtEpochMillis()
+                : Workflow.currentTimeMillis();
+        windowClosesAt = agentDone + start.keepAliveSeconds() * 1000L;
         activities.windowOpened(task, windowClosesAt);
       }
       if (windowClosesAt >= 0 && !podReleased

@@ -642,6 +642,55 @@ class TaskActivitiesImplTest {
   }
 
   @Test
+  void finishWritesWholeSecondsSoThatExpirationTimeIsCompletionTimePlusTheTtl() {
+    client.resource(new KubeTaskConfig(NS, "default", new KubeTaskConfigSpec(new TaskLifecycleConfig(3)))).create();
+    TaskRef ref = applyTask("fractions", null, List.of());
+    activities.start(ref);
+    clock.advance(Duration.ofSeconds(2458).plusNanos(639_683_017));
+
+    Expiry expiry = activities.finish(ref, Outcome.succeeded("Completed", "ok"));
+
+    assertThat(status(ref).completionTime()).isEqualTo("2025-06-01T12:40:58Z");
+    assertThat(status(ref).expirationTime()).isEqualTo("2025-06-01T12:41:01Z");
+    assertThat(expiry).isEqualTo(Expiry.at(Instant.parse("2025-06-01T12:41:01Z").toEpochMilli()));
+  }
+
+  @Test
+  void finishClosesAKeepAliveWindowThatIsStillOpen() {
+    AgentSpec spec = coder();
+    applyAgent("hitl", new AgentSpec(spec.agentImage(), spec.command(), new HumanInTheLoop(true, 600), null, null, null, null, "sa"));
+    TaskRef ref = applyTask("stopped-in-window", "hitl", List.of());
+    activities.start(ref);
+    activities.windowOpened(ref, NOW.plusSeconds(600).toEpochMilli());
+    clock.advance(Duration.ofMinutes(1));
+
+    activities.finish(ref, Outcome.failed("Stopped", "Stopped on request (Stopped)."));
+
+    Condition closed = condition(ref, "HumanInTheLoop");
+    assertThat(closed.getStatus()).isEqualTo("False");
+    assertThat(closed.getReason()).isEqualTo("WindowClosed");
+    assertThat(closed.getLastTransitionTime()).isEqualTo("2025-06-01T12:01:00Z");
+    assertThat(closed.getMessage()).contains("2025-06-01T12:01:00Z");
+  }
+
+  @Test
+  void finishLeavesAClosedWindowAsItIs() {
+    AgentSpec spec = coder();
+    applyAgent("hitl", new AgentSpec(spec.agentImage(), spec.command(), new HumanInTheLoop(true, 600), null, null, null, null, "sa"));
+    TaskRef ref = applyTask("released", "hitl", List.of());
+    String name = activities.start(ref).jobName();
+    activities.windowOpened(ref, NOW.plusSeconds(600).toEpochMilli());
+    clock.advance(Duration.ofMinutes(1));
+    activities.releasePod(ref, name);
+    Condition released = condition(ref, "HumanInTheLoop");
+    clock.advance(Duration.ofMinutes(1));
+
+    activities.finish(ref, Outcome.succeeded("Completed", "ok"));
+
+    assertThat(condition(ref, "HumanInTheLoop")).isEqualTo(released);
+  }
+
+  @Test
   void finishIsIdempotent() {
     TaskRef ref = fullTask();
     activities.start(ref);

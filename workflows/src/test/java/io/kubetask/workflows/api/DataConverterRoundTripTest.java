@@ -44,6 +44,7 @@ class DataConverterRoundTripTest {
         StartResult.gone(),
         JobObservation.running(),
         JobObservation.agentDone(),
+        JobObservation.agentDone(1767261605000L),
         JobObservation.finished(failed),
         JobObservation.finished(Outcome.succeeded("Completed", "ok")),
         Expiry.at(1_735_689_600_123L),

@@ -9,9 +9,11 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.kubetask.workflows.api.JobObservation;
 import io.kubetask.workflows.api.JobObservation.State;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -128,5 +130,39 @@ class JobOutcomesTest {
     if (job != null) {
       assertThat(JobOutcomes.finished(job)).isTrue();
     }
+  }
+
+  static Pod readyPod(String since) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName("j-abcde")
+        .endMetadata()
+        .withNewStatus()
+        .addNewCondition()
+        .withType("PodScheduled")
+        .withStatus("True")
+        .withLastTransitionTime("2026-01-01T09:00:00Z")
+        .endCondition()
+        .addNewCondition()
+        .withType("Ready")
+        .withStatus("True")
+        .withLastTransitionTime(since)
+        .endCondition()
+        .endStatus()
+        .build();
+  }
+
+  @Test
+  void theWindowOpensWhenThePodTurnedReady() {
+    JobObservation seen = JobOutcomes.observe(job(1), List.of(readyPod("2026-01-01T10:00:05Z")), true, "j");
+
+    assertThat(seen)
+        .isEqualTo(JobObservation.agentDone(Instant.parse("2026-01-01T10:00:05Z").toEpochMilli()));
+  }
+
+  @Test
+  void aReadyJobWhosePodWasNotSeenOpensTheWindowAtAnUnknownTime() {
+    assertThat(JobOutcomes.observe(job(1), List.of(), true, "j")).isEqualTo(JobObservation.agentDone());
+    assertThat(JobOutcomes.observe(job(1), List.of(runningPod()), true, "j")).isEqualTo(JobObservation.agentDone());
   }
 }

@@ -1,0 +1,114 @@
+package io.kubetask.e2e.faults;
+
+import static org.awaitility.Awaitility.await;
+
+import io.kubetask.api.v1alpha1.Task;
+import io.kubetask.e2e.lifecycle.TaskWorld;
+import io.kubetask.e2e.support.Stack;
+import io.kubetask.e2e.support.TestNamespace;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * What a fault suite kills and looks at: KubeTask's operator and worker as child processes that
+ * watch only the suite's two namespaces and use a task queue of their own, the stack's Temporal dev
+ * server, a {@link Ledger} of the namespaces, and a Temporal client to look at workflows.
+ */
+final class FaultRig implements AutoCloseable {
+  /** How long Tasks may take to reach their end state once the killed component is back. */
+  static final Duration TIMEOUT = Duration.ofSeconds(150);
+
+  final Stack stack;
+  final TaskWorld run;
+  final TaskWorld ttl;
+  final KubeTaskChild operator;
+  final KubeTaskChild worker;
+  final TemporalServer temporalServer;
+  final Ledger ledger;
+  final String taskQueue;
+  private final WorkflowServiceStubs stubs;
+  final WorkflowClient temporal;
+
+  private FaultRig(TestNamespace ns) {
+    stack = ns.stack();
+    String runNs = ns.name();
+    String ttlNs = ns.another("ttl");
+    run = new TaskWorld(stack.client(), runNs, TIMEOUT);
+    ttl = new TaskWorld(stack.client(), ttlNs, TIMEOUT);
+    for (String n : List.of(runNs, ttlNs)) {
+      await().atMost(TIMEOUT).until(() ->
+          stack.client().serviceAccounts().inNamespace(n).withName("default").get() != null);
+    }
+    taskQueue = "kubetask-faults-" + UUID.randomUUID().toString().substring(0, 8);
+    Map<String, String> env = Map.of(
+        "KUBECONFIG", stack.kubeconfig(),
+        "TEMPORAL_ADDRESS", stack.temporalAddress(),
+        "TEMPORAL_NAMESPACE", stack.temporalNamespace(),
+        "KUBETASK_TASK_QUEUE", taskQueue,
+        // Prompt re-drive after Temporal lost its state.
+        "KUBETASK_RESYNC_SECONDS", "10",
+        "KUBETASK_WATCH_NAMESPACES", runNs + "," + ttlNs,
+        "KUBETASK_LEADER_ELECTION", "false",
+        "KUBETASK_HTTP_ADDRESS", "127.0.0.1:0",
+        "KUBETASK_TEMPORAL_UI_URL", stack.setting("TEMPORAL_UI_URL").orElse("http://127.0.0.1:8233"));
+    Path logs = Path.of("target", "faults", runNs);
+    operator = new KubeTaskChild("operator", env, logs.resolve("operator.log"));
+    worker = new KubeTaskChild("worker", env, logs.resolve("worker.log"));
+    temporalServer = new TemporalServer(stack, logs.resolve("hack-stack-up.log"));
+    ledger = new Ledger(stack.client(), List.of(runNs, ttlNs));
+    stubs = WorkflowServiceStubs.newServiceStubs(
+        WorkflowServiceStubsOptions.newBuilder().setTarget(stack.temporalAddress()).build());
+    temporal = WorkflowClient.newInstance(stubs,
+        WorkflowClientOptions.newBuilder().setNamespace(stack.temporalNamespace()).build());
+    worker.start();
+    operator.start();
+  }
+
+  /** Starts the operator and worker for the suite's namespaces (made by {@code ns}). */
+  static FaultRig start(TestNamespace ns) {
+    ns.stack().requireTemporal();
+    return new FaultRig(ns);
+  }
+
+  FaultScenario scenario() {
+    return new FaultScenario(run, ttl, ledger, temporal, taskQueue, TIMEOUT);
+  }
+
+  /**
+   * Leaves the stack as it was: Temporal up, the suite's Tasks deleted while the operator still
+   * runs (so their finalizers go and the namespaces can be deleted), then both processes stopped.
+   */
+  @Override
+  public void close() {
+    try {
+      if (!temporalServer.runs()) {
+        temporalServer.up();
+      }
+      if (!worker.isAlive()) {
+        worker.start();
+      }
+      if (!operator.isAlive()) {
+        operator.start();
+      }
+      for (TaskWorld world : List.of(run, ttl)) {
+        world.client().resources(Task.class).inNamespace(world.ns()).delete();
+      }
+      for (TaskWorld world : List.of(run, ttl)) {
+        await().atMost(TIMEOUT).until(() ->
+            world.client().resources(Task.class).inNamespace(world.ns()).list().getItems().isEmpty());
+      }
+    } finally {
+      operator.stop();
+      worker.stop();
+      ledger.close();
+      stubs.shutdown();
+    }
+  }
+}

@@ -1,0 +1,181 @@
+package io.kubetask.e2e.lifecycle;
+
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.kubetask.api.KubeTaskLabels;
+import io.kubetask.api.v1alpha1.Agent;
+import io.kubetask.api.v1alpha1.Context;
+import io.kubetask.api.v1alpha1.FileContext;
+import io.kubetask.api.v1alpha1.KubeTaskConfig;
+import io.kubetask.api.v1alpha1.KubeTaskConfigSpec;
+import io.kubetask.api.v1alpha1.Task;
+import io.kubetask.api.v1alpha1.TaskLifecycleConfig;
+import io.kubetask.api.v1alpha1.TaskPhase;
+import io.kubetask.api.v1alpha1.TaskSpec;
+import io.kubetask.e2e.system.AgentSpecs;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Creates Agents, Tasks and KubeTaskConfigs in one namespace and looks at what became of them: the
+ * Task, its Job, ConfigMap, pods and Events. Shared by the lifecycle and fault suites; it knows
+ * nothing about who runs KubeTask (in this JVM or in child processes).
+ */
+public final class TaskWorld {
+  private final KubernetesClient client;
+  private final String ns;
+  private final Duration timeout;
+
+  public TaskWorld(KubernetesClient client, String namespace, Duration timeout) {
+    this.client = client;
+    this.ns = namespace;
+    this.timeout = timeout;
+  }
+
+  public String ns() {
+    return ns;
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public void agent(String name, AgentSpecs spec) {
+    client.resource(new Agent(ns, name, spec.build())).serverSideApply();
+  }
+
+  public static Context inline(String path, String content) {
+    return Context.file(FileContext.inline(path, content));
+  }
+
+  public static Context configMapKey(String path, String configMap, String key) {
+    return Context.file(FileContext.configMapKey(path, configMap, key));
+  }
+
+  /** Creates a Task with one inline context. */
+  public Task create(String name, String agent) {
+    return create(name, agent, inline("/workspace/task.md", "Task " + name + "."));
+  }
+
+  public Task create(String name, String agent, Context... contexts) {
+    return client.resource(new Task(ns, name, new TaskSpec(List.of(contexts), agent))).create();
+  }
+
+  /** The Task of this name as the API server has it now, or null. */
+  public Task get(String name) {
+    return client.resources(Task.class).inNamespace(ns).withName(name).get();
+  }
+
+  public Task get(Task task) {
+    return get(task.getMetadata().getName());
+  }
+
+  public Task awaitPhase(Task task, TaskPhase phase) {
+    return awaitPhase(task, phase, timeout);
+  }
+
+  public Task awaitPhase(Task task, TaskPhase phase, Duration within) {
+    return await()
+        .atMost(within)
+        .until(() -> get(task), t -> t != null && phase(t) == phase);
+  }
+
+  /** Waits until the condition of {@code type} has this status and returns the Task. */
+  public Task awaitCondition(Task task, String type, String status) {
+    return await()
+        .atMost(timeout)
+        .until(
+            () -> get(task),
+            t -> t != null && condition(t, type) != null && status.equals(condition(t, type).getStatus()));
+  }
+
+  /** Waits until the Task is gone from the API server (no finalizer left). */
+  public void awaitGone(Task task, Duration within) {
+    await().atMost(within).until(() -> get(task) == null);
+  }
+
+  public static TaskPhase phase(Task task) {
+    return task == null || task.getStatus() == null ? null : task.getStatus().phase();
+  }
+
+  public static Condition condition(Task task, String type) {
+    if (task == null || task.getStatus() == null || task.getStatus().conditions() == null) {
+      return null;
+    }
+    return task.getStatus().conditions().stream()
+        .filter(c -> type.equals(c.getType()))
+        .findFirst()
+        .orElse(null);
+  }
+
+  public Job job(Task task) {
+    return client.batch().v1().jobs().inNamespace(ns).withName(task.getStatus().jobName()).get();
+  }
+
+  /** The Jobs that belong to the Task (by the task-uid label), whatever their name. */
+  public List<Job> jobs(Task task) {
+    return client.batch().v1().jobs().inNamespace(ns)
+        .withLabel(KubeTaskLabels.TASK_UID, task.getMetadata().getUid()).list().getItems();
+  }
+
+  public ConfigMap contextConfigMap(Task task) {
+    return client.configMaps().inNamespace(ns).withName(task.getStatus().jobName()).get();
+  }
+
+  public List<Pod> pods(Task task) {
+    return client.pods().inNamespace(ns)
+        .withLabel(KubeTaskLabels.TASK_UID, task.getMetadata().getUid()).list().getItems();
+  }
+
+  public List<String> eventReasons(Task task) {
+    return client.v1().events().inNamespace(ns).list().getItems().stream()
+        .filter(e -> task.getMetadata().getUid().equals(e.getInvolvedObject().getUid()))
+        .map(Event::getReason)
+        .toList();
+  }
+
+  public void configMap(String name, Map<String, String> data) {
+    client.resource(new ConfigMapBuilder().withNewMetadata().withName(name).withNamespace(ns)
+        .endMetadata().withData(data).build()).serverSideApply();
+  }
+
+  /** Creates or replaces the namespace's KubeTaskConfig "default" with this TTL. */
+  public void ttl(long seconds) {
+    client.resource(new KubeTaskConfig(ns, KubeTaskConfig.DEFAULT_NAME,
+        new KubeTaskConfigSpec(new TaskLifecycleConfig((int) seconds)))).serverSideApply();
+  }
+
+  public void deleteConfig() {
+    client.resources(KubeTaskConfig.class).inNamespace(ns).withName(KubeTaskConfig.DEFAULT_NAME).delete();
+  }
+
+  /** Sets an annotation on the Task (a merge patch, as {@code kubectl annotate} does). */
+  public void annotate(Task task, String key, String value) {
+    client.resources(Task.class).inNamespace(ns).withName(task.getMetadata().getName())
+        .patch(PatchContext.of(PatchType.JSON_MERGE),
+            "{\"metadata\":{\"annotations\":{\"" + key + "\":\"" + value + "\"}}}");
+  }
+
+  public static Instant instant(String rfc3339) {
+    return rfc3339 == null ? null : OffsetDateTime.parse(rfc3339).toInstant();
+  }
+
+  /** {@code status.expirationTime - status.completionTime}, or null without an expiration time. */
+  public static Duration ttlOf(Task task) {
+    Instant expiration = instant(task.getStatus().expirationTime());
+    return expiration == null ? null
+        : Duration.between(instant(task.getStatus().completionTime()), expiration);
+  }
+}
