@@ -15,6 +15,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.kubetask.api.EventRecorder;
 import io.kubetask.api.KubeTaskAnnotations;
 import io.kubetask.api.KubeTaskLabels;
 import io.kubetask.api.v1alpha1.ConcurrencyPolicy;
@@ -61,7 +62,7 @@ public class CronTaskReconciler implements Reconciler<CronTask>, Cleaner<CronTas
   private final String taskQueue;
   private final Clock clock;
   private final Duration resync;
-  private final CronTaskEvents events;
+  private final EventRecorder events;
   private final StatusWriter statusWriter;
   private final ScheduleObserver observer;
 
@@ -124,7 +125,7 @@ public class CronTaskReconciler implements Reconciler<CronTask>, Cleaner<CronTas
     this.taskQueue = taskQueue;
     this.clock = clock;
     this.resync = resync;
-    this.events = new CronTaskEvents(client, clock);
+    this.events = new EventRecorder(client, clock, "kubetask-operator");
     this.statusWriter = statusWriter;
   }
 

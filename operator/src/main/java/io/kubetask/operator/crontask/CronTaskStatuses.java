@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.kubetask.api.ConditionLists;
 import io.kubetask.api.KubeTaskAnnotations;
 import io.kubetask.api.v1alpha1.ConcurrencyPolicy;
 import io.kubetask.api.v1alpha1.Conditions;
@@ -293,13 +294,10 @@ public final class CronTaskStatuses {
   }
 
   private static Optional<Condition> find(List<Condition> conditions, String type) {
-    return conditions == null
-        ? Optional.empty()
-        : conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
+    return ConditionLists.find(conditions, type);
   }
 
-  /** Sets a condition, keeping its lastTransitionTime while its status stays the same. */
-  static List<Condition> set(
+  private static List<Condition> set(
       List<Condition> conditions,
       String type,
       String status,
@@ -307,22 +305,6 @@ public final class CronTaskStatuses {
       String message,
       Long generation,
       Instant now) {
-    List<Condition> result = new ArrayList<>(conditions == null ? List.of() : conditions);
-    Optional<Condition> old = find(result, type);
-    String since =
-        old.filter(c -> Objects.equals(c.getStatus(), status))
-            .map(Condition::getLastTransitionTime)
-            .orElse(format(now));
-    Condition updated =
-        new ConditionBuilder()
-            .withType(type)
-            .withStatus(status)
-            .withReason(reason)
-            .withMessage(message)
-            .withObservedGeneration(generation)
-            .withLastTransitionTime(since)
-            .build();
-    old.ifPresentOrElse(c -> result.set(result.indexOf(c), updated), () -> result.add(updated));
-    return result;
+    return ConditionLists.set(conditions, type, status, reason, message, generation, now);
   }
 }

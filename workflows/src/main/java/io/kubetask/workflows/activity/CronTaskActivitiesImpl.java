@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.kubetask.api.EventRecorder;
 import io.kubetask.api.KubeTaskAnnotations;
 import io.kubetask.api.KubeTaskLabels;
 import io.kubetask.api.v1alpha1.ConcurrencyPolicy;
@@ -40,7 +41,7 @@ public class CronTaskActivitiesImpl implements CronTaskActivities {
   static final String PRUNED = "TasksPruned";
 
   private final KubernetesClient client;
-  private final TaskEvents events;
+  private final EventRecorder events;
   private final ActivityMetrics metrics;
 
   public CronTaskActivitiesImpl(KubernetesClient client, Clock clock) {
@@ -49,7 +50,7 @@ public class CronTaskActivitiesImpl implements CronTaskActivities {
 
   public CronTaskActivitiesImpl(KubernetesClient client, Clock clock, ActivityMetrics metrics) {
     this.client = client;
-    this.events = new TaskEvents(client, clock);
+    this.events = new EventRecorder(client, clock, "kubetask-worker");
     this.metrics = metrics;
   }
 

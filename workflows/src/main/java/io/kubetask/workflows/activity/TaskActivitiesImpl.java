@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.kubetask.api.EventRecorder;
 import io.kubetask.api.KubeTaskAnnotations;
 import io.kubetask.api.v1alpha1.Conditions;
 import io.kubetask.api.v1alpha1.KubeTaskConfig;
@@ -26,7 +27,7 @@ import io.kubetask.workflows.api.StartResult;
 import io.kubetask.workflows.api.TaskActivities;
 import io.kubetask.workflows.api.TaskRef;
 import io.kubetask.workflows.k8s.AgentRun;
-import io.kubetask.workflows.k8s.ConditionLists;
+import io.kubetask.api.ConditionLists;
 import io.kubetask.workflows.k8s.JobOutcomes;
 import io.kubetask.workflows.k8s.TaskConfigMaps;
 import io.kubetask.workflows.k8s.TaskJobs;
@@ -55,7 +56,7 @@ public class TaskActivitiesImpl implements TaskActivities {
   private final KubernetesClient client;
   private final ActivitySettings settings;
   private final Clock clock;
-  private final TaskEvents events;
+  private final EventRecorder events;
   private final RunResolver resolver;
   private final ActivityMetrics metrics;
 
@@ -69,7 +70,7 @@ public class TaskActivitiesImpl implements TaskActivities {
     this.client = client;
     this.settings = settings;
     this.clock = clock;
-    this.events = new TaskEvents(client, clock);
+    this.events = new EventRecorder(client, clock, "kubetask-worker");
     this.resolver = new RunResolver(client, settings);
   }
 

@@ -1,13 +1,16 @@
 package io.kubetask.workflows.crontask;
 
+import static io.kubetask.workflows.support.Waits.FIRST_RECHECK;
+import static io.kubetask.workflows.support.Waits.awaitOrTimeout;
+import static io.kubetask.workflows.support.Waits.nextRecheck;
+
 import io.kubetask.workflows.api.CronTaskActivities;
 import io.kubetask.workflows.api.CronTaskFire;
 import io.kubetask.workflows.api.CronTaskRef;
 import io.kubetask.workflows.api.CronTaskRunWorkflow;
 import io.kubetask.workflows.api.FireResult;
+import io.kubetask.workflows.support.Waits;
 import io.temporal.activity.ActivityCancellationType;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.common.SearchAttributeKey;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
@@ -27,22 +30,14 @@ public class CronTaskRunWorkflowImpl implements CronTaskRunWorkflow {
   public static final SearchAttributeKey<OffsetDateTime> SCHEDULED_START_TIME =
       SearchAttributeKey.forOffsetDateTime("TemporalScheduledStartTime");
 
-  static final Duration FIRST_RECHECK = Duration.ofMinutes(1);
-  static final Duration MAX_RECHECK = Duration.ofMinutes(30);
 
   private final CronTaskActivities activities =
       Workflow.newActivityStub(
           CronTaskActivities.class,
-          ActivityOptions.newBuilder()
-              .setStartToCloseTimeout(Duration.ofMinutes(1))
+          Waits.clusterActivities()
               // A cancelled run waits for an in-flight createTask to end, so that the stop that
               // follows sees the Task it may have created.
               .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
-              .setRetryOptions(
-                  RetryOptions.newBuilder()
-                      .setInitialInterval(Duration.ofSeconds(1))
-                      .setMaximumInterval(Duration.ofMinutes(1))
-                      .build())
               .build());
 
   private boolean taskFinishedSignalled;
@@ -77,12 +72,12 @@ public class CronTaskRunWorkflowImpl implements CronTaskRunWorkflow {
   private void awaitFinished(CronTaskRef cronTask, FireResult result) {
     Duration recheck = FIRST_RECHECK;
     while (true) {
-      boolean signalled = Workflow.await(recheck, () -> taskFinishedSignalled);
+      boolean signalled = awaitOrTimeout(recheck, () -> taskFinishedSignalled);
       taskFinishedSignalled = false;
       if (activities.taskFinished(cronTask, result.taskName(), result.taskUid())) {
         return;
       }
-      recheck = signalled ? FIRST_RECHECK : next(recheck);
+      recheck = signalled ? FIRST_RECHECK : nextRecheck(recheck);
     }
   }
 
@@ -94,10 +89,6 @@ public class CronTaskRunWorkflowImpl implements CronTaskRunWorkflow {
         : Math.floorDiv(Workflow.currentTimeMillis(), 1000L);
   }
 
-  private static Duration next(Duration recheck) {
-    Duration doubled = recheck.multipliedBy(2);
-    return doubled.compareTo(MAX_RECHECK) <= 0 ? doubled : MAX_RECHECK;
-  }
 
   @Override
   public void taskFinished() {

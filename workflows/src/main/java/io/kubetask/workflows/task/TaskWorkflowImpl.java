@@ -1,5 +1,9 @@
 package io.kubetask.workflows.task;
 
+import static io.kubetask.workflows.support.Waits.FIRST_RECHECK;
+import static io.kubetask.workflows.support.Waits.awaitOrTimeout;
+import static io.kubetask.workflows.support.Waits.nextRecheck;
+
 import io.kubetask.api.v1alpha1.Conditions;
 import io.kubetask.workflows.api.CronTaskRunWorkflow;
 import io.kubetask.workflows.api.Expiry;
@@ -9,13 +13,10 @@ import io.kubetask.workflows.api.StartResult;
 import io.kubetask.workflows.api.TaskActivities;
 import io.kubetask.workflows.api.TaskRef;
 import io.kubetask.workflows.api.TaskWorkflow;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
+import io.kubetask.workflows.support.Waits;
 import io.temporal.failure.CanceledFailure;
-import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 /**
@@ -24,22 +25,9 @@ import org.slf4j.Logger;
  */
 public class TaskWorkflowImpl implements TaskWorkflow {
   private static final Logger log = Workflow.getLogger(TaskWorkflowImpl.class);
-  static final Duration FIRST_RECHECK = Duration.ofMinutes(1);
-  static final Duration MAX_RECHECK = Duration.ofMinutes(30);
 
   private final TaskActivities activities =
-      Workflow.newActivityStub(
-          TaskActivities.class,
-          ActivityOptions.newBuilder()
-              .setStartToCloseTimeout(Duration.ofMinutes(1))
-              // Cluster calls are retried until they succeed: an API server or worker outage
-              // delays a Task but never fails it.
-              .setRetryOptions(
-                  RetryOptions.newBuilder()
-                      .setInitialInterval(Duration.ofSeconds(1))
-                      .setMaximumInterval(Duration.ofMinutes(1))
-                      .build())
-              .build());
+      Workflow.newActivityStub(TaskActivities.class, Waits.clusterActivities().build());
 
   private boolean jobChanged;
   private boolean dependenciesChanged;
@@ -78,7 +66,7 @@ public class TaskWorkflowImpl implements TaskWorkflow {
       if (stopReason != null) {
         return start;
       }
-      recheck = signalled ? FIRST_RECHECK : next(recheck);
+      recheck = signalled ? FIRST_RECHECK : nextRecheck(recheck);
     }
   }
 
@@ -121,7 +109,7 @@ public class TaskWorkflowImpl implements TaskWorkflow {
         activities.deleteJob(task, job);
         return stopped();
       }
-      recheck = signalled ? FIRST_RECHECK : next(recheck);
+      recheck = signalled ? FIRST_RECHECK : nextRecheck(recheck);
     }
   }
 
@@ -176,29 +164,6 @@ public class TaskWorkflowImpl implements TaskWorkflow {
     return Outcome.failed(reason, message);
   }
 
-  /**
-   * Waits until the condition holds or the timeout passes, and says whether the condition holds.
-   * Unlike {@code Workflow.await(Duration, ...)} it cancels its timer when the condition wins, so
-   * a timer left behind never wakes the workflow for nothing.
-   */
-  private static boolean awaitOrTimeout(Duration timeout, Supplier<Boolean> condition) {
-    if (condition.get()) {
-      return true;
-    }
-    boolean[] fired = {false};
-    CancellationScope timer =
-        Workflow.newCancellationScope(() -> Workflow.newTimer(timeout).thenApply(v -> fired[0] = true));
-    timer.run();
-    Workflow.await(() -> fired[0] || condition.get());
-    if (!fired[0]) {
-      timer.cancel();
-    }
-    return condition.get();
-  }
-
-  private static Duration next(Duration recheck) {
-    return min(recheck.multipliedBy(2), MAX_RECHECK);
-  }
 
   private static Duration min(Duration a, Duration b) {
     return a.compareTo(b) <= 0 ? a : b;

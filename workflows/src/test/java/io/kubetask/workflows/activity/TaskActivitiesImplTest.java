@@ -40,7 +40,7 @@ import io.kubetask.workflows.api.Outcome;
 import io.kubetask.workflows.api.StartResult;
 import io.kubetask.workflows.api.TaskActivities;
 import io.kubetask.workflows.api.TaskRef;
-import io.kubetask.workflows.k8s.ConditionLists;
+import io.kubetask.api.ConditionLists;
 import io.kubetask.workflows.k8s.TaskConfigMaps;
 import io.kubetask.workflows.k8s.TaskNames;
 import io.temporal.activity.ActivityOptions;

@@ -1,8 +1,9 @@
-package io.kubetask.workflows.k8s;
+package io.kubetask.api;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -29,7 +30,7 @@ public final class ConditionLists {
     String since =
         old.filter(c -> Objects.equals(c.getStatus(), status))
             .map(Condition::getLastTransitionTime)
-            .orElse(now.toString());
+            .orElse(now.truncatedTo(ChronoUnit.SECONDS).toString());
     Condition updated =
         new ConditionBuilder()
             .withType(type)

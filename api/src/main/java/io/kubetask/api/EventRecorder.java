@@ -1,39 +1,41 @@
-package io.kubetask.operator.crontask;
+package io.kubetask.api;
 
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/**
- * Records the operator's Kubernetes Events on CronTasks, so {@code kubectl describe} tells their
- * story.
- */
-class CronTaskEvents {
-  private static final Logger log = LoggerFactory.getLogger(CronTaskEvents.class);
-  static final String COMPONENT = "kubetask-operator";
+/** Records Kubernetes Events on KubeTask objects, so {@code kubectl describe} tells their story. */
+public final class EventRecorder {
+  private static final Logger log = LoggerFactory.getLogger(EventRecorder.class);
 
   private final KubernetesClient client;
   private final Clock clock;
+  private final String component;
 
-  CronTaskEvents(KubernetesClient client, Clock clock) {
+  /**
+   * @param component who reports the Events, e.g. {@code kubetask-worker}
+   */
+  public EventRecorder(KubernetesClient client, Clock clock, String component) {
     this.client = client;
     this.clock = clock;
+    this.component = component;
   }
 
-  void normal(HasMetadata object, String reason, String message) {
+  public void normal(HasMetadata object, String reason, String message) {
     record(object, "Normal", reason, message);
   }
 
-  void warning(HasMetadata object, String reason, String message) {
+  public void warning(HasMetadata object, String reason, String message) {
     record(object, "Warning", reason, message);
   }
 
   private void record(HasMetadata object, String type, String reason, String message) {
-    String now = clock.instant().toString();
+    String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
     String name = object.getMetadata().getName();
     var event =
         new EventBuilder()
@@ -55,14 +57,14 @@ class CronTaskEvents {
             .withLastTimestamp(now)
             .withCount(1)
             .withNewSource()
-            .withComponent(COMPONENT)
+            .withComponent(component)
             .endSource()
-            .withReportingComponent(COMPONENT)
+            .withReportingComponent(component)
             .build();
     try {
       client.v1().events().resource(event).create();
     } catch (KubernetesClientException e) {
-      // An Event is a courtesy: losing one must not fail the reconciliation.
+      // An Event is a courtesy: losing one must not fail, or repeat, the step that produced it.
       log.warn("Could not record event {} on {}: {}", reason, name, e.getMessage());
     }
   }

@@ -1,4 +1,4 @@
-package io.kubetask.workflows.k8s;
+package io.kubetask.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,60 @@
+package io.kubetask.workflows.support;
+
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * How KubeTask's workflows wait and call the cluster. Waiting for something the operator signals
+ * costs almost nothing: a safety re-check, in case a signal was lost, starts at one minute and
+ * doubles up to half an hour.
+ */
+public final class Waits {
+  public static final Duration FIRST_RECHECK = Duration.ofMinutes(1);
+  public static final Duration MAX_RECHECK = Duration.ofMinutes(30);
+
+  private Waits() {}
+
+  /**
+   * Options for activities that call the Kubernetes API. They are retried until they succeed: an
+   * API server or worker outage delays a Task but never fails it.
+   */
+  public static ActivityOptions.Builder clusterActivities() {
+    return ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofMinutes(1))
+        .setRetryOptions(
+            RetryOptions.newBuilder()
+                .setInitialInterval(Duration.ofSeconds(1))
+                .setMaximumInterval(Duration.ofMinutes(1))
+                .build());
+  }
+
+  /** The re-check after {@code recheck} passed without a signal. */
+  public static Duration nextRecheck(Duration recheck) {
+    Duration doubled = recheck.multipliedBy(2);
+    return doubled.compareTo(MAX_RECHECK) <= 0 ? doubled : MAX_RECHECK;
+  }
+
+  /**
+   * Waits until the condition holds or the timeout passes, and says whether the condition holds.
+   * Unlike {@code Workflow.await(Duration, ...)} it cancels its timer when the condition wins, so
+   * a timer left behind never wakes the workflow for nothing.
+   */
+  public static boolean awaitOrTimeout(Duration timeout, Supplier<Boolean> condition) {
+    if (condition.get()) {
+      return true;
+    }
+    boolean[] fired = {false};
+    CancellationScope timer =
+        Workflow.newCancellationScope(() -> Workflow.newTimer(timeout).thenApply(v -> fired[0] = true));
+    timer.run();
+    Workflow.await(() -> fired[0] || condition.get());
+    if (!fired[0]) {
+      timer.cancel();
+    }
+    return condition.get();
+  }
+}
