@@ -13,7 +13,8 @@ class ConditionListsTest {
 
   @Test
   void addsANewConditionToANullList() {
-    List<Condition> result = ConditionLists.set(null, "Ready", "False", "AgentNotFound", "no agent", 3L, T0);
+    List<Condition> result =
+        ConditionLists.set(null, "Ready", "False", "AgentNotFound", "no agent", 3L, T0);
 
     assertThat(result).hasSize(1);
     Condition c = result.get(0);
@@ -27,8 +28,10 @@ class ConditionListsTest {
 
   @Test
   void sameStatusKeepsTheTransitionTimeButUpdatesTheRest() {
-    List<Condition> first = ConditionLists.set(null, "Ready", "False", "AgentNotFound", "a", 1L, T0);
-    List<Condition> second = ConditionLists.set(first, "Ready", "False", "ContextNotFound", "b", 2L, T1);
+    List<Condition> first =
+        ConditionLists.set(null, "Ready", "False", "AgentNotFound", "a", 1L, T0);
+    List<Condition> second =
+        ConditionLists.set(first, "Ready", "False", "ContextNotFound", "b", 2L, T1);
 
     assertThat(second).hasSize(1);
     assertThat(second.get(0).getLastTransitionTime()).isEqualTo(T0.toString());
@@ -39,7 +42,8 @@ class ConditionListsTest {
 
   @Test
   void changedStatusMovesTheTransitionTime() {
-    List<Condition> first = ConditionLists.set(null, "Ready", "False", "AgentNotFound", "a", 1L, T0);
+    List<Condition> first =
+        ConditionLists.set(null, "Ready", "False", "AgentNotFound", "a", 1L, T0);
     List<Condition> second = ConditionLists.set(first, "Ready", "True", "JobCreated", "b", 1L, T1);
 
     assertThat(second.get(0).getStatus()).isEqualTo("True");
@@ -54,9 +58,12 @@ class ConditionListsTest {
     Condition readyBefore = list.get(0);
     Condition hitlBefore = list.get(2);
 
-    List<Condition> updated = ConditionLists.set(list, "Succeeded", "True", "Completed", "done", 1L, T1);
+    List<Condition> updated =
+        ConditionLists.set(list, "Succeeded", "True", "Completed", "done", 1L, T1);
 
-    assertThat(updated).extracting(Condition::getType).containsExactly("Ready", "Succeeded", "HumanInTheLoop");
+    assertThat(updated)
+        .extracting(Condition::getType)
+        .containsExactly("Ready", "Succeeded", "HumanInTheLoop");
     assertThat(updated.get(0)).isEqualTo(readyBefore);
     assertThat(updated.get(2)).isEqualTo(hitlBefore);
     assertThat(updated.get(1).getStatus()).isEqualTo("True");

@@ -1,7 +1,5 @@
 package io.kubetask.operator;
 
-import io.kubetask.operator.crontask.FakeScheduleGateway;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -19,6 +17,7 @@ import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
 import io.kubetask.api.v1alpha1.TaskSpec;
 import io.kubetask.api.v1alpha1.TaskStatus;
+import io.kubetask.operator.crontask.FakeScheduleGateway;
 import io.kubetask.operator.task.FakeTaskWorkflowGateway;
 import io.kubetask.operator.task.TaskWorkflowGateway.Signal;
 import io.kubetask.workflows.api.TaskRef;

@@ -1,8 +1,8 @@
 package io.kubetask.api.schema;
 
 /**
- * CEL rules and messages shared by several fields of the API. They are constants so that each
- * field can name them in its annotations.
+ * CEL rules and messages shared by several fields of the API. They are constants so that each field
+ * can name them in its annotations.
  */
 public final class ApiRules {
   public static final String ABSOLUTE = "self.startsWith('/')";
@@ -28,7 +28,9 @@ public final class ApiRules {
   public static final String UNIQUE_CONTEXT_PATHS_MSG =
       "two contexts have the same path: each filePath or dirPath may appear only once in a list";
 
-  /** Upper bounds that keep the CEL cost estimate of the rules above within the API server's budget. */
+  /**
+   * Upper bounds that keep the CEL cost estimate of the rules above within the API server's budget.
+   */
   public static final int MAX_CONTEXTS = 64;
 
   public static final int MAX_PATH = 1024;

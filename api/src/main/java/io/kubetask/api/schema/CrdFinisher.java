@@ -24,8 +24,8 @@ import java.util.List;
  * Finishes the CRDs that fabric8's generator writes, as a build step: it keeps printer columns in
  * the order the classes declare them (the generator sorts them by JSON path) and drops the
  * duplicate CEL rules that appear because a record component's annotation lands on both its field
- * and its accessor. With a second argument it also copies the result to that directory
- * ({@code deploy/crds}).
+ * and its accessor. With a second argument it also copies the result to that directory ({@code
+ * deploy/crds}).
  */
 public final class CrdFinisher {
   private static final List<Class<?>> KINDS =

@@ -8,8 +8,8 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 /**
  * Applies its input to a generated schema as an RFC 7386 merge patch, recursively. The built-in
- * merge-patch customizer is shallow and would replace a whole {@code properties} map; this one
- * only adds the keywords fabric8 cannot express (list types, formats, enums).
+ * merge-patch customizer is shallow and would replace a whole {@code properties} map; this one only
+ * adds the keywords fabric8 cannot express (list types, formats, enums).
  */
 public final class DeepMerge implements SchemaCustomizer.Customizer {
   @Override

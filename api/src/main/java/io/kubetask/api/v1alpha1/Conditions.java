@@ -15,8 +15,10 @@ public final class Conditions {
   // Task condition types.
   /** True once the Task's Agent and contexts resolved and its Job exists; False says why not. */
   public static final String READY = "Ready";
+
   /** Unknown while the Task runs, then True (Completed) or False (Failed) with the reason. */
   public static final String SUCCEEDED = "Succeeded";
+
   /** True while the keep-alive window holds the agent container. */
   public static final String HUMAN_IN_THE_LOOP = "HumanInTheLoop";
 

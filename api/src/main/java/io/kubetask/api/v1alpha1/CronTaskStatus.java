@@ -34,5 +34,4 @@ public record CronTaskStatus(
     @JsonPropertyDescription("Conditions: Scheduled, Suspended.") List<Condition> conditions,
     @JsonPropertyDescription("The metadata.generation this status describes.")
         Long observedGeneration,
-    @JsonPropertyDescription("Id of the Temporal Schedule of this CronTask.")
-        String scheduleId) {}
+    @JsonPropertyDescription("Id of the Temporal Schedule of this CronTask.") String scheduleId) {}

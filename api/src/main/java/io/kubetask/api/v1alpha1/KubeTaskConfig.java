@@ -37,8 +37,7 @@ import io.kubetask.api.schema.DeepMerge;
     jsonPath = ".spec.taskLifecycle.ttlSecondsAfterFinished",
     type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
-public class KubeTaskConfig extends CustomResource<KubeTaskConfigSpec, Void>
-    implements Namespaced {
+public class KubeTaskConfig extends CustomResource<KubeTaskConfigSpec, Void> implements Namespaced {
   /** The name KubeTask looks up in a Task's namespace. */
   public static final String DEFAULT_NAME = "default";
 

@@ -57,8 +57,12 @@ class CronTaskClockE2E {
     Instant scheduled = scheduledAt(task);
     assertThat(scheduled.getEpochSecond() % 60).as("fires on whole minutes").isZero();
     assertThat(task.getMetadata().getName()).isEqualTo("minutely-" + scheduled.getEpochSecond());
-    Duration lateness = Duration.between(scheduled, Instant.parse(task.getMetadata().getCreationTimestamp()));
-    System.out.println("KubeTask E2E: fire lateness (scheduled time to Task created) " + lateness.toMillis() + " ms");
+    Duration lateness =
+        Duration.between(scheduled, Instant.parse(task.getMetadata().getCreationTimestamp()));
+    System.out.println(
+        "KubeTask E2E: fire lateness (scheduled time to Task created) "
+            + lateness.toMillis()
+            + " ms");
     assertThat(lateness).isLessThan(Duration.ofSeconds(30));
     eventually()
         .untilAsserted(
@@ -68,10 +72,13 @@ class CronTaskClockE2E {
               assertThat(Instant.parse(status.nextScheduleTime())).isAfter(scheduled);
               assertThat(Instant.parse(status.nextScheduleTime()).getEpochSecond() % 60).isZero();
             });
-    eventually().until(() -> phase(world.task(task.getMetadata().getName())) == TaskPhase.COMPLETED);
+    eventually()
+        .until(() -> phase(world.task(task.getMetadata().getName())) == TaskPhase.COMPLETED);
     eventually()
         .untilAsserted(
-            () -> assertThat(world.cronTask("minutely").getStatus().lastSuccessfulTime()).isNotNull());
+            () ->
+                assertThat(world.cronTask("minutely").getStatus().lastSuccessfulTime())
+                    .isNotNull());
   }
 
   @Test
@@ -86,12 +93,28 @@ class CronTaskClockE2E {
     world.create(
         "paused",
         new CronTaskSpec(
-            base.schedule(), null, null, base.concurrencyPolicy(), false,
-            base.successfulTasksHistoryLimit(), base.failedTasksHistoryLimit(), base.taskTemplate()));
+            base.schedule(),
+            null,
+            null,
+            base.concurrencyPolicy(),
+            false,
+            base.successfulTasksHistoryLimit(),
+            base.failedTasksHistoryLimit(),
+            base.taskTemplate()));
     eventually().until(() -> world.schedule("paused").isPresent());
     // Suspend as the seed documents it.
-    world.namespace.kubectl()
-        .run("patch", "crontask", "paused", "-n", world.ns(), "-p", "{\"spec\":{\"suspend\":true}}", "--type=merge")
+    world
+        .namespace
+        .kubectl()
+        .run(
+            "patch",
+            "crontask",
+            "paused",
+            "-n",
+            world.ns(),
+            "-p",
+            "{\"spec\":{\"suspend\":true}}",
+            "--type=merge")
         .ok();
     Instant suspendedAt = Instant.now();
     eventually()
@@ -100,17 +123,29 @@ class CronTaskClockE2E {
               ScheduleState state = world.schedule("paused").orElseThrow().getSchedule().getState();
               assertThat(state.isPaused()).isTrue();
               assertThat(state.getNote()).startsWith("spec.suspend is true (generation ");
-              assertThat(world.condition("paused", "Suspended").orElseThrow().getStatus()).isEqualTo("True");
+              assertThat(world.condition("paused", "Suspended").orElseThrow().getStatus())
+                  .isEqualTo("True");
               assertThat(world.cronTask("paused").getStatus().nextScheduleTime()).isNull();
             });
     // A Task that runs while the CronTask is suspended (run-now still fires) is left alone.
     List<Task> before = world.tasks("paused");
     world.runNow("paused");
-    Task running = CronTaskWorld.eventually(() -> world.tasks("paused").stream()
-        .filter(t -> before.stream().noneMatch(b -> b.getMetadata().getName().equals(t.getMetadata().getName())))
-        .filter(t -> scheduledAt(t).isAfter(suspendedAt.minusSeconds(1)))
-        .findFirst());
-    eventually().until(() -> phase(world.task(running.getMetadata().getName())) == TaskPhase.RUNNING);
+    Task running =
+        CronTaskWorld.eventually(
+            () ->
+                world.tasks("paused").stream()
+                    .filter(
+                        t ->
+                            before.stream()
+                                .noneMatch(
+                                    b ->
+                                        b.getMetadata()
+                                            .getName()
+                                            .equals(t.getMetadata().getName())))
+                    .filter(t -> scheduledAt(t).isAfter(suspendedAt.minusSeconds(1)))
+                    .findFirst());
+    eventually()
+        .until(() -> phase(world.task(running.getMetadata().getName())) == TaskPhase.RUNNING);
 
     // Wait past a whole minute while suspended.
     Instant missedSlot = suspendedAt.truncatedTo(ChronoUnit.MINUTES).plus(1, ChronoUnit.MINUTES);
@@ -118,20 +153,35 @@ class CronTaskClockE2E {
     assertThat(world.tasks("paused")).noneMatch(t -> scheduledAt(t).equals(missedSlot));
 
     String listed =
-        world.namespace.kubectl()
-            .run("get", "tasks", "-l", "kubetask.io/crontask=paused", "-n", world.ns(), "-o", "name")
+        world
+            .namespace
+            .kubectl()
+            .run(
+                "get", "tasks", "-l", "kubetask.io/crontask=paused", "-n", world.ns(), "-o", "name")
             .ok();
     assertThat(listed).contains("task.kubetask.io/" + running.getMetadata().getName());
 
-    world.namespace.kubectl()
-        .run("patch", "crontask", "paused", "-n", world.ns(), "-p", "{\"spec\":{\"suspend\":false}}", "--type=merge")
+    world
+        .namespace
+        .kubectl()
+        .run(
+            "patch",
+            "crontask",
+            "paused",
+            "-n",
+            world.ns(),
+            "-p",
+            "{\"spec\":{\"suspend\":false}}",
+            "--type=merge")
         .ok();
     Instant resumedAt = Instant.now();
     eventually()
         .untilAsserted(
             () -> {
-              assertThat(world.schedule("paused").orElseThrow().getSchedule().getState().isPaused()).isFalse();
-              assertThat(world.condition("paused", "Suspended").orElseThrow().getStatus()).isEqualTo("False");
+              assertThat(world.schedule("paused").orElseThrow().getSchedule().getState().isPaused())
+                  .isFalse();
+              assertThat(world.condition("paused", "Suspended").orElseThrow().getStatus())
+                  .isEqualTo("False");
               assertThat(world.cronTask("paused").getStatus().nextScheduleTime()).isNotNull();
               assertThat(world.events("paused")).contains("Suspended", "Resumed");
             });
@@ -141,8 +191,11 @@ class CronTaskClockE2E {
         .allMatch(
             t ->
                 t.getMetadata().getName().equals(running.getMetadata().getName())
-                    || !scheduledAt(t).isBefore(resumedAt.truncatedTo(ChronoUnit.MINUTES).plusSeconds(60))
-                    || before.stream().anyMatch(b -> b.getMetadata().getName().equals(t.getMetadata().getName())));
+                    || !scheduledAt(t)
+                        .isBefore(resumedAt.truncatedTo(ChronoUnit.MINUTES).plusSeconds(60))
+                    || before.stream()
+                        .anyMatch(
+                            b -> b.getMetadata().getName().equals(t.getMetadata().getName())));
     assertThat(phase(world.task(running.getMetadata().getName()))).isEqualTo(TaskPhase.RUNNING);
   }
 }

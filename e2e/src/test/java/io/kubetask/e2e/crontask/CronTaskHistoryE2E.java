@@ -59,17 +59,24 @@ class CronTaskHistoryE2E {
     world.create(
         "history",
         new CronTaskSpec(
-            base.schedule(), null, null, base.concurrencyPolicy(), false, 2, 1, base.taskTemplate()));
+            base.schedule(),
+            null,
+            null,
+            base.concurrencyPolicy(),
+            false,
+            2,
+            1,
+            base.taskTemplate()));
     eventually().until(() -> world.schedule("history").isPresent());
     List<String> seen = new ArrayList<>();
 
     String c1 = fire("history", seen, TaskPhase.COMPLETED);
     String c2 = fire("history", seen, TaskPhase.COMPLETED);
     String c3 = fire("history", seen, TaskPhase.COMPLETED);
-    eventually()
-        .untilAsserted(() -> assertThat(names()).containsExactly(c2, c3));
+    eventually().untilAsserted(() -> assertThat(names()).containsExactly(c2, c3));
 
-    world.patchSpec("history", "{\"taskTemplate\":{\"spec\":{\"agentRef\":\"" + FAIL + "\",\"contexts\":[]}}}");
+    world.patchSpec(
+        "history", "{\"taskTemplate\":{\"spec\":{\"agentRef\":\"" + FAIL + "\",\"contexts\":[]}}}");
     String f1 = fire("history", seen, TaskPhase.FAILED);
     String f2 = fire("history", seen, TaskPhase.FAILED);
 

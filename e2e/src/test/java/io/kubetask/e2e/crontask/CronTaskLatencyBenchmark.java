@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Fire lateness of an every-minute CronTask: from the scheduled time to the moment a watch on
- * Tasks sees the fire's Task (millisecond resolution; creationTimestamp only has seconds). Not an
- * E2E suite (it takes fires + 1 minutes); run it on purpose:
+ * Fire lateness of an every-minute CronTask: from the scheduled time to the moment a watch on Tasks
+ * sees the fire's Task (millisecond resolution; creationTimestamp only has seconds). Not an E2E
+ * suite (it takes fires + 1 minutes); run it on purpose:
  *
  * <pre>mvn -pl e2e verify -Dit.test=CronTaskLatencyBenchmark -Dkubetask.benchmark.fires=10</pre>
  */
@@ -37,7 +37,10 @@ class CronTaskLatencyBenchmark {
     Map<String, Instant> seen = new ConcurrentHashMap<>();
     Map<String, Task> tasks = new ConcurrentHashMap<>();
     try (Watch watch =
-        world.client.resources(Task.class).inNamespace(world.ns())
+        world
+            .client
+            .resources(Task.class)
+            .inNamespace(world.ns())
             .withLabel(KubeTaskLabels.CRONTASK, "bench")
             .watch(
                 new Watcher<>() {
@@ -61,7 +64,8 @@ class CronTaskLatencyBenchmark {
     for (var e : seen.entrySet()) {
       long ms = Duration.between(scheduledAt(tasks.get(e.getKey())), e.getValue()).toMillis();
       lateness.add(ms);
-      System.out.println("KubeTask benchmark: " + e.getKey() + " seen " + ms + " ms after its scheduled time");
+      System.out.println(
+          "KubeTask benchmark: " + e.getKey() + " seen " + ms + " ms after its scheduled time");
     }
     lateness.sort(null);
     assertThat(lateness).hasSizeGreaterThanOrEqualTo(fires);
@@ -70,7 +74,14 @@ class CronTaskLatencyBenchmark {
             ? lateness.get(lateness.size() / 2)
             : (lateness.get(lateness.size() / 2 - 1) + lateness.get(lateness.size() / 2)) / 2.0;
     System.out.println(
-        "KubeTask benchmark: fire lateness over " + lateness.size() + " fires: median " + median
-            + " ms, max " + lateness.get(lateness.size() - 1) + " ms, min " + lateness.get(0) + " ms");
+        "KubeTask benchmark: fire lateness over "
+            + lateness.size()
+            + " fires: median "
+            + median
+            + " ms, max "
+            + lateness.get(lateness.size() - 1)
+            + " ms, min "
+            + lateness.get(0)
+            + " ms");
   }
 }

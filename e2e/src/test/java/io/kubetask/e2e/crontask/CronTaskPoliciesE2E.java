@@ -82,9 +82,12 @@ class CronTaskPoliciesE2E {
         .untilAsserted(
             () -> {
               CronTask now = world.cronTask("now");
-              assertThat(now.getMetadata().getAnnotations()).doesNotContainKey(KubeTaskAnnotations.RUN_NOW);
+              assertThat(now.getMetadata().getAnnotations())
+                  .doesNotContainKey(KubeTaskAnnotations.RUN_NOW);
               CronTaskStatus status = now.getStatus();
-              assertThat(status.active()).extracting(ObjectReference::getName).containsExactly(name);
+              assertThat(status.active())
+                  .extracting(ObjectReference::getName)
+                  .containsExactly(name);
               assertThat(status.active().get(0).getUid()).isEqualTo(task.getMetadata().getUid());
               assertThat(status.lastScheduleTime()).isEqualTo(scheduled.toString());
               assertThat(world.events("now")).contains("ScheduleCreated", "RunNow", "TaskCreated");
@@ -108,7 +111,8 @@ class CronTaskPoliciesE2E {
               assertThat(world.events("forbid")).contains("Skipped");
             });
     Thread.sleep(2000);
-    assertThat(world.tasks("forbid")).extracting(t -> t.getMetadata().getName())
+    assertThat(world.tasks("forbid"))
+        .extracting(t -> t.getMetadata().getName())
         .containsExactly(first.getMetadata().getName());
     assertThat(phase(world.task(first.getMetadata().getName()))).isEqualTo(TaskPhase.RUNNING);
   }
@@ -128,7 +132,8 @@ class CronTaskPoliciesE2E {
             () ->
                 assertThat(world.cronTask("allow").getStatus().active())
                     .extracting(ObjectReference::getName)
-                    .containsExactly(first.getMetadata().getName(), second.getMetadata().getName()));
+                    .containsExactly(
+                        first.getMetadata().getName(), second.getMetadata().getName()));
     assertThat(world.cronTask("allow").getStatus().skippedFires()).isZero();
   }
 
@@ -150,7 +155,8 @@ class CronTaskPoliciesE2E {
               assertThat(phase(replaced)).isEqualTo(TaskPhase.FAILED);
               assertThat(CronTaskWorld.condition(replaced.getStatus().conditions(), "Succeeded"))
                   .hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo("Replaced"));
-              Job job = world.client.batch().v1().jobs().inNamespace(world.ns()).withName(firstJob).get();
+              Job job =
+                  world.client.batch().v1().jobs().inNamespace(world.ns()).withName(firstJob).get();
               assertThat(job == null || job.getMetadata().getDeletionTimestamp() != null)
                   .as("the replaced Task's Job is deleted")
                   .isTrue();

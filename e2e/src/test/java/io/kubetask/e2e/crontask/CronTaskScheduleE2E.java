@@ -30,9 +30,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The Schedule follows the CronTask: its time zone shows in nextScheduleTime, invalid schedules
- * and time zones are reported without a Schedule, hand edits and deletions in Temporal are
- * repaired, and deleting the CronTask removes its Schedule and Tasks.
+ * The Schedule follows the CronTask: its time zone shows in nextScheduleTime, invalid schedules and
+ * time zones are reported without a Schedule, hand edits and deletions in Temporal are repaired,
+ * and deleting the CronTask removes its Schedule and Tasks.
  */
 class CronTaskScheduleE2E {
   @RegisterExtension static final TestNamespace NS = new TestNamespace();
@@ -52,8 +52,14 @@ class CronTaskScheduleE2E {
   private static CronTaskSpec zoned(String schedule, String timeZone) {
     CronTaskSpec s = spec(schedule, ConcurrencyPolicy.FORBID, HANG);
     return new CronTaskSpec(
-        s.schedule(), timeZone, s.startingDeadlineSeconds(), s.concurrencyPolicy(), s.suspend(),
-        s.successfulTasksHistoryLimit(), s.failedTasksHistoryLimit(), s.taskTemplate());
+        s.schedule(),
+        timeZone,
+        s.startingDeadlineSeconds(),
+        s.concurrencyPolicy(),
+        s.suspend(),
+        s.successfulTasksHistoryLimit(),
+        s.failedTasksHistoryLimit(),
+        s.taskTemplate());
   }
 
   @Test
@@ -67,7 +73,8 @@ class CronTaskScheduleE2E {
                 java.util.Optional.ofNullable(world.cronTask("kolkata").getStatus())
                     .map(s -> s.nextScheduleTime()));
 
-    ZonedDateTime local = ZonedDateTime.now(kolkata).withHour(9).withMinute(0).withSecond(0).withNano(0);
+    ZonedDateTime local =
+        ZonedDateTime.now(kolkata).withHour(9).withMinute(0).withSecond(0).withNano(0);
     if (!local.isAfter(ZonedDateTime.now(kolkata))) {
       local = local.plusDays(1);
     }
@@ -75,7 +82,8 @@ class CronTaskScheduleE2E {
     assertThat(next).endsWith("T03:30:00Z");
     ScheduleDescription schedule = world.schedule("kolkata").orElseThrow();
     assertThat(schedule.getSchedule().getSpec().getTimeZoneName()).isEqualTo("Asia/Kolkata");
-    assertThat(schedule.getSchedule().getPolicy().getCatchupWindow()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(schedule.getSchedule().getPolicy().getCatchupWindow())
+        .isEqualTo(Duration.ofMinutes(5));
     assertThat(schedule.getSchedule().getPolicy().getOverlap())
         .isEqualTo(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP);
     assertThat(world.condition("kolkata", "Scheduled"))
@@ -88,14 +96,16 @@ class CronTaskScheduleE2E {
 
     Condition scheduled =
         CronTaskWorld.eventually(
-            () -> world.condition("invalid", "Scheduled").filter(c -> "False".equals(c.getStatus())));
+            () ->
+                world.condition("invalid", "Scheduled").filter(c -> "False".equals(c.getStatus())));
     assertThat(scheduled.getReason()).isEqualTo("InvalidSchedule");
     assertThat(scheduled.getMessage())
         .isEqualTo(
             "Invalid cron schedule \"61 * * * *\": Failed to parse cron expression. Value 61 not in"
                 + " range [0, 59]");
     assertThat(world.schedule("invalid")).isEmpty();
-    eventually().untilAsserted(() -> assertThat(world.events("invalid")).contains("InvalidSchedule"));
+    eventually()
+        .untilAsserted(() -> assertThat(world.events("invalid")).contains("InvalidSchedule"));
 
     world.patchSpec("invalid", "{\"schedule\":\"0 9 * * *\",\"timeZone\":\"Mars/Olympus_Mons\"}");
     eventually()
@@ -111,7 +121,8 @@ class CronTaskScheduleE2E {
     eventually()
         .untilAsserted(
             () -> {
-              assertThat(world.condition("invalid", "Scheduled").orElseThrow().getStatus()).isEqualTo("True");
+              assertThat(world.condition("invalid", "Scheduled").orElseThrow().getStatus())
+                  .isEqualTo("True");
               assertThat(world.schedule("invalid")).isPresent();
               assertThat(world.cronTask("invalid").getStatus().nextScheduleTime()).isNotNull();
             });
@@ -128,10 +139,12 @@ class CronTaskScheduleE2E {
 
     handle.delete();
     eventually().until(() -> world.schedule("drift").isPresent());
-    eventually().untilAsserted(() -> assertThat(world.events("drift")).contains("ScheduleRestored"));
+    eventually()
+        .untilAsserted(() -> assertThat(world.events("drift")).contains("ScheduleRestored"));
 
     handle.pause("paused by hand in the Temporal UI");
-    eventually().until(() -> !world.schedule("drift").orElseThrow().getSchedule().getState().isPaused());
+    eventually()
+        .until(() -> !world.schedule("drift").orElseThrow().getSchedule().getState().isPaused());
 
     handle.update(
         input ->

@@ -43,8 +43,10 @@ import org.awaitility.core.ConditionFactory;
 final class CronTaskWorld {
   /** Pods of this Agent run until deleted. */
   static final String HANG = "hang";
+
   /** Pods of this Agent succeed after a moment. */
   static final String COMPLETE = "complete";
+
   /** Pods of this Agent fail after a moment. */
   static final String FAIL = "fail";
 
@@ -74,7 +76,10 @@ final class CronTaskWorld {
   private void agent(String name, Map<String, String> podLabels) {
     client
         .resource(
-            new Agent(ns(), name, new AgentSpec(null, null, null, null, null, podLabels, null, "default")))
+            new Agent(
+                ns(),
+                name,
+                new AgentSpec(null, null, null, null, null, podLabels, null, "default")))
         .create();
   }
 
@@ -85,7 +90,8 @@ final class CronTaskWorld {
    */
   void deleteCronTasks() {
     var cronTasks = client.resources(CronTask.class).inNamespace(ns());
-    List<String> names = cronTasks.list().getItems().stream().map(c -> c.getMetadata().getName()).toList();
+    List<String> names =
+        cronTasks.list().getItems().stream().map(c -> c.getMetadata().getName()).toList();
     cronTasks.delete();
     eventually()
         .untilAsserted(
@@ -135,7 +141,10 @@ final class CronTaskWorld {
         .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":" + specJson + "}");
   }
 
-  /** Sets the run-now annotation, as {@code kubectl annotate crontask <name> kubetask.io/run-now=true}. */
+  /**
+   * Sets the run-now annotation, as {@code kubectl annotate crontask <name>
+   * kubetask.io/run-now=true}.
+   */
   void runNow(String name) {
     client
         .resources(CronTask.class)
@@ -148,7 +157,13 @@ final class CronTaskWorld {
 
   /** The CronTask's Tasks, oldest scheduled first. */
   List<Task> tasks(String cronTask) {
-    return client.resources(Task.class).inNamespace(ns()).withLabel(KubeTaskLabels.CRONTASK, cronTask).list().getItems().stream()
+    return client
+        .resources(Task.class)
+        .inNamespace(ns())
+        .withLabel(KubeTaskLabels.CRONTASK, cronTask)
+        .list()
+        .getItems()
+        .stream()
         .sorted(Comparator.comparing(t -> t.getMetadata().getName()))
         .toList();
   }
@@ -169,14 +184,18 @@ final class CronTaskWorld {
 
   Optional<Condition> condition(String cronTask, String type) {
     CronTask c = cronTask(cronTask);
-    return c == null || c.getStatus() == null ? Optional.empty() : condition(c.getStatus().conditions(), type);
+    return c == null || c.getStatus() == null
+        ? Optional.empty()
+        : condition(c.getStatus().conditions(), type);
   }
 
   /** Reasons of the Events on an object, oldest first. */
   List<String> events(String objectName) {
     return client.v1().events().inNamespace(ns()).list().getItems().stream()
         .filter(e -> objectName.equals(e.getInvolvedObject().getName()))
-        .sorted(Comparator.comparing(Event::getLastTimestamp, Comparator.nullsFirst(Comparator.naturalOrder())))
+        .sorted(
+            Comparator.comparing(
+                Event::getLastTimestamp, Comparator.nullsFirst(Comparator.naturalOrder())))
         .map(Event::getReason)
         .toList();
   }
@@ -193,8 +212,15 @@ final class CronTaskWorld {
   List<String> runningRuns(String cronTask) {
     String query =
         "WorkflowType = 'CronTaskRun' AND ExecutionStatus = 'Running' AND KubeTaskNamespace = '"
-            + ns() + "' AND KubeTaskCronTask = '" + cronTask + "'";
-    return system.temporal().listExecutions(query).map(e -> e.getExecution().getWorkflowId()).toList();
+            + ns()
+            + "' AND KubeTaskCronTask = '"
+            + cronTask
+            + "'";
+    return system
+        .temporal()
+        .listExecutions(query)
+        .map(e -> e.getExecution().getWorkflowId())
+        .toList();
   }
 
   /** Temporal's Schedule client, for edits "by hand" as the UI or CLI would make them. */

@@ -43,30 +43,47 @@ final class FaultRig implements AutoCloseable {
     run = new TaskWorld(stack.client(), runNs, TIMEOUT);
     ttl = new TaskWorld(stack.client(), ttlNs, TIMEOUT);
     for (String n : List.of(runNs, ttlNs)) {
-      await().atMost(TIMEOUT).until(() ->
-          stack.client().serviceAccounts().inNamespace(n).withName("default").get() != null);
+      await()
+          .atMost(TIMEOUT)
+          .until(
+              () ->
+                  stack.client().serviceAccounts().inNamespace(n).withName("default").get()
+                      != null);
     }
     taskQueue = "kubetask-faults-" + UUID.randomUUID().toString().substring(0, 8);
-    Map<String, String> env = Map.of(
-        "KUBECONFIG", stack.kubeconfig(),
-        "TEMPORAL_ADDRESS", stack.temporalAddress(),
-        "TEMPORAL_NAMESPACE", stack.temporalNamespace(),
-        "KUBETASK_TASK_QUEUE", taskQueue,
-        // Prompt re-drive after Temporal lost its state.
-        "KUBETASK_RESYNC_SECONDS", "10",
-        "KUBETASK_WATCH_NAMESPACES", runNs + "," + ttlNs,
-        "KUBETASK_LEADER_ELECTION", "false",
-        "KUBETASK_HTTP_ADDRESS", "127.0.0.1:0",
-        "KUBETASK_TEMPORAL_UI_URL", stack.setting("TEMPORAL_UI_URL").orElse("http://127.0.0.1:8233"));
+    Map<String, String> env =
+        Map.of(
+            "KUBECONFIG",
+            stack.kubeconfig(),
+            "TEMPORAL_ADDRESS",
+            stack.temporalAddress(),
+            "TEMPORAL_NAMESPACE",
+            stack.temporalNamespace(),
+            "KUBETASK_TASK_QUEUE",
+            taskQueue,
+            // Prompt re-drive after Temporal lost its state.
+            "KUBETASK_RESYNC_SECONDS",
+            "10",
+            "KUBETASK_WATCH_NAMESPACES",
+            runNs + "," + ttlNs,
+            "KUBETASK_LEADER_ELECTION",
+            "false",
+            "KUBETASK_HTTP_ADDRESS",
+            "127.0.0.1:0",
+            "KUBETASK_TEMPORAL_UI_URL",
+            stack.setting("TEMPORAL_UI_URL").orElse("http://127.0.0.1:8233"));
     Path logs = Path.of("target", "faults", runNs);
     operator = new KubeTaskChild("operator", env, logs.resolve("operator.log"));
     worker = new KubeTaskChild("worker", env, logs.resolve("worker.log"));
     temporalServer = new TemporalServer(stack, logs.resolve("hack-stack-up.log"));
     ledger = new Ledger(stack.client(), List.of(runNs, ttlNs));
-    stubs = WorkflowServiceStubs.newServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder().setTarget(stack.temporalAddress()).build());
-    temporal = WorkflowClient.newInstance(stubs,
-        WorkflowClientOptions.newBuilder().setNamespace(stack.temporalNamespace()).build());
+    stubs =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(stack.temporalAddress()).build());
+    temporal =
+        WorkflowClient.newInstance(
+            stubs,
+            WorkflowClientOptions.newBuilder().setNamespace(stack.temporalNamespace()).build());
     worker.start();
     operator.start();
   }
@@ -101,8 +118,17 @@ final class FaultRig implements AutoCloseable {
         world.client().resources(Task.class).inNamespace(world.ns()).delete();
       }
       for (TaskWorld world : List.of(run, ttl)) {
-        await().atMost(TIMEOUT).until(() ->
-            world.client().resources(Task.class).inNamespace(world.ns()).list().getItems().isEmpty());
+        await()
+            .atMost(TIMEOUT)
+            .until(
+                () ->
+                    world
+                        .client()
+                        .resources(Task.class)
+                        .inNamespace(world.ns())
+                        .list()
+                        .getItems()
+                        .isEmpty());
       }
     } finally {
       operator.stop();

@@ -36,17 +36,17 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Tasks at every point of their life when something is killed, what the test does while it is
- * down, and the end state each Task must reach once it is back.
+ * Tasks at every point of their life when something is killed, what the test does while it is down,
+ * and the end state each Task must reach once it is back.
  *
  * <p>At the moment of the fault there are Tasks blocked on a missing ConfigMap (before their Job
  * exists), Tasks whose agent runs, Tasks inside their keep-alive window (one to be released with
  * exit code 0, one with 5, one whose short window expires during the outage), finished Tasks
  * waiting for a short TTL (in a namespace of their own whose KubeTaskConfig says 15 s; it expires
  * during the outage) and a running Task that is deleted during the outage. During the outage more
- * Tasks are created, the missing ConfigMap appears, the running agents end (their pods are
- * released directly, as if the agent exited), and the windows are released. Once the component is
- * back every Task must reach its end state with exactly one Job and one pod ever.
+ * Tasks are created, the missing ConfigMap appears, the running agents end (their pods are released
+ * directly, as if the agent exited), and the windows are released. Once the component is back every
+ * Task must reach its end state with exactly one Job and one pod ever.
  */
 final class FaultScenario {
   static final int SHORT_WINDOW_SECONDS = 15;
@@ -64,7 +64,9 @@ final class FaultScenario {
     DELETED_DURING_OUTAGE
   }
 
-  /** What becomes of a Task: a final phase, with the agent's exit code when it failed, or deletion. */
+  /**
+   * What becomes of a Task: a final phase, with the agent's exit code when it failed, or deletion.
+   */
   record Expected(TaskPhase phase, Integer exitCode, boolean deleted) {
     static final Expected COMPLETED = new Expected(TaskPhase.COMPLETED, null, false);
     static final Expected DELETED = new Expected(null, null, true);
@@ -98,8 +100,13 @@ final class FaultScenario {
    * @param ttl the namespace of the Tasks waiting for their TTL
    * @param taskQueue the task queue of the operator and worker under test
    */
-  FaultScenario(TaskWorld run, TaskWorld ttl, Ledger ledger, WorkflowClient temporal,
-      String taskQueue, Duration timeout) {
+  FaultScenario(
+      TaskWorld run,
+      TaskWorld ttl,
+      Ledger ledger,
+      WorkflowClient temporal,
+      String taskQueue,
+      Duration timeout) {
     this.run = run;
     this.ttl = ttl;
     this.ledger = ledger;
@@ -108,11 +115,15 @@ final class FaultScenario {
     this.timeout = timeout;
   }
 
-  /** Creates the Agents and the Tasks that live before the fault, and waits until each is where it should be. */
+  /**
+   * Creates the Agents and the Tasks that live before the fault, and waits until each is where it
+   * should be.
+   */
   void arm() {
     run.agent("quick", AgentSpecs.image(IMAGE).runs("1s"));
     run.agent("agent", AgentSpecs.image(IMAGE).hangs());
-    run.agent("agent-exit-3", AgentSpecs.image(IMAGE).hangs().label("kubetask.test/exit-code", "3"));
+    run.agent(
+        "agent-exit-3", AgentSpecs.image(IMAGE).hangs().label("kubetask.test/exit-code", "3"));
     run.agent("window", window(3600));
     run.agent("window-exit-5", window(3600).label("kubetask.test/exit-code", "5"));
     run.agent("window-short", window(SHORT_WINDOW_SECONDS));
@@ -120,21 +131,37 @@ final class FaultScenario {
     ttl.ttl(TTL_SECONDS);
 
     for (String name : List.of("blocked-1", "blocked-2")) {
-      create(name, Point.BEFORE_JOB_EXISTS, run, "quick", Expected.COMPLETED,
+      create(
+          name,
+          Point.BEFORE_JOB_EXISTS,
+          run,
+          "quick",
+          Expected.COMPLETED,
           configMapKey("/workspace/input.md", LATE_CONFIG_MAP, "input.md"));
     }
     create("running", Point.RUNNING, run, "agent", Expected.COMPLETED);
     create("running-exit-3", Point.RUNNING, run, "agent-exit-3", Expected.failed(3));
     create("window-released", Point.IN_KEEP_ALIVE_WINDOW, run, "window", Expected.COMPLETED);
-    create("window-released-exit-5", Point.IN_KEEP_ALIVE_WINDOW, run, "window-exit-5", Expected.failed(5));
+    create(
+        "window-released-exit-5",
+        Point.IN_KEEP_ALIVE_WINDOW,
+        run,
+        "window-exit-5",
+        Expected.failed(5));
     create("deleted", Point.DELETED_DURING_OUTAGE, run, "agent", Expected.DELETED);
     for (String name : names(Point.BEFORE_JOB_EXISTS)) {
-      await().atMost(timeout).until(() -> condition(run.get(name), "Ready"),
-          c -> c != null && "ContextNotFound".equals(c.getReason()));
+      await()
+          .atMost(timeout)
+          .until(
+              () -> condition(run.get(name), "Ready"),
+              c -> c != null && "ContextNotFound".equals(c.getReason()));
     }
     for (String name : names(Point.RUNNING, Point.DELETED_DURING_OUTAGE)) {
-      await().atMost(timeout).until(() -> run.pods(tasks.get(name)),
-          pods -> pods.size() == 1 && "Running".equals(pods.get(0).getStatus().getPhase()));
+      await()
+          .atMost(timeout)
+          .until(
+              () -> run.pods(tasks.get(name)),
+              pods -> pods.size() == 1 && "Running".equals(pods.get(0).getStatus().getPhase()));
     }
     for (String name : names(Point.IN_KEEP_ALIVE_WINDOW)) {
       run.awaitCondition(tasks.get(name), "HumanInTheLoop", "True");
@@ -150,18 +177,23 @@ final class FaultScenario {
     deadlines.add(closes);
     for (String name : names(Point.WAITING_FOR_TTL)) {
       Task done = ttl.awaitPhase(tasks.get(name), TaskPhase.COMPLETED);
-      Task waiting = await().atMost(timeout)
-          .until(() -> ttl.get(done), t -> t.getStatus().expirationTime() != null);
+      Task waiting =
+          await()
+              .atMost(timeout)
+              .until(() -> ttl.get(done), t -> t.getStatus().expirationTime() != null);
       deadlines.add(instant(waiting.getStatus().expirationTime()));
     }
-    mustFaultBefore = deadlines.stream().min(Comparator.naturalOrder()).orElseThrow().minusSeconds(2);
+    mustFaultBefore =
+        deadlines.stream().min(Comparator.naturalOrder()).orElseThrow().minusSeconds(2);
     lastDeadline = deadlines.stream().max(Comparator.naturalOrder()).orElseThrow();
 
     for (String name : tasks.keySet()) {
       WorkflowExecutionDescription wf = workflow(name);
       assertThat(wf.getTaskQueue())
-          .as("task queue of %s: another KubeTask operator reconciles this namespace; stop it"
-              + " (for example hack/stack's: kill $(cat .stack/pids/operator.pid))", name)
+          .as(
+              "task queue of %s: another KubeTask operator reconciles this namespace; stop it"
+                  + " (for example hack/stack's: kill $(cat .stack/pids/operator.pid))",
+              name)
           .isEqualTo(taskQueue);
       runIdsAtFault.put(name, wf.getExecution().getRunId());
     }
@@ -170,7 +202,8 @@ final class FaultScenario {
   /** Fails unless every Task is still where {@link #arm} put it: call right before the fault. */
   void assertStillArmed() {
     assertThat(Instant.now())
-        .as("the short window and the TTLs must not run out before the fault (a very slow machine?)")
+        .as(
+            "the short window and the TTLs must not run out before the fault (a very slow machine?)")
         .isBefore(mustFaultBefore);
   }
 
@@ -186,22 +219,37 @@ final class FaultScenario {
     // The agents end by themselves: kwok ends a pod with this annotation, with its exit code label.
     for (String name : names(Point.RUNNING)) {
       for (Pod pod : run.pods(tasks.get(name))) {
-        run.client().pods().inNamespace(run.ns()).withName(pod.getMetadata().getName())
-            .patch(PatchContext.of(PatchType.JSON_MERGE),
-                "{\"metadata\":{\"annotations\":{\"" + KubeTaskAnnotations.RELEASE + "\":\"true\"}}}");
+        run.client()
+            .pods()
+            .inNamespace(run.ns())
+            .withName(pod.getMetadata().getName())
+            .patch(
+                PatchContext.of(PatchType.JSON_MERGE),
+                "{\"metadata\":{\"annotations\":{\""
+                    + KubeTaskAnnotations.RELEASE
+                    + "\":\"true\"}}}");
       }
     }
     run.client().resource(tasks.get("deleted")).delete();
   }
 
-  /** Waits until the agents that ended during the outage have finished Jobs, and every deadline passed. */
+  /**
+   * Waits until the agents that ended during the outage have finished Jobs, and every deadline
+   * passed.
+   */
   void awaitOutageEffects() {
     for (String name : names(Point.RUNNING)) {
-      await().atMost(timeout).until(() -> run.jobs(tasks.get(name)),
-          jobs -> jobs.size() == 1 && jobFinished(jobs.get(0)));
+      await()
+          .atMost(timeout)
+          .until(
+              () -> run.jobs(tasks.get(name)),
+              jobs -> jobs.size() == 1 && jobFinished(jobs.get(0)));
     }
     Instant after = lastDeadline.plusSeconds(1);
-    await().atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> Instant.now().isAfter(after));
+    await()
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> Instant.now().isAfter(after));
   }
 
   /** The Task of this name (as created). */
@@ -211,21 +259,31 @@ final class FaultScenario {
 
   /** Waits until every Task reached its end state. */
   void awaitEndStates() {
-    await().atMost(timeout).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-      List<String> pending = new ArrayList<>();
-      for (var e : cases.entrySet()) {
-        TaskRecord record = ledger.task(tasks.get(e.getKey()).getMetadata().getUid());
-        Expected expected = e.getValue().expected();
-        boolean reached = expected.deleted()
-            ? record != null && record.deleted
-            : record != null && record.finalPhase() == expected.phase();
-        if (!reached) {
-          pending.add(e.getKey() + " (" + (record == null ? "not seen" : record.phases())
-              + ", want " + expected + ")");
-        }
-      }
-      assertThat(pending).as("Tasks not at their end state yet").isEmpty();
-    });
+    await()
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(
+            () -> {
+              List<String> pending = new ArrayList<>();
+              for (var e : cases.entrySet()) {
+                TaskRecord record = ledger.task(tasks.get(e.getKey()).getMetadata().getUid());
+                Expected expected = e.getValue().expected();
+                boolean reached =
+                    expected.deleted()
+                        ? record != null && record.deleted
+                        : record != null && record.finalPhase() == expected.phase();
+                if (!reached) {
+                  pending.add(
+                      e.getKey()
+                          + " ("
+                          + (record == null ? "not seen" : record.phases())
+                          + ", want "
+                          + expected
+                          + ")");
+                }
+              }
+              assertThat(pending).as("Tasks not at their end state yet").isEmpty();
+            });
   }
 
   /**
@@ -246,23 +304,28 @@ final class FaultScenario {
       assertThat(record.phases()).as("phases of %s", name).doesNotHaveDuplicates();
       Task last = record.last;
       if (expected.exitCode() != null) {
-        assertThat(condition(last, "Succeeded").getMessage()).as("%s", name)
+        assertThat(condition(last, "Succeeded").getMessage())
+            .as("%s", name)
             .contains("exited with code " + expected.exitCode());
       }
       if (e.getValue().point() == Point.IN_KEEP_ALIVE_WINDOW) {
-        assertThat(condition(last, "HumanInTheLoop")).as("window of %s", name)
+        assertThat(condition(last, "HumanInTheLoop"))
+            .as("window of %s", name)
             .extracting(Condition::getStatus, Condition::getReason)
             .containsExactly("False", "WindowClosed");
         // Also when a new workflow opened it again: the window closes when it always did.
         assertThat(record.openWindowMessages().stream().map(m -> closingTime(m)).distinct())
-            .as("closing times the open window of %s gave", name).hasSize(1);
+            .as("closing times the open window of %s gave", name)
+            .hasSize(1);
       }
       if (e.getValue().point() == Point.WAITING_FOR_TTL) {
         Instant completion = instant(last.getStatus().completionTime());
         Instant expiration = instant(last.getStatus().expirationTime());
-        assertThat(Duration.between(completion, expiration)).as("TTL of %s", name)
+        assertThat(Duration.between(completion, expiration))
+            .as("TTL of %s", name)
             .isEqualTo(Duration.ofSeconds(TTL_SECONDS));
-        assertThat(record.deletionTimestamp).as("deleted at (not before its expirationTime) %s", name)
+        assertThat(record.deletionTimestamp)
+            .as("deleted at (not before its expirationTime) %s", name)
             .isAfterOrEqualTo(expiration.truncatedTo(ChronoUnit.SECONDS));
         assertThat(last.getStatus().phase()).isEqualTo(TaskPhase.COMPLETED);
       }
@@ -276,10 +339,13 @@ final class FaultScenario {
         if (sameWorkflows) {
           assertThat(wf.getExecution().getRunId()).as("workflow run of %s", name).isEqualTo(runId);
         } else {
-          assertThat(wf.getExecution().getRunId()).as("workflow run of %s", name).isNotEqualTo(runId);
+          assertThat(wf.getExecution().getRunId())
+              .as("workflow run of %s", name)
+              .isNotEqualTo(runId);
         }
         if (e.getValue().point() == Point.DELETED_DURING_OUTAGE && sameWorkflows) {
-          assertThat(wf.getStatus()).as("workflow of %s", name)
+          assertThat(wf.getStatus())
+              .as("workflow of %s", name)
               .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED);
         }
       }
@@ -298,29 +364,45 @@ final class FaultScenario {
   /** The latest run of the Task's workflow, once a deleted Task's run has closed. */
   private WorkflowExecutionDescription awaitWorkflowSettled(String name) {
     boolean gone = cases.get(name).expected().deleted();
-    return await().atMost(timeout).until(() -> workflow(name),
-        wf -> !gone || wf.getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
+    return await()
+        .atMost(timeout)
+        .until(
+            () -> workflow(name),
+            wf ->
+                !gone
+                    || wf.getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
   }
 
   /** How many Tasks the scenario drives, by where they were at the fault, and how they ended. */
   String report() {
-    Map<Point, Long> byPoint = cases.values().stream()
-        .collect(Collectors.groupingBy(
-            Case::point, () -> new EnumMap<>(Point.class), Collectors.counting()));
+    Map<Point, Long> byPoint =
+        cases.values().stream()
+            .collect(
+                Collectors.groupingBy(
+                    Case::point, () -> new EnumMap<>(Point.class), Collectors.counting()));
     Map<String, Long> outcomes = new TreeMap<>();
     for (var e : cases.entrySet()) {
       TaskRecord record = ledger.task(tasks.get(e.getKey()).getMetadata().getUid());
-      String outcome = record == null ? "not seen"
-          : e.getValue().expected().deleted() ? (record.deleted ? "deleted" : "not deleted")
-          : String.valueOf(record.finalPhase());
+      String outcome =
+          record == null
+              ? "not seen"
+              : e.getValue().expected().deleted()
+                  ? (record.deleted ? "deleted" : "not deleted")
+                  : String.valueOf(record.finalPhase());
       outcomes.merge(outcome, 1L, Long::sum);
     }
     return cases.size() + " Tasks " + byPoint + " -> " + outcomes + ", one Job and one pod each";
   }
 
-  private Task create(String name, Point point, TaskWorld world, String agent, Expected expected,
+  private Task create(
+      String name,
+      Point point,
+      TaskWorld world,
+      String agent,
+      Expected expected,
       io.kubetask.api.v1alpha1.Context... contexts) {
-    Task task = contexts.length == 0 ? world.create(name, agent) : world.create(name, agent, contexts);
+    Task task =
+        contexts.length == 0 ? world.create(name, agent) : world.create(name, agent, contexts);
     cases.put(name, new Case(point, world, expected));
     tasks.put(name, task);
     return task;
@@ -336,22 +418,36 @@ final class FaultScenario {
 
   private WorkflowExecutionDescription workflow(String name) {
     Task task = tasks.get(name);
-    String id = "task/" + task.getMetadata().getNamespace() + "/" + name + "/" + task.getMetadata().getUid();
+    String id =
+        "task/"
+            + task.getMetadata().getNamespace()
+            + "/"
+            + name
+            + "/"
+            + task.getMetadata().getUid();
     return temporal.newUntypedWorkflowStub(id).describe();
   }
 
   private static AgentSpecs window(int keepAliveSeconds) {
-    return AgentSpecs.image(IMAGE).command("run-agent", "--task", "/workspace/task.md")
-        .keepAlive(keepAliveSeconds).hangs();
+    return AgentSpecs.image(IMAGE)
+        .command("run-agent", "--task", "/workspace/task.md")
+        .keepAlive(keepAliveSeconds)
+        .hangs();
   }
 
   private static boolean jobFinished(Job job) {
-    return job != null && job.getStatus() != null && job.getStatus().getConditions() != null
-        && job.getStatus().getConditions().stream().anyMatch(c ->
-            ("Complete".equals(c.getType()) || "Failed".equals(c.getType())) && "True".equals(c.getStatus()));
+    return job != null
+        && job.getStatus() != null
+        && job.getStatus().getConditions() != null
+        && job.getStatus().getConditions().stream()
+            .anyMatch(
+                c ->
+                    ("Complete".equals(c.getType()) || "Failed".equals(c.getType()))
+                        && "True".equals(c.getStatus()));
   }
 
-  private static final Pattern INSTANT = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z");
+  private static final Pattern INSTANT =
+      Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z");
 
   static Instant closingTime(Condition window) {
     return closingTime(window.getMessage());

@@ -14,10 +14,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The KubeTask operator or worker in a JVM of its own ({@code io.kubetask.app.KubeTask operator}
- * or {@code worker}, on this JVM's class path), so that a test can kill it with SIGKILL and start
- * it again. Its output goes to a log file that each start marks, and a start returns once the
- * process logged that it is ready.
+ * The KubeTask operator or worker in a JVM of its own ({@code io.kubetask.app.KubeTask operator} or
+ * {@code worker}, on this JVM's class path), so that a test can kill it with SIGKILL and start it
+ * again. Its output goes to a log file that each start marks, and a start returns once the process
+ * logged that it is ready.
  */
 final class KubeTaskChild {
   private static final String MAIN = "io.kubetask.app.KubeTask";
@@ -37,7 +37,8 @@ final class KubeTaskChild {
    */
   KubeTaskChild(String mode, Map<String, String> env, Path log) {
     this.mode = mode;
-    this.readyLine = "operator".equals(mode) ? "KubeTask operator started" : "KubeTask worker polling";
+    this.readyLine =
+        "operator".equals(mode) ? "KubeTask operator started" : "KubeTask worker polling";
     this.env = env;
     this.log = log;
     Runtime.getRuntime().addShutdownHook(new Thread(this::killQuietly, "kill-kubetask-" + mode));
@@ -60,15 +61,20 @@ final class KubeTaskChild {
     String marker = "===== KubeTaskChild: start " + starts + " of " + mode + " at " + Instant.now();
     try {
       Files.createDirectories(log.getParent());
-      Files.writeString(log, "\n" + marker + "\n", StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      Files.writeString(
+          log,
+          "\n" + marker + "\n",
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.addAll(List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
       command.addAll(List.of("-cp", classPath(), MAIN, mode));
-      ProcessBuilder builder = new ProcessBuilder(command)
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      ProcessBuilder builder =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       builder.environment().remove("KUBETASK_MODE");
       builder.environment().putAll(env);
       process = builder.start();
@@ -78,10 +84,12 @@ final class KubeTaskChild {
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (!currentRunSays(marker, readyLine)) {
       if (!process.isAlive()) {
-        throw new AssertionError(mode + " exited with " + process.exitValue() + " while starting:\n" + tail());
+        throw new AssertionError(
+            mode + " exited with " + process.exitValue() + " while starting:\n" + tail());
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError(mode + " not ready after " + START_TIMEOUT.toSeconds() + " s:\n" + tail());
+        throw new AssertionError(
+            mode + " not ready after " + START_TIMEOUT.toSeconds() + " s:\n" + tail());
       }
       sleep(100);
     }

@@ -73,13 +73,25 @@ final class Ledger implements AutoCloseable {
   /** Starts watching; returns once every watch has listed what exists. */
   Ledger(KubernetesClient client, List<String> namespaces) {
     for (String ns : namespaces) {
-      informers.add(client.resources(Task.class).inNamespace(ns).inform(handler(this::task, this::taskDeleted)));
-      informers.add(client.batch().v1().jobs().inNamespace(ns)
-          .withLabel(KubeTaskLabels.MANAGED_BY, KubeTaskLabels.MANAGED_BY_VALUE)
-          .inform(handler((Job j) -> owned(jobs, j), j -> owned(jobs, j))));
-      informers.add(client.pods().inNamespace(ns)
-          .withLabel(KubeTaskLabels.MANAGED_BY, KubeTaskLabels.MANAGED_BY_VALUE)
-          .inform(handler((Pod p) -> owned(pods, p), p -> owned(pods, p))));
+      informers.add(
+          client
+              .resources(Task.class)
+              .inNamespace(ns)
+              .inform(handler(this::task, this::taskDeleted)));
+      informers.add(
+          client
+              .batch()
+              .v1()
+              .jobs()
+              .inNamespace(ns)
+              .withLabel(KubeTaskLabels.MANAGED_BY, KubeTaskLabels.MANAGED_BY_VALUE)
+              .inform(handler((Job j) -> owned(jobs, j), j -> owned(jobs, j))));
+      informers.add(
+          client
+              .pods()
+              .inNamespace(ns)
+              .withLabel(KubeTaskLabels.MANAGED_BY, KubeTaskLabels.MANAGED_BY_VALUE)
+              .inform(handler((Pod p) -> owned(pods, p), p -> owned(pods, p))));
     }
   }
 
@@ -103,10 +115,12 @@ final class Ledger implements AutoCloseable {
   }
 
   private void task(Task task) {
-    TaskRecord record = tasks.computeIfAbsent(task.getMetadata().getUid(), uid -> new TaskRecord(task));
+    TaskRecord record =
+        tasks.computeIfAbsent(task.getMetadata().getUid(), uid -> new TaskRecord(task));
     synchronized (record) {
       TaskPhase phase = task.getStatus() == null ? null : task.getStatus().phase();
-      if (phase != null && (record.phases.isEmpty() || record.phases.get(record.phases.size() - 1) != phase)) {
+      if (phase != null
+          && (record.phases.isEmpty() || record.phases.get(record.phases.size() - 1) != phase)) {
         record.phases.add(phase);
       }
       record.last = task;
@@ -131,7 +145,9 @@ final class Ledger implements AutoCloseable {
     Map<String, String> labels = object.getMetadata().getLabels();
     String taskUid = labels == null ? null : labels.get(KubeTaskLabels.TASK_UID);
     if (taskUid != null) {
-      byTask.computeIfAbsent(taskUid, k -> ConcurrentHashMap.newKeySet()).add(object.getMetadata().getUid());
+      byTask
+          .computeIfAbsent(taskUid, k -> ConcurrentHashMap.newKeySet())
+          .add(object.getMetadata().getUid());
     }
   }
 

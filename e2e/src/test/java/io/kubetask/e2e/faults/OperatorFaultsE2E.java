@@ -48,7 +48,9 @@ class OperatorFaultsE2E {
     assertThat(deleted).as("a Task deleted while the operator is down waits for it").isNotNull();
     assertThat(deleted.getMetadata().getDeletionTimestamp()).isNotNull();
     assertThat(rig.run.jobs(deleted)).as("and so does its Job").hasSize(1);
-    assertThat(rig.run.get("created-1").getStatus()).as("no workflow without the operator").isNull();
+    assertThat(rig.run.get("created-1").getStatus())
+        .as("no workflow without the operator")
+        .isNull();
 
     rig.operator.start();
     scenario.awaitEndStates();

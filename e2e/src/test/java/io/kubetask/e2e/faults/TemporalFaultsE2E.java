@@ -12,8 +12,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * kill -9 of the Temporal dev server, its SQLite file kept, with Tasks at every point of their life
- * (see {@link FaultScenario}): the operator's calls fail and are retried, the worker waits, and once
- * the server is back every workflow carries on as the same run, its timers and signals intact.
+ * (see {@link FaultScenario}): the operator's calls fail and are retried, the worker waits, and
+ * once the server is back every workflow carries on as the same run, its timers and signals intact.
  */
 @Tag("faults")
 class TemporalFaultsE2E {

@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The stack's Temporal dev server, killed and brought back the way {@code hack/stack} knows: its
  * pid is in {@code .stack/pids/temporal.pid}, its SQLite file is {@code .stack/temporal.db}, and
- * {@code hack/stack up} starts whatever of the stack is not running. Every other process that
- * uses the dev server notices the outage; {@link #up()} leaves it healthy, with KubeTask's search
+ * {@code hack/stack up} starts whatever of the stack is not running. Every other process that uses
+ * the dev server notices the outage; {@link #up()} leaves it healthy, with KubeTask's search
  * attributes registered.
  */
 final class TemporalServer {
@@ -32,16 +32,23 @@ final class TemporalServer {
 
   TemporalServer(Stack stack, Path log) {
     this.stack = stack;
-    this.stackDir = stack.setting("KUBETASK_STACK_DIR").map(Path::of).orElse(stack.repoRoot().resolve(".stack"));
+    this.stackDir =
+        stack
+            .setting("KUBETASK_STACK_DIR")
+            .map(Path::of)
+            .orElse(stack.repoRoot().resolve(".stack"));
     this.log = log;
   }
 
   /** SIGKILL to the dev server (and anything it started); its SQLite file stays. */
   void kill() {
-    ProcessHandle server = pid()
-        .flatMap(ProcessHandle::of)
-        .filter(ProcessHandle::isAlive)
-        .orElseThrow(() -> new AssertionError("the Temporal dev server does not run (hack/stack status)"));
+    ProcessHandle server =
+        pid()
+            .flatMap(ProcessHandle::of)
+            .filter(ProcessHandle::isAlive)
+            .orElseThrow(
+                () ->
+                    new AssertionError("the Temporal dev server does not run (hack/stack status)"));
     List<ProcessHandle> all = new java.util.ArrayList<>(server.descendants().toList());
     all.add(server);
     all.forEach(ProcessHandle::destroyForcibly);
@@ -58,7 +65,8 @@ final class TemporalServer {
   void wipe() {
     kill();
     try (var files = Files.list(stackDir)) {
-      for (Path f : files.filter(f -> f.getFileName().toString().startsWith("temporal.db")).toList()) {
+      for (Path f :
+          files.filter(f -> f.getFileName().toString().startsWith("temporal.db")).toList()) {
         Files.delete(f);
       }
     } catch (IOException e) {
@@ -73,11 +81,12 @@ final class TemporalServer {
   void up() {
     try {
       Files.createDirectories(log.getParent());
-      Process up = new ProcessBuilder(stack.repoRoot().resolve("hack/stack").toString(), "up")
-          .directory(stack.repoRoot().toFile())
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-          .start();
+      Process up =
+          new ProcessBuilder(stack.repoRoot().resolve("hack/stack").toString(), "up")
+              .directory(stack.repoRoot().toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .start();
       if (!up.waitFor(UP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
         up.destroyForcibly();
         throw new AssertionError("hack/stack up took longer than " + UP_TIMEOUT + ":\n" + tail());
@@ -100,11 +109,14 @@ final class TemporalServer {
   }
 
   private void registerSearchAttributes() {
-    WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder().setTarget(stack.temporalAddress()).build());
+    WorkflowServiceStubs stubs =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(stack.temporalAddress()).build());
     try {
-      WorkflowClient client = WorkflowClient.newInstance(stubs,
-          WorkflowClientOptions.newBuilder().setNamespace(stack.temporalNamespace()).build());
+      WorkflowClient client =
+          WorkflowClient.newInstance(
+              stubs,
+              WorkflowClientOptions.newBuilder().setNamespace(stack.temporalNamespace()).build());
       new SearchAttributeRegistrar(client).register();
     } finally {
       stubs.shutdown();

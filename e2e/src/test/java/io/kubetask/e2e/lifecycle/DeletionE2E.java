@@ -40,7 +40,9 @@ class DeletionE2E {
     NS.awaitDefaultServiceAccount();
     world.agent("hang", AgentSpecs.image("example.com/agent:1").hangs());
     world.agent("echo", AgentSpecs.image("example.com/agent:1"));
-    world.agent("hitl", AgentSpecs.image("example.com/agent:1").command("run-agent").keepAlive(3600).hangs());
+    world.agent(
+        "hitl",
+        AgentSpecs.image("example.com/agent:1").command("run-agent").keepAlive(3600).hangs());
   }
 
   @Test
@@ -53,9 +55,12 @@ class DeletionE2E {
 
     awaitAllGone(running);
     assertThat(Duration.between(deleted, Instant.now())).isLessThan(PROMPTLY);
-    await().atMost(TIMEOUT).untilAsserted(() ->
-        assertThat(workflow(running).describe().getStatus())
-            .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED));
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(workflow(running).describe().getStatus())
+                    .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED));
   }
 
   @Test
@@ -67,17 +72,23 @@ class DeletionE2E {
 
     awaitAllGone(open);
     assertThat(Duration.between(deleted, Instant.now())).isLessThan(PROMPTLY);
-    await().atMost(TIMEOUT).untilAsserted(() ->
-        assertThat(workflow(open).describe().getStatus())
-            .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED));
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(workflow(open).describe().getStatus())
+                    .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED));
   }
 
   @Test
   void deletingATaskWhoseWorkflowWasTerminatedStillFinishes() {
     Task running = world.awaitPhase(world.create("orphan", "hang"), TaskPhase.RUNNING);
     String runId = workflow(running).describe().getExecution().getRunId();
-    WorkflowStub terminated = system.temporal()
-        .newUntypedWorkflowStub(running.getStatus().workflowId(), Optional.of(runId), Optional.empty());
+    WorkflowStub terminated =
+        system
+            .temporal()
+            .newUntypedWorkflowStub(
+                running.getStatus().workflowId(), Optional.of(runId), Optional.empty());
     terminated.terminate("terminated by hand for DeletionE2E");
     // (The operator may start a new run for the Task at once: closed workflows are started again.)
     assertThat(terminated.describe().getStatus())
@@ -90,16 +101,23 @@ class DeletionE2E {
 
   @Test
   void deletingABlockedTaskFinishes() {
-    Task blocked = world.create("blocked", "hang", configMapKey("/workspace/in.md", "never-created", "in.md"));
-    await().atMost(TIMEOUT).until(() -> world.get(blocked),
-        t -> t.getStatus() != null && t.getStatus().phase() == TaskPhase.PENDING);
+    Task blocked =
+        world.create("blocked", "hang", configMapKey("/workspace/in.md", "never-created", "in.md"));
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> world.get(blocked),
+            t -> t.getStatus() != null && t.getStatus().phase() == TaskPhase.PENDING);
 
     world.client().resource(blocked).delete();
 
     world.awaitGone(blocked, PROMPTLY);
-    await().atMost(TIMEOUT).untilAsserted(() ->
-        assertThat(workflow(blocked).describe().getStatus())
-            .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED));
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(workflow(blocked).describe().getStatus())
+                    .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED));
   }
 
   @Test
@@ -107,9 +125,12 @@ class DeletionE2E {
     world.ttl(0);
     try {
       Task completed = world.awaitPhase(world.create("finished", "echo"), TaskPhase.COMPLETED);
-      await().atMost(TIMEOUT).untilAsserted(() ->
-          assertThat(workflow(completed).describe().getStatus())
-              .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED));
+      await()
+          .atMost(TIMEOUT)
+          .untilAsserted(
+              () ->
+                  assertThat(workflow(completed).describe().getStatus())
+                      .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED));
 
       world.client().resource(completed).delete();
 
@@ -120,23 +141,33 @@ class DeletionE2E {
   }
 
   private static WorkflowStub workflow(Task task) {
-    String id = task.getStatus() != null && task.getStatus().workflowId() != null
-        ? task.getStatus().workflowId()
-        : "task/" + task.getMetadata().getNamespace() + "/" + task.getMetadata().getName() + "/"
-            + task.getMetadata().getUid();
+    String id =
+        task.getStatus() != null && task.getStatus().workflowId() != null
+            ? task.getStatus().workflowId()
+            : "task/"
+                + task.getMetadata().getNamespace()
+                + "/"
+                + task.getMetadata().getName()
+                + "/"
+                + task.getMetadata().getUid();
     return system.temporal().newUntypedWorkflowStub(id);
   }
 
   /** The Task, its Job, ConfigMap and pods are gone. */
   private static void awaitAllGone(Task task) {
     String jobName = task.getStatus().jobName();
-    await().atMost(TIMEOUT).untilAsserted(() -> {
-      assertThat(world.get(task)).isNull();
-      assertThat(world.jobs(task)).isEmpty();
-      assertThat(world.pods(task)).isEmpty();
-      if (jobName != null) {
-        assertThat(world.client().configMaps().inNamespace(NS.name()).withName(jobName).get()).isNull();
-      }
-    });
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(world.get(task)).isNull();
+              assertThat(world.jobs(task)).isEmpty();
+              assertThat(world.pods(task)).isEmpty();
+              if (jobName != null) {
+                assertThat(
+                        world.client().configMaps().inNamespace(NS.name()).withName(jobName).get())
+                    .isNull();
+              }
+            });
   }
 }

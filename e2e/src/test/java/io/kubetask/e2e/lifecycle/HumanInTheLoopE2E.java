@@ -33,10 +33,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The human-in-the-loop window on the real stack. kwok stands in for the wrapper: its pod-ready
  * stage makes the pod Ready at once (as the wrapper's probe does when the agent command ends), a
- * {@code hang} pod then stays Running like the keep-alive sleep, and the {@code kubetask.io/release}
- * annotation on the pod ends it with the exit code of its {@code kubetask.test/exit-code} label, as
- * the wrapper exits with the agent's code. The wrapper itself runs under a real shell in {@code
- * KeepAliveScriptTest}.
+ * {@code hang} pod then stays Running like the keep-alive sleep, and the {@code
+ * kubetask.io/release} annotation on the pod ends it with the exit code of its {@code
+ * kubetask.test/exit-code} label, as the wrapper exits with the agent's code. The wrapper itself
+ * runs under a real shell in {@code KeepAliveScriptTest}.
  */
 class HumanInTheLoopE2E {
   @RegisterExtension static final TestNamespace NS = new TestNamespace();
@@ -72,25 +72,37 @@ class HumanInTheLoopE2E {
     Condition window = condition(open, "HumanInTheLoop");
     assertThat(window.getReason()).isEqualTo("WindowOpen");
     Instant closes = closingTime(window.getMessage());
-    assertThat(closes).isBetween(before.plusSeconds(1800 - 60), Instant.now().plusSeconds(1800 + 5));
+    assertThat(closes)
+        .isBetween(before.plusSeconds(1800 - 60), Instant.now().plusSeconds(1800 + 5));
     assertThat(window.getMessage())
         .contains("kubectl annotate task released -n " + NS.name() + " kubetask.io/release=true");
-    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(world.eventReasons(open)).contains("WindowOpen"));
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(() -> assertThat(world.eventReasons(open)).contains("WindowOpen"));
 
     Container agent = world.job(open).getSpec().getTemplate().getSpec().getContainers().get(0);
-    List<String> wrapped = new ArrayList<>(
-        List.of("sh", "-c", KeepAlive.script(KeepAlive.STATE_DIR, KeepAlive.POD_INFO_DIR), "kubetask-agent"));
+    List<String> wrapped =
+        new ArrayList<>(
+            List.of(
+                "sh",
+                "-c",
+                KeepAlive.script(KeepAlive.STATE_DIR, KeepAlive.POD_INFO_DIR),
+                "kubetask-agent"));
     wrapped.addAll(ARGV);
     assertThat(agent.getCommand()).as("sh -c <script> kubetask-agent <argv...>").isEqualTo(wrapped);
     assertThat(agent.getArgs()).isEmpty();
-    assertThat(agent.getEnv()).extracting(EnvVar::getName, EnvVar::getValue)
+    assertThat(agent.getEnv())
+        .extracting(EnvVar::getName, EnvVar::getValue)
         .contains(org.assertj.core.groups.Tuple.tuple("KUBETASK_KEEP_ALIVE_SECONDS", "1800"));
     assertThat(agent.getReadinessProbe().getExec().getCommand()).isEqualTo(KeepAlive.probe());
-    assertThat(world.pods(open)).singleElement()
+    assertThat(world.pods(open))
+        .singleElement()
         .satisfies(p -> assertThat(p.getStatus().getPhase()).isEqualTo("Running"));
 
     // The documented command, as a human types it.
-    NS.kubectl().run("annotate", "task", "released", "-n", NS.name(), "kubetask.io/release=true").ok();
+    NS.kubectl()
+        .run("annotate", "task", "released", "-n", NS.name(), "kubetask.io/release=true")
+        .ok();
 
     Task done = world.awaitPhase(task, TaskPhase.COMPLETED);
     assertThat(condition(done, "Succeeded").getStatus()).isEqualTo("True");
@@ -126,7 +138,8 @@ class HumanInTheLoopE2E {
     Task open = world.awaitCondition(task, "HumanInTheLoop", "True");
     Instant closes = closingTime(condition(open, "HumanInTheLoop").getMessage());
     Instant opened = instant(condition(open, "HumanInTheLoop").getLastTransitionTime());
-    assertThat(Duration.between(opened, closes)).isBetween(Duration.ofSeconds(3), Duration.ofSeconds(7));
+    assertThat(Duration.between(opened, closes))
+        .isBetween(Duration.ofSeconds(3), Duration.ofSeconds(7));
 
     Task done = world.awaitPhase(task, TaskPhase.COMPLETED);
     assertThat(Optional.ofNullable(done.getMetadata().getAnnotations()).orElse(Map.of()))
@@ -152,26 +165,42 @@ class HumanInTheLoopE2E {
     assertThat(condition(done, "HumanInTheLoop"))
         .extracting(Condition::getStatus, Condition::getReason)
         .containsExactly("False", "WindowClosed");
-    await().atMost(TIMEOUT).untilAsserted(() -> {
-      assertThat(world.client().batch().v1().jobs().inNamespace(NS.name()).withName(jobName).get()).isNull();
-      assertThat(world.pods(done)).isEmpty();
-    });
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(
+                      world
+                          .client()
+                          .batch()
+                          .v1()
+                          .jobs()
+                          .inNamespace(NS.name())
+                          .withName(jobName)
+                          .get())
+                  .isNull();
+              assertThat(world.pods(done)).isEmpty();
+            });
   }
 
   @Test
   void anAgentWithoutTheWindowRunsItsCommandUnwrapped() {
-    world.agent("plain", AgentSpecs.image("example.com/agent:1").command(ARGV.toArray(String[]::new)));
+    world.agent(
+        "plain", AgentSpecs.image("example.com/agent:1").command(ARGV.toArray(String[]::new)));
     Task done = world.awaitPhase(world.create("plain", "plain"), TaskPhase.COMPLETED);
 
     Job job = world.job(done);
     Container agent = job.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(agent.getCommand()).isEqualTo(ARGV);
     assertThat(agent.getReadinessProbe()).isNull();
-    assertThat(agent.getEnv()).extracting(EnvVar::getName).doesNotContain("KUBETASK_KEEP_ALIVE_SECONDS");
+    assertThat(agent.getEnv())
+        .extracting(EnvVar::getName)
+        .doesNotContain("KUBETASK_KEEP_ALIVE_SECONDS");
     assertThat(condition(done, "HumanInTheLoop")).isNull();
   }
 
-  private static final Pattern INSTANT = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z");
+  private static final Pattern INSTANT =
+      Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z");
 
   /** The closing time the window's condition message gives. */
   static Instant closingTime(String message) {

@@ -2,9 +2,9 @@ package io.kubetask.e2e.lifecycle;
 
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -87,9 +87,7 @@ public final class TaskWorld {
   }
 
   public Task awaitPhase(Task task, TaskPhase phase, Duration within) {
-    return await()
-        .atMost(within)
-        .until(() -> get(task), t -> t != null && phase(t) == phase);
+    return await().atMost(within).until(() -> get(task), t -> t != null && phase(t) == phase);
   }
 
   /** Waits until the condition of {@code type} has this status and returns the Task. */
@@ -98,7 +96,10 @@ public final class TaskWorld {
         .atMost(timeout)
         .until(
             () -> get(task),
-            t -> t != null && condition(t, type) != null && status.equals(condition(t, type).getStatus()));
+            t ->
+                t != null
+                    && condition(t, type) != null
+                    && status.equals(condition(t, type).getStatus()));
   }
 
   /** Waits until the Task is gone from the API server (no finalizer left). */
@@ -126,8 +127,14 @@ public final class TaskWorld {
 
   /** The Jobs that belong to the Task (by the task-uid label), whatever their name. */
   public List<Job> jobs(Task task) {
-    return client.batch().v1().jobs().inNamespace(ns)
-        .withLabel(KubeTaskLabels.TASK_UID, task.getMetadata().getUid()).list().getItems();
+    return client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(ns)
+        .withLabel(KubeTaskLabels.TASK_UID, task.getMetadata().getUid())
+        .list()
+        .getItems();
   }
 
   public ConfigMap contextConfigMap(Task task) {
@@ -135,8 +142,12 @@ public final class TaskWorld {
   }
 
   public List<Pod> pods(Task task) {
-    return client.pods().inNamespace(ns)
-        .withLabel(KubeTaskLabels.TASK_UID, task.getMetadata().getUid()).list().getItems();
+    return client
+        .pods()
+        .inNamespace(ns)
+        .withLabel(KubeTaskLabels.TASK_UID, task.getMetadata().getUid())
+        .list()
+        .getItems();
   }
 
   public List<String> eventReasons(Task task) {
@@ -147,24 +158,45 @@ public final class TaskWorld {
   }
 
   public void configMap(String name, Map<String, String> data) {
-    client.resource(new ConfigMapBuilder().withNewMetadata().withName(name).withNamespace(ns)
-        .endMetadata().withData(data).build()).serverSideApply();
+    client
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(ns)
+                .endMetadata()
+                .withData(data)
+                .build())
+        .serverSideApply();
   }
 
   /** Creates or replaces the namespace's KubeTaskConfig "default" with this TTL. */
   public void ttl(long seconds) {
-    client.resource(new KubeTaskConfig(ns, KubeTaskConfig.DEFAULT_NAME,
-        new KubeTaskConfigSpec(new TaskLifecycleConfig((int) seconds)))).serverSideApply();
+    client
+        .resource(
+            new KubeTaskConfig(
+                ns,
+                KubeTaskConfig.DEFAULT_NAME,
+                new KubeTaskConfigSpec(new TaskLifecycleConfig((int) seconds))))
+        .serverSideApply();
   }
 
   public void deleteConfig() {
-    client.resources(KubeTaskConfig.class).inNamespace(ns).withName(KubeTaskConfig.DEFAULT_NAME).delete();
+    client
+        .resources(KubeTaskConfig.class)
+        .inNamespace(ns)
+        .withName(KubeTaskConfig.DEFAULT_NAME)
+        .delete();
   }
 
   /** Sets an annotation on the Task (a merge patch, as {@code kubectl annotate} does). */
   public void annotate(Task task, String key, String value) {
-    client.resources(Task.class).inNamespace(ns).withName(task.getMetadata().getName())
-        .patch(PatchContext.of(PatchType.JSON_MERGE),
+    client
+        .resources(Task.class)
+        .inNamespace(ns)
+        .withName(task.getMetadata().getName())
+        .patch(
+            PatchContext.of(PatchType.JSON_MERGE),
             "{\"metadata\":{\"annotations\":{\"" + key + "\":\"" + value + "\"}}}");
   }
 
@@ -175,7 +207,8 @@ public final class TaskWorld {
   /** {@code status.expirationTime - status.completionTime}, or null without an expiration time. */
   public static Duration ttlOf(Task task) {
     Instant expiration = instant(task.getStatus().expirationTime());
-    return expiration == null ? null
+    return expiration == null
+        ? null
         : Duration.between(instant(task.getStatus().completionTime()), expiration);
   }
 }

@@ -41,8 +41,12 @@ class TtlE2E {
   private static TaskWorld world(String hint) {
     String ns = NS.another(hint);
     TaskWorld world = new TaskWorld(system.client(), ns, TIMEOUT);
-    await().atMost(TIMEOUT).until(() ->
-        system.client().serviceAccounts().inNamespace(ns).withName("default").get() != null);
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                system.client().serviceAccounts().inNamespace(ns).withName("default").get()
+                    != null);
     world.agent("echo", AgentSpecs.image("example.com/echo:1"));
     return world;
   }
@@ -62,12 +66,27 @@ class TtlE2E {
     assertThat(pods).hasSize(1);
 
     world.awaitGone(done, TIMEOUT);
-    await().atMost(TIMEOUT).untilAsserted(() -> {
-      assertThat(world.client().batch().v1().jobs().inNamespace(world.ns()).withName(jobName).get()).isNull();
-      assertThat(world.client().configMaps().inNamespace(world.ns()).withName(jobName).get()).isNull();
-      assertThat(world.pods(done)).isEmpty();
-    });
-    assertThat(workflowStatus(done)).isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(
+                      world
+                          .client()
+                          .batch()
+                          .v1()
+                          .jobs()
+                          .inNamespace(world.ns())
+                          .withName(jobName)
+                          .get())
+                  .isNull();
+              assertThat(
+                      world.client().configMaps().inNamespace(world.ns()).withName(jobName).get())
+                  .isNull();
+              assertThat(world.pods(done)).isEmpty();
+            });
+    assertThat(workflowStatus(done))
+        .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
   }
 
   @Test
@@ -75,8 +94,9 @@ class TtlE2E {
     TaskWorld world = world("ttl-no-job");
     world.ttl(3);
     String half = "x".repeat(600 * 1024);
-    Task task = world.create("too-large", "echo",
-        inline("/workspace/a.md", half), inline("/workspace/b.md", half));
+    Task task =
+        world.create(
+            "too-large", "echo", inline("/workspace/a.md", half), inline("/workspace/b.md", half));
 
     Task failed = world.awaitPhase(task, TaskPhase.FAILED);
     assertThat(condition(failed, "Ready").getReason()).isEqualTo("ContextTooLarge");
@@ -123,7 +143,8 @@ class TtlE2E {
 
     world.deleteConfig();
     awaitTtl(world, done, DEFAULT_TTL);
-    assertThat(workflowStatus(done)).isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
+    assertThat(workflowStatus(done))
+        .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
   }
 
   /**
@@ -141,14 +162,19 @@ class TtlE2E {
     Task done = kept.awaitPhase(kept.create("kept", "echo"), TaskPhase.COMPLETED);
     assertThat(done.getStatus().expirationTime()).isNull();
     Task other = sibling.awaitPhase(sibling.create("gone", "echo"), TaskPhase.COMPLETED);
-    assertThat(other.getStatus().completionTime()).isGreaterThanOrEqualTo(done.getStatus().completionTime());
+    assertThat(other.getStatus().completionTime())
+        .isGreaterThanOrEqualTo(done.getStatus().completionTime());
     sibling.awaitGone(other, TIMEOUT);
 
     Task still = kept.get(done);
     assertThat(still).isNotNull();
     assertThat(still.getStatus().expirationTime()).isNull();
-    await().atMost(TIMEOUT).untilAsserted(() ->
-        assertThat(workflowStatus(done)).isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED));
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(workflowStatus(done))
+                    .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED));
     assertThat(kept.get(done)).isNotNull();
   }
 
@@ -157,8 +183,12 @@ class TtlE2E {
     TaskWorld world = world("ttl-zero-on");
     world.ttl(0);
     Task done = world.awaitPhase(world.create("kept-then-gone", "echo"), TaskPhase.COMPLETED);
-    await().atMost(TIMEOUT).untilAsserted(() ->
-        assertThat(workflowStatus(done)).isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED));
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(workflowStatus(done))
+                    .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED));
 
     world.ttl(2);
     awaitTtl(world, done, Duration.ofSeconds(2));
@@ -167,10 +197,16 @@ class TtlE2E {
 
   /** Waits until the Task's expirationTime is completionTime + ttl. */
   private static Task awaitTtl(TaskWorld world, Task task, Duration ttl) {
-    return await().atMost(TIMEOUT).until(() -> world.get(task), t -> t == null || ttl.equals(ttlOf(t)));
+    return await()
+        .atMost(TIMEOUT)
+        .until(() -> world.get(task), t -> t == null || ttl.equals(ttlOf(t)));
   }
 
   private static WorkflowExecutionStatus workflowStatus(Task task) {
-    return system.temporal().newUntypedWorkflowStub(task.getStatus().workflowId()).describe().getStatus();
+    return system
+        .temporal()
+        .newUntypedWorkflowStub(task.getStatus().workflowId())
+        .describe()
+        .getStatus();
   }
 }

@@ -77,7 +77,11 @@ public final class TestNamespace implements BeforeAllCallback, AfterAllCallback 
     // Wait while this JVM's operator (if any) still runs: it removes the finalizers of the Tasks
     // and CronTasks that the namespace deletion is waiting for.
     for (String namespace : created) {
-      stack.client().namespaces().withName(namespace).waitUntilCondition(n -> n == null, 2, TimeUnit.MINUTES);
+      stack
+          .client()
+          .namespaces()
+          .withName(namespace)
+          .waitUntilCondition(n -> n == null, 2, TimeUnit.MINUTES);
     }
     created.clear();
   }

@@ -60,7 +60,8 @@ public final class AgentSpecs {
 
   /** The pod fails with this exit code (kubetask.test/outcome=fail). */
   public AgentSpecs fails(int exitCode) {
-    return label("kubetask.test/outcome", "fail").label("kubetask.test/exit-code", Integer.toString(exitCode));
+    return label("kubetask.test/outcome", "fail")
+        .label("kubetask.test/exit-code", Integer.toString(exitCode));
   }
 
   /** The pod runs until it is deleted or released (kubetask.test/outcome=hang). */

@@ -24,15 +24,15 @@ import java.util.UUID;
 
 /**
  * KubeTask's operator and worker, running in this JVM against the local stack: the real API server,
- * Job controller, garbage collector, kwok and the Temporal dev server. Started once per test JVM and
- * shared by every end-to-end suite; it uses a task queue of its own so that no other worker (for
- * example one started by {@code hack/stack up --kubetask}) picks up its workflows.
+ * Job controller, garbage collector, kwok and the Temporal dev server. Started once per test JVM
+ * and shared by every end-to-end suite; it uses a task queue of its own so that no other worker
+ * (for example one started by {@code hack/stack up --kubetask}) picks up its workflows.
  *
  * <p>Its operator watches only the namespaces that {@link TestNamespace} made in this JVM (it
  * follows as suites make more), so test JVMs that share one stack, and the fault suite's operator
- * in a child process, never reconcile each other's Tasks. An operator that watches every
- * namespace (such as {@code hack/stack up --kubetask}'s) still races it for the Tasks of the
- * suites: stop it before running them.
+ * in a child process, never reconcile each other's Tasks. An operator that watches every namespace
+ * (such as {@code hack/stack up --kubetask}'s) still races it for the Tasks of the suites: stop it
+ * before running them.
  *
  * <p>With {@code -Dkubetask.e2e.rbac=true} the operator and the worker talk to the API server as
  * the ServiceAccounts of deploy/ (impersonated, after applying deploy/'s RBAC), so the suites run
@@ -44,6 +44,7 @@ public final class KubeTaskSystem {
   public static final String RBAC_PROPERTY = "kubetask.e2e.rbac";
 
   private static KubeTaskSystem shared;
+
   /** Watched while no namespace exists yet: a name no namespace has (an empty set means all). */
   private static final String NO_NAMESPACE = "kubetask-e2e-none";
 
@@ -68,7 +69,9 @@ public final class KubeTaskSystem {
     env.put("TEMPORAL_NAMESPACE", stack.temporalNamespace());
     env.put("KUBETASK_TASK_QUEUE", "kubetask-e2e-" + UUID.randomUUID().toString().substring(0, 8));
     env.put("KUBETASK_RESYNC_SECONDS", "30");
-    env.put("KUBETASK_TEMPORAL_UI_URL", stack.setting("TEMPORAL_UI_URL").orElse("http://127.0.0.1:8233"));
+    env.put(
+        "KUBETASK_TEMPORAL_UI_URL",
+        stack.setting("TEMPORAL_UI_URL").orElse("http://127.0.0.1:8233"));
     operatorConfig = OperatorConfig.fromEnv(env);
     workerConfig = WorkerConfig.fromEnv(env);
     stubs = operatorConfig.temporal().connect();
@@ -82,8 +85,10 @@ public final class KubeTaskSystem {
       workerClient = DeployRbac.impersonating(stack, DeployRbac.WORKER);
       impersonated.addAll(List.of(operatorClient, workerClient));
       System.err.println(
-          "KubeTask E2E: the operator runs as " + DeployRbac.username(DeployRbac.OPERATOR)
-              + " and the worker as " + DeployRbac.username(DeployRbac.WORKER));
+          "KubeTask E2E: the operator runs as "
+              + DeployRbac.username(DeployRbac.OPERATOR)
+              + " and the worker as "
+              + DeployRbac.username(DeployRbac.WORKER));
     }
     workers = KubeTaskWorker.create(workerClient, temporal, workerConfig);
     workers.start();

@@ -4,9 +4,9 @@ import static io.kubetask.e2e.system.KubeTaskSystem.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -77,9 +77,11 @@ class TaskE2E {
     assertThat(done.getStatus().completionTime()).isNotBlank();
     assertThat(done.getStatus().workflowId())
         .isEqualTo("task/" + NS.name() + "/hello/" + done.getMetadata().getUid());
-    assertThat(condition(done, "Ready")).extracting(Condition::getStatus, Condition::getReason)
+    assertThat(condition(done, "Ready"))
+        .extracting(Condition::getStatus, Condition::getReason)
         .containsExactly("True", "JobCreated");
-    assertThat(condition(done, "Succeeded")).extracting(Condition::getStatus, Condition::getReason)
+    assertThat(condition(done, "Succeeded"))
+        .extracting(Condition::getStatus, Condition::getReason)
         .containsExactly("True", "Completed");
     assertThat(condition(done, "Succeeded").getLastTransitionTime()).isNotBlank();
     assertThat(condition(done, "Succeeded").getObservedGeneration()).isEqualTo(1L);
@@ -90,20 +92,28 @@ class TaskE2E {
     assertThat(job.getSpec().getBackoffLimit()).isZero();
     PodSpec pod = job.getSpec().getTemplate().getSpec();
     assertThat(pod.getRestartPolicy()).isEqualTo("Never");
-    assertThat(pod.getContainers()).singleElement().satisfies(c -> {
-      assertThat(c.getName()).isEqualTo("agent");
-      assertThat(c.getImage()).isEqualTo("example.com/echo:1");
-      assertThat(c.getCommand()).isEmpty();
-      assertThat(env(c.getEnv())).containsEntry("TASK_NAME", "hello")
-          .containsEntry("TASK_NAMESPACE", NS.name());
-    });
-    assertThat(job.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> {
-      assertThat(o.getUid()).isEqualTo(done.getMetadata().getUid());
-      assertThat(o.getController()).isTrue();
-      assertThat(o.getBlockOwnerDeletion()).isTrue();
-    });
-    await().atMost(TIMEOUT).untilAsserted(() ->
-        assertThat(eventReasons(done)).contains("JobCreated", "Completed"));
+    assertThat(pod.getContainers())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.getName()).isEqualTo("agent");
+              assertThat(c.getImage()).isEqualTo("example.com/echo:1");
+              assertThat(c.getCommand()).isEmpty();
+              assertThat(env(c.getEnv()))
+                  .containsEntry("TASK_NAME", "hello")
+                  .containsEntry("TASK_NAMESPACE", NS.name());
+            });
+    assertThat(job.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(
+            o -> {
+              assertThat(o.getUid()).isEqualTo(done.getMetadata().getUid());
+              assertThat(o.getController()).isTrue();
+              assertThat(o.getBlockOwnerDeletion()).isTrue();
+            });
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(() -> assertThat(eventReasons(done)).contains("JobCreated", "Completed"));
   }
 
   @Test
@@ -116,7 +126,9 @@ class TaskE2E {
     assertThat(succeeded.getStatus()).isEqualTo("False");
     assertThat(succeeded.getMessage()).contains("exited with code 3");
     assertThat(done.getStatus().completionTime()).isNotBlank();
-    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(eventReasons(done)).contains(succeeded.getReason()));
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(() -> assertThat(eventReasons(done)).contains(succeeded.getReason()));
   }
 
   @Test
@@ -124,78 +136,156 @@ class TaskE2E {
     configMap("guides", Map.of("review.md", "Review carefully.\n", "unused.md", "x"));
     configMap("project-configs", Map.of("a.yaml", "a: 1\n", "b.yaml", "b: 2\n"));
     configMap("org", Map.of("guidelines.md", "Be kind.\n", "style.md", "Agent style\n"));
-    agent("with-defaults", AgentSpecs.image("example.com/echo:1").defaultContexts(
-        Context.file(FileContext.configMapKey("/workspace/org-guidelines.md", "org", "guidelines.md")),
-        Context.file(FileContext.configMapKey("/workspace/style.md", "org", "style.md"))));
-    Task task = create(task("contexts", "with-defaults",
-        inline("/workspace/task.md", "Refactor the authentication module.\nLine 2 with 'quotes' and $HOME\n"),
-        Context.file(FileContext.configMapKey("/workspace/guide.md", "guides", "review.md")),
-        Context.file(FileContext.configMapDir("/workspace/configs", "project-configs")),
-        inline("/workspace/style.md", "Task style wins\n"),
-        inline("/etc/agent/empty.txt", "")));
+    agent(
+        "with-defaults",
+        AgentSpecs.image("example.com/echo:1")
+            .defaultContexts(
+                Context.file(
+                    FileContext.configMapKey(
+                        "/workspace/org-guidelines.md", "org", "guidelines.md")),
+                Context.file(FileContext.configMapKey("/workspace/style.md", "org", "style.md"))));
+    Task task =
+        create(
+            task(
+                "contexts",
+                "with-defaults",
+                inline(
+                    "/workspace/task.md",
+                    "Refactor the authentication module.\nLine 2 with 'quotes' and $HOME\n"),
+                Context.file(
+                    FileContext.configMapKey("/workspace/guide.md", "guides", "review.md")),
+                Context.file(FileContext.configMapDir("/workspace/configs", "project-configs")),
+                inline("/workspace/style.md", "Task style wins\n"),
+                inline("/etc/agent/empty.txt", "")));
 
     Task running = awaitPhase(task, TaskPhase.COMPLETED);
     Job job = job(running);
-    ConfigMap data = client.configMaps().inNamespace(NS.name()).withName(running.getStatus().jobName()).get();
+    ConfigMap data =
+        client.configMaps().inNamespace(NS.name()).withName(running.getStatus().jobName()).get();
     assertThat(data).as("context ConfigMap").isNotNull();
     Map<String, String> files = filesByPath(job, data);
-    assertThat(files).containsExactlyInAnyOrderEntriesOf(Map.of(
-        "/workspace/task.md", "Refactor the authentication module.\nLine 2 with 'quotes' and $HOME\n",
-        "/workspace/guide.md", "Review carefully.\n",
-        "/workspace/org-guidelines.md", "Be kind.\n",
-        "/workspace/style.md", "Task style wins\n",
-        "/etc/agent/empty.txt", ""));
-    List<VolumeMount> mounts = job.getSpec().getTemplate().getSpec().getContainers().get(0).getVolumeMounts();
-    VolumeMount dir = mounts.stream().filter(m -> m.getMountPath().equals("/workspace/configs")).findFirst().orElseThrow();
+    assertThat(files)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "/workspace/task.md",
+                    "Refactor the authentication module.\nLine 2 with 'quotes' and $HOME\n",
+                "/workspace/guide.md", "Review carefully.\n",
+                "/workspace/org-guidelines.md", "Be kind.\n",
+                "/workspace/style.md", "Task style wins\n",
+                "/etc/agent/empty.txt", ""));
+    List<VolumeMount> mounts =
+        job.getSpec().getTemplate().getSpec().getContainers().get(0).getVolumeMounts();
+    VolumeMount dir =
+        mounts.stream()
+            .filter(m -> m.getMountPath().equals("/workspace/configs"))
+            .findFirst()
+            .orElseThrow();
     Volume dirVolume = volume(job, dir.getName());
     assertThat(dirVolume.getConfigMap().getName()).isEqualTo("project-configs");
     assertThat(dir.getSubPath()).isNull();
-    VolumeMount workspace = mounts.stream().filter(m -> m.getMountPath().equals("/workspace")).findFirst().orElseThrow();
-    assertThat(volume(job, workspace.getName()).getEmptyDir()).as("/workspace is a writable emptyDir").isNotNull();
+    VolumeMount workspace =
+        mounts.stream()
+            .filter(m -> m.getMountPath().equals("/workspace"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(volume(job, workspace.getName()).getEmptyDir())
+        .as("/workspace is a writable emptyDir")
+        .isNotNull();
     assertThat(mounts).extracting(VolumeMount::getMountPath).isSorted();
   }
 
   @Test
   void passesCredentialsAsEnvAndFiles() {
-    client.secrets().inNamespace(NS.name()).resource(new SecretBuilder().withNewMetadata().withName("creds")
-        .endMetadata().withStringData(Map.of("token", "t0ken", "id_rsa", "key")).build()).create();
-    agent("with-creds", AgentSpecs.image("example.com/echo:1").credentials(
-        new Credential("github", new SecretKeyReference("creds", "token"), "GITHUB_TOKEN", null, null),
-        new Credential("ssh", new SecretKeyReference("creds", "id_rsa"), null, "/home/agent/.ssh/id_rsa", 0400)));
+    client
+        .secrets()
+        .inNamespace(NS.name())
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("creds")
+                .endMetadata()
+                .withStringData(Map.of("token", "t0ken", "id_rsa", "key"))
+                .build())
+        .create();
+    agent(
+        "with-creds",
+        AgentSpecs.image("example.com/echo:1")
+            .credentials(
+                new Credential(
+                    "github", new SecretKeyReference("creds", "token"), "GITHUB_TOKEN", null, null),
+                new Credential(
+                    "ssh",
+                    new SecretKeyReference("creds", "id_rsa"),
+                    null,
+                    "/home/agent/.ssh/id_rsa",
+                    0400)));
     Task task = create(task("creds", "with-creds", inline("/workspace/task.md", "Use the token.")));
 
     Job job = job(awaitPhase(task, TaskPhase.COMPLETED));
     var container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
-    EnvVar token = container.getEnv().stream().filter(e -> e.getName().equals("GITHUB_TOKEN")).findFirst().orElseThrow();
+    EnvVar token =
+        container.getEnv().stream()
+            .filter(e -> e.getName().equals("GITHUB_TOKEN"))
+            .findFirst()
+            .orElseThrow();
     assertThat(token.getValue()).isNull();
     assertThat(token.getValueFrom().getSecretKeyRef().getName()).isEqualTo("creds");
     assertThat(token.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("token");
-    VolumeMount key = container.getVolumeMounts().stream()
-        .filter(m -> m.getMountPath().equals("/home/agent/.ssh/id_rsa")).findFirst().orElseThrow();
+    VolumeMount key =
+        container.getVolumeMounts().stream()
+            .filter(m -> m.getMountPath().equals("/home/agent/.ssh/id_rsa"))
+            .findFirst()
+            .orElseThrow();
     Volume secret = volume(job, key.getName());
     assertThat(secret.getSecret().getSecretName()).isEqualTo("creds");
-    assertThat(secret.getSecret().getItems()).singleElement().satisfies(item -> {
-      assertThat(item.getKey()).isEqualTo("id_rsa");
-      assertThat(item.getPath()).isEqualTo(key.getSubPath());
-      assertThat(item.getMode()).isEqualTo(0400);
-    });
+    assertThat(secret.getSecret().getItems())
+        .singleElement()
+        .satisfies(
+            item -> {
+              assertThat(item.getKey()).isEqualTo("id_rsa");
+              assertThat(item.getPath()).isEqualTo(key.getSubPath());
+              assertThat(item.getMode()).isEqualTo(0400);
+            });
   }
 
   @Test
   void appliesPodLabelsSchedulingAndServiceAccountToThePod() {
-    client.serviceAccounts().inNamespace(NS.name())
-        .resource(new ServiceAccountBuilder().withNewMetadata().withName("agent-sa").endMetadata().build())
+    client
+        .serviceAccounts()
+        .inNamespace(NS.name())
+        .resource(
+            new ServiceAccountBuilder()
+                .withNewMetadata()
+                .withName("agent-sa")
+                .endMetadata()
+                .build())
         .create();
-    agent("placed", AgentSpecs.image("example.com/echo:1")
-        .label("network-policy", "agent-restricted").label("kubetask.io/task", "spoofed").runs("3s")
-        .scheduling(new PodScheduling(Map.of("kubernetes.io/os", "linux"),
-            List.of(new TolerationBuilder().withKey("dedicated").withOperator("Equal")
-                .withValue("ai-workload").withEffect("NoSchedule").build()), null))
-        .serviceAccount("agent-sa"));
+    agent(
+        "placed",
+        AgentSpecs.image("example.com/echo:1")
+            .label("network-policy", "agent-restricted")
+            .label("kubetask.io/task", "spoofed")
+            .runs("3s")
+            .scheduling(
+                new PodScheduling(
+                    Map.of("kubernetes.io/os", "linux"),
+                    List.of(
+                        new TolerationBuilder()
+                            .withKey("dedicated")
+                            .withOperator("Equal")
+                            .withValue("ai-workload")
+                            .withEffect("NoSchedule")
+                            .build()),
+                    null))
+            .serviceAccount("agent-sa"));
     Task task = create(task("placed", "placed", inline("/workspace/task.md", "Run here.")));
 
     Task running = awaitPhase(task, TaskPhase.RUNNING);
-    Pod pod = await().atMost(TIMEOUT).until(() -> pods(running).stream().findFirst(), Optional::isPresent).get();
+    Pod pod =
+        await()
+            .atMost(TIMEOUT)
+            .until(() -> pods(running).stream().findFirst(), Optional::isPresent)
+            .get();
     assertThat(pod.getMetadata().getLabels())
         .containsEntry("network-policy", "agent-restricted")
         .containsEntry("kubetask.io/task", "placed")
@@ -204,20 +294,26 @@ class TaskE2E {
     assertThat(pod.getSpec().getServiceAccountName()).isEqualTo("agent-sa");
     assertThat(pod.getSpec().getNodeSelector()).containsEntry("kubernetes.io/os", "linux");
     assertThat(pod.getSpec().getTolerations()).anyMatch(t -> "dedicated".equals(t.getKey()));
-    assertThat(pod.getSpec().getNodeName()).as("scheduled onto the kwok node").isEqualTo("kwok-node-0");
+    assertThat(pod.getSpec().getNodeName())
+        .as("scheduled onto the kwok node")
+        .isEqualTo("kwok-node-0");
     awaitPhase(task, TaskPhase.COMPLETED);
   }
 
   @Test
   void waitsForAMissingAgentAndStartsWhenItAppears() {
-    Task task = create(task("needs-agent", "late-agent", inline("/workspace/task.md", "Wait for me.")));
+    Task task =
+        create(task("needs-agent", "late-agent", inline("/workspace/task.md", "Wait for me.")));
 
     Task pending = awaitPhase(task, TaskPhase.PENDING);
-    Condition ready = await().atMost(TIMEOUT).until(() -> condition(get(task), "Ready"), c -> c != null);
+    Condition ready =
+        await().atMost(TIMEOUT).until(() -> condition(get(task), "Ready"), c -> c != null);
     assertThat(ready.getStatus()).isEqualTo("False");
     assertThat(ready.getReason()).isEqualTo("AgentNotFound");
     assertThat(ready.getMessage()).contains("late-agent");
-    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(eventReasons(pending)).contains("AgentNotFound"));
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(() -> assertThat(eventReasons(pending)).contains("AgentNotFound"));
 
     agent("late-agent", AgentSpecs.image("example.com/echo:1"));
     awaitPhase(task, TaskPhase.COMPLETED);
@@ -226,18 +322,28 @@ class TaskE2E {
   @Test
   void waitsForAMissingConfigMapAndStartsWhenItAppears() {
     agent("cm-agent", AgentSpecs.image("example.com/echo:1"));
-    Task task = create(task("needs-cm", "cm-agent",
-        Context.file(FileContext.configMapKey("/workspace/guide.md", "late-guides", "guide.md"))));
+    Task task =
+        create(
+            task(
+                "needs-cm",
+                "cm-agent",
+                Context.file(
+                    FileContext.configMapKey("/workspace/guide.md", "late-guides", "guide.md"))));
 
-    Condition ready = await().atMost(TIMEOUT)
-        .until(() -> condition(get(task), "Ready"), c -> c != null && "ContextNotFound".equals(c.getReason()));
+    Condition ready =
+        await()
+            .atMost(TIMEOUT)
+            .until(
+                () -> condition(get(task), "Ready"),
+                c -> c != null && "ContextNotFound".equals(c.getReason()));
     assertThat(ready.getMessage()).contains("late-guides").contains("/workspace/guide.md");
     assertThat(get(task).getStatus().phase()).isEqualTo(TaskPhase.PENDING);
 
     configMap("late-guides", Map.of("guide.md", "Arrived late.\n"));
     Task done = awaitPhase(task, TaskPhase.COMPLETED);
     Job job = job(done);
-    ConfigMap data = client.configMaps().inNamespace(NS.name()).withName(done.getStatus().jobName()).get();
+    ConfigMap data =
+        client.configMaps().inNamespace(NS.name()).withName(done.getStatus().jobName()).get();
     assertThat(filesByPath(job, data)).containsEntry("/workspace/guide.md", "Arrived late.\n");
   }
 
@@ -251,15 +357,28 @@ class TaskE2E {
 
     client.resource(running).delete();
 
-    await().atMost(TIMEOUT).untilAsserted(() -> {
-      assertThat(get(task)).isNull();
-      assertThat(client.batch().v1().jobs().inNamespace(NS.name()).withName(name).get()).isNull();
-      assertThat(client.configMaps().inNamespace(NS.name()).withName(name).get()).isNull();
-      assertThat(pods(running)).isEmpty();
-    });
-    await().atMost(TIMEOUT).untilAsserted(() ->
-        assertThat(system.temporal().newUntypedWorkflowStub(running.getStatus().workflowId())
-            .describe().getStatus().name()).isIn("WORKFLOW_EXECUTION_STATUS_CANCELED", "CANCELED"));
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(get(task)).isNull();
+              assertThat(client.batch().v1().jobs().inNamespace(NS.name()).withName(name).get())
+                  .isNull();
+              assertThat(client.configMaps().inNamespace(NS.name()).withName(name).get()).isNull();
+              assertThat(pods(running)).isEmpty();
+            });
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        system
+                            .temporal()
+                            .newUntypedWorkflowStub(running.getStatus().workflowId())
+                            .describe()
+                            .getStatus()
+                            .name())
+                    .isIn("WORKFLOW_EXECUTION_STATUS_CANCELED", "CANCELED"));
   }
 
   @Test
@@ -271,21 +390,44 @@ class TaskE2E {
 
     Task done = awaitPhase(task, TaskPhase.COMPLETED);
     assertThat(done.getStatus().jobName()).hasSizeLessThanOrEqualTo(63);
-    assertThat(job(done).getMetadata().getLabels().get("kubetask.io/task")).hasSizeLessThanOrEqualTo(63);
+    assertThat(job(done).getMetadata().getLabels().get("kubetask.io/task"))
+        .hasSizeLessThanOrEqualTo(63);
   }
 
   @Test
   void runsWithTheBuiltInAgentWhenNoneIsNamed() {
     String ns = NS.another("no-agent");
-    await().atMost(TIMEOUT).until(() -> client.serviceAccounts().inNamespace(ns).withName("default").get() != null);
-    Task task = client.resource(new Task(ns, "builtin",
-        new TaskSpec(List.of(inline("/workspace/task.md", "Default agent.")), null))).create();
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> client.serviceAccounts().inNamespace(ns).withName("default").get() != null);
+    Task task =
+        client
+            .resource(
+                new Task(
+                    ns,
+                    "builtin",
+                    new TaskSpec(List.of(inline("/workspace/task.md", "Default agent.")), null)))
+            .create();
 
-    Task done = await().atMost(TIMEOUT).until(() -> client.resource(task).get(),
-        t -> t.getStatus() != null && t.getStatus().phase() == TaskPhase.COMPLETED);
-    PodSpec pod = client.batch().v1().jobs().inNamespace(ns).withName(done.getStatus().jobName()).get()
-        .getSpec().getTemplate().getSpec();
-    assertThat(pod.getContainers().get(0).getImage()).isEqualTo("quay.io/zhaoxue/kubetask-agent-gemini:latest");
+    Task done =
+        await()
+            .atMost(TIMEOUT)
+            .until(
+                () -> client.resource(task).get(),
+                t -> t.getStatus() != null && t.getStatus().phase() == TaskPhase.COMPLETED);
+    PodSpec pod =
+        client
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace(ns)
+            .withName(done.getStatus().jobName())
+            .get()
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+    assertThat(pod.getContainers().get(0).getImage())
+        .isEqualTo("quay.io/zhaoxue/kubetask-agent-gemini:latest");
     assertThat(pod.getServiceAccountName()).isEqualTo("default");
   }
 
@@ -293,39 +435,64 @@ class TaskE2E {
   void theSeedsKubectlCommandsWork() throws Exception {
     agent("kubectl-agent", AgentSpecs.image("example.com/echo:1").runs("3s"));
     Kubectl kubectl = NS.kubectl();
-    kubectl.runWithInput(taskYaml("watched", "kubectl-agent"), "apply", "-n", NS.name(), "-f", "-").ok();
+    kubectl
+        .runWithInput(taskYaml("watched", "kubectl-agent"), "apply", "-n", NS.name(), "-f", "-")
+        .ok();
     List<String> watched = new ArrayList<>();
-    Process watch = new ProcessBuilder(kubectl.binary().toString(), "--kubeconfig", NS.stack().kubeconfig(),
-        "get", "task", "watched", "-n", NS.name(), "-w").redirectErrorStream(true).start();
-    Thread reader = new Thread(() -> {
-      try (var lines = new BufferedReader(new InputStreamReader(watch.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = lines.readLine()) != null) {
-          synchronized (watched) {
-            watched.add(line);
-          }
-        }
-      } catch (java.io.IOException ignored) {
-        // The process was stopped.
-      }
-    });
+    Process watch =
+        new ProcessBuilder(
+                kubectl.binary().toString(),
+                "--kubeconfig",
+                NS.stack().kubeconfig(),
+                "get",
+                "task",
+                "watched",
+                "-n",
+                NS.name(),
+                "-w")
+            .redirectErrorStream(true)
+            .start();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (var lines =
+                  new BufferedReader(
+                      new InputStreamReader(watch.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                  synchronized (watched) {
+                    watched.add(line);
+                  }
+                }
+              } catch (java.io.IOException ignored) {
+                // The process was stopped.
+              }
+            });
     reader.start();
     try {
       // The watch prints the Task as it is, then a line for every change until it is Completed.
-      await().atMost(TIMEOUT).untilAsserted(() -> {
-        synchronized (watched) {
-          assertThat(watched).hasSizeGreaterThanOrEqualTo(3);
-          assertThat(watched.get(0)).contains("NAME").contains("PHASE");
-          assertThat(watched.get(watched.size() - 1)).contains("watched").contains("Completed");
-        }
-      });
+      await()
+          .atMost(TIMEOUT)
+          .untilAsserted(
+              () -> {
+                synchronized (watched) {
+                  assertThat(watched).hasSizeGreaterThanOrEqualTo(3);
+                  assertThat(watched.get(0)).contains("NAME").contains("PHASE");
+                  assertThat(watched.get(watched.size() - 1))
+                      .contains("watched")
+                      .contains("Completed");
+                }
+              });
     } finally {
       watch.destroy();
       watch.waitFor(10, TimeUnit.SECONDS);
     }
     String table = kubectl.run("get", "tasks", "-n", NS.name()).ok();
     assertThat(table).contains("PHASE").contains("AGENT").contains("JOB").contains("watched");
-    String jobName = kubectl.run("get", "task", "watched", "-n", NS.name(), "-o", "jsonpath={.status.jobName}").ok();
+    String jobName =
+        kubectl
+            .run("get", "task", "watched", "-n", NS.name(), "-o", "jsonpath={.status.jobName}")
+            .ok();
     assertThat(jobName).isEqualTo(get(new Task(NS.name(), "watched", null)).getStatus().jobName());
     assertThat(kubectl.run("get", "job/" + jobName, "-n", NS.name()).ok()).contains(jobName);
   }
@@ -333,17 +500,34 @@ class TaskE2E {
   @Test
   void theTemporalUiFindsTheTasksWorkflowBySearchAttributes() throws Exception {
     agent("ui-agent", AgentSpecs.image("example.com/echo:1"));
-    Task done = awaitPhase(create(task("in-the-ui", "ui-agent", inline("/workspace/task.md", "Find me."))), TaskPhase.COMPLETED);
+    Task done =
+        awaitPhase(
+            create(task("in-the-ui", "ui-agent", inline("/workspace/task.md", "Find me."))),
+            TaskPhase.COMPLETED);
     String ui = NS.stack().setting("TEMPORAL_UI_URL").orElse("http://127.0.0.1:8233");
-    String query = "KubeTaskNamespace=\"" + NS.name() + "\" AND KubeTaskTask=\"in-the-ui\" AND KubeTaskAgent=\"ui-agent\"";
-    URI uri = URI.create(ui + "/api/v1/namespaces/" + NS.stack().temporalNamespace() + "/workflows?query="
-        + URLEncoder.encode(query, StandardCharsets.UTF_8));
+    String query =
+        "KubeTaskNamespace=\""
+            + NS.name()
+            + "\" AND KubeTaskTask=\"in-the-ui\" AND KubeTaskAgent=\"ui-agent\"";
+    URI uri =
+        URI.create(
+            ui
+                + "/api/v1/namespaces/"
+                + NS.stack().temporalNamespace()
+                + "/workflows?query="
+                + URLEncoder.encode(query, StandardCharsets.UTF_8));
     HttpClient http = HttpClient.newHttpClient();
-    await().atMost(TIMEOUT).untilAsserted(() -> {
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
-      assertThat(response.statusCode()).isEqualTo(200);
-      assertThat(response.body()).contains(done.getStatus().workflowId());
-    });
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              HttpResponse<String> response =
+                  http.send(
+                      HttpRequest.newBuilder(uri).GET().build(),
+                      HttpResponse.BodyHandlers.ofString());
+              assertThat(response.statusCode()).isEqualTo(200);
+              assertThat(response.body()).contains(done.getStatus().workflowId());
+            });
     assertThat(done.getStatus().workflowUrl()).startsWith(ui).contains("/workflows/");
   }
 
@@ -375,7 +559,8 @@ class TaskE2E {
                 filePath: /workspace/task.md
                 source:
                   inline: Watch me.
-        """.formatted(name, agent);
+        """
+        .formatted(name, agent);
   }
 
   static Task create(Task task) {
@@ -383,57 +568,101 @@ class TaskE2E {
   }
 
   static Task get(Task task) {
-    return client.resources(Task.class).inNamespace(NS.name()).withName(task.getMetadata().getName()).get();
+    return client
+        .resources(Task.class)
+        .inNamespace(NS.name())
+        .withName(task.getMetadata().getName())
+        .get();
   }
 
   static Task awaitPhase(Task task, TaskPhase phase) {
-    return await().atMost(TIMEOUT).until(() -> get(task),
-        t -> t != null && t.getStatus() != null && t.getStatus().phase() == phase);
+    return await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> get(task),
+            t -> t != null && t.getStatus() != null && t.getStatus().phase() == phase);
   }
 
   static Condition condition(Task task, String type) {
     if (task == null || task.getStatus() == null || task.getStatus().conditions() == null) {
       return null;
     }
-    return task.getStatus().conditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+    return task.getStatus().conditions().stream()
+        .filter(c -> type.equals(c.getType()))
+        .findFirst()
+        .orElse(null);
   }
 
   static Job job(Task task) {
-    return client.batch().v1().jobs().inNamespace(NS.name()).withName(task.getStatus().jobName()).get();
+    return client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(NS.name())
+        .withName(task.getStatus().jobName())
+        .get();
   }
 
   static List<Pod> pods(Task task) {
-    return client.pods().inNamespace(task.getMetadata().getNamespace())
-        .withLabel("kubetask.io/task-uid", task.getMetadata().getUid()).list().getItems();
+    return client
+        .pods()
+        .inNamespace(task.getMetadata().getNamespace())
+        .withLabel("kubetask.io/task-uid", task.getMetadata().getUid())
+        .list()
+        .getItems();
   }
 
   static void configMap(String name, Map<String, String> data) {
-    client.resource(new ConfigMapBuilder().withNewMetadata().withName(name).withNamespace(NS.name())
-        .endMetadata().withData(data).build()).serverSideApply();
+    client
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(NS.name())
+                .endMetadata()
+                .withData(data)
+                .build())
+        .serverSideApply();
   }
 
   static Volume volume(Job job, String name) {
     return job.getSpec().getTemplate().getSpec().getVolumes().stream()
-        .filter(v -> v.getName().equals(name)).findFirst().orElseThrow();
+        .filter(v -> v.getName().equals(name))
+        .findFirst()
+        .orElseThrow();
   }
 
   /** What the agent sees at each file path: the ConfigMap value behind each subPath mount. */
   static Map<String, String> filesByPath(Job job, ConfigMap data) {
     var container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
     return container.getVolumeMounts().stream()
-        .filter(m -> m.getSubPath() != null && volume(job, m.getName()).getConfigMap() != null
-            && data.getMetadata().getName().equals(volume(job, m.getName()).getConfigMap().getName()))
-        .collect(Collectors.toMap(VolumeMount::getMountPath, m -> data.getData().get(m.getSubPath())));
+        .filter(
+            m ->
+                m.getSubPath() != null
+                    && volume(job, m.getName()).getConfigMap() != null
+                    && data.getMetadata()
+                        .getName()
+                        .equals(volume(job, m.getName()).getConfigMap().getName()))
+        .collect(
+            Collectors.toMap(VolumeMount::getMountPath, m -> data.getData().get(m.getSubPath())));
   }
 
   static Map<String, String> env(List<EnvVar> env) {
-    return env.stream().filter(e -> e.getValue() != null)
+    return env.stream()
+        .filter(e -> e.getValue() != null)
         .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
   }
 
   static List<String> eventReasons(Task task) {
-    return client.v1().events().inNamespace(task.getMetadata().getNamespace()).list().getItems().stream()
+    return client
+        .v1()
+        .events()
+        .inNamespace(task.getMetadata().getNamespace())
+        .list()
+        .getItems()
+        .stream()
         .filter(e -> task.getMetadata().getUid().equals(e.getInvolvedObject().getUid()))
-        .map(Event::getReason).toList();
+        .map(Event::getReason)
+        .toList();
   }
 }

@@ -35,9 +35,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * How fast a Task gets its Job, against the floor of one client creating the ConfigMap and Job
  * itself: create → Job latency for 1 Task and for 200 created at once, the time until 1,000 Tasks
- * all have Jobs, and the Temporal history events per Task. Latencies are measured from just
- * before the create request to the moment a watch delivers the Job, with millisecond resolution.
- * Prints figures; asserts nothing about speed. Run with {@code hack/bench}.
+ * all have Jobs, and the Temporal history events per Task. Latencies are measured from just before
+ * the create request to the moment a watch delivers the Job, with millisecond resolution. Prints
+ * figures; asserts nothing about speed. Run with {@code hack/bench}.
  */
 class TaskLatencyBenchmark {
   @RegisterExtension static final TestNamespace NS = new TestNamespace();
@@ -49,26 +49,46 @@ class TaskLatencyBenchmark {
     KubeTaskSystem system = KubeTaskSystem.get();
     KubernetesClient client = system.client();
     NS.awaitDefaultServiceAccount();
-    client.resource(new Agent(NS.name(), "bench", AgentSpecs.image("example.com/echo:1").build())).serverSideApply();
+    client
+        .resource(new Agent(NS.name(), "bench", AgentSpecs.image("example.com/echo:1").build()))
+        .serverSideApply();
     int large = Integer.getInteger("kubetask.benchmark.tasks", 1000);
 
     try (JobWatch jobs = new JobWatch(client, NS.name())) {
       List<String> lines = new ArrayList<>();
       for (int n : new int[] {1, 200}) {
-        Result floor = run(jobs, "floor-" + n, n, i -> createDirectly(client, "floor-" + n + "-" + i));
+        Result floor =
+            run(jobs, "floor-" + n, n, i -> createDirectly(client, "floor-" + n + "-" + i));
         Result kubetask = run(jobs, "task-" + n, n, i -> createTask(client, "task-" + n + "-" + i));
-        lines.add(String.format("%4d at once  create→Job p50 %6d ms (floor %5d ms, ×%.1f)  p95 %6d ms (floor %5d ms, ×%.1f)",
-            n, kubetask.p(50), floor.p(50), ratio(kubetask.p(50), floor.p(50)),
-            kubetask.p(95), floor.p(95), ratio(kubetask.p(95), floor.p(95))));
+        lines.add(
+            String.format(
+                "%4d at once  create→Job p50 %6d ms (floor %5d ms, ×%.1f)  p95 %6d ms (floor %5d ms, ×%.1f)",
+                n,
+                kubetask.p(50),
+                floor.p(50),
+                ratio(kubetask.p(50), floor.p(50)),
+                kubetask.p(95),
+                floor.p(95),
+                ratio(kubetask.p(95), floor.p(95))));
       }
       Result floor = run(jobs, "floor-big", large, i -> createDirectly(client, "floor-big-" + i));
       Result kubetask = run(jobs, "task-big", large, i -> createTask(client, "task-big-" + i));
-      lines.add(String.format("%4d at once  all have Jobs after %6d ms (floor %6d ms, ×%.1f)",
-          large, kubetask.wallMillis, floor.wallMillis, ratio(kubetask.wallMillis, floor.wallMillis)));
-      lines.add("history events per Task (a completed one-shot Task, TTL timer pending): "
-          + historyEvents(system, client));
-      System.out.println("\n=== KubeTask benchmark (" + System.getProperty("os.name") + ", "
-          + Runtime.getRuntime().availableProcessors() + " cores) ===");
+      lines.add(
+          String.format(
+              "%4d at once  all have Jobs after %6d ms (floor %6d ms, ×%.1f)",
+              large,
+              kubetask.wallMillis,
+              floor.wallMillis,
+              ratio(kubetask.wallMillis, floor.wallMillis)));
+      lines.add(
+          "history events per Task (a completed one-shot Task, TTL timer pending): "
+              + historyEvents(system, client));
+      System.out.println(
+          "\n=== KubeTask benchmark ("
+              + System.getProperty("os.name")
+              + ", "
+              + Runtime.getRuntime().availableProcessors()
+              + " cores) ===");
       lines.forEach(System.out::println);
     }
   }
@@ -78,16 +98,18 @@ class TaskLatencyBenchmark {
   }
 
   /** Creates n objects from a pool of client threads and waits until all their Jobs exist. */
-  private static Result run(JobWatch jobs, String prefix, int n, IntConsumer create) throws InterruptedException {
+  private static Result run(JobWatch jobs, String prefix, int n, IntConsumer create)
+      throws InterruptedException {
     Map<String, Long> sent = new ConcurrentHashMap<>();
     ExecutorService pool = Executors.newFixedThreadPool(CLIENT_THREADS);
     long start = System.nanoTime();
     for (int i = 0; i < n; i++) {
       int index = i;
-      pool.execute(() -> {
-        sent.put(prefix + "-" + index, System.nanoTime());
-        create.accept(index);
-      });
+      pool.execute(
+          () -> {
+            sent.put(prefix + "-" + index, System.nanoTime());
+            create.accept(index);
+          });
     }
     pool.shutdown();
     List<Long> latencies = new ArrayList<>();
@@ -106,28 +128,72 @@ class TaskLatencyBenchmark {
   }
 
   private static void createTask(KubernetesClient client, String name) {
-    client.resource(new Task(NS.name(), name, new TaskSpec(
-        List.of(Context.file(FileContext.inline("/workspace/task.md", "Benchmark " + name))), "bench"))).create();
+    client
+        .resource(
+            new Task(
+                NS.name(),
+                name,
+                new TaskSpec(
+                    List.of(
+                        Context.file(
+                            FileContext.inline("/workspace/task.md", "Benchmark " + name))),
+                    "bench")))
+        .create();
   }
 
   /** The floor: what a client does that creates the agent's ConfigMap and Job itself. */
   private static void createDirectly(KubernetesClient client, String name) {
-    client.resource(new ConfigMapBuilder().withNewMetadata().withName(name).withNamespace(NS.name())
-        .endMetadata().withData(Map.of("file-0", "Benchmark " + name)).build()).create();
-    client.resource(new JobBuilder().withNewMetadata().withName(name).withNamespace(NS.name())
-        .withLabels(Map.of("bench", name)).endMetadata()
-        .withNewSpec().withBackoffLimit(0).withNewTemplate().withNewSpec().withRestartPolicy("Never")
-        .addNewContainer().withName("agent").withImage("example.com/echo:1").endContainer()
-        .addNewVolume().withName("ctx").withNewConfigMap().withName(name).endConfigMap().endVolume()
-        .endSpec().endTemplate().endSpec().build()).create();
+    client
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(NS.name())
+                .endMetadata()
+                .withData(Map.of("file-0", "Benchmark " + name))
+                .build())
+        .create();
+    client
+        .resource(
+            new JobBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(NS.name())
+                .withLabels(Map.of("bench", name))
+                .endMetadata()
+                .withNewSpec()
+                .withBackoffLimit(0)
+                .withNewTemplate()
+                .withNewSpec()
+                .withRestartPolicy("Never")
+                .addNewContainer()
+                .withName("agent")
+                .withImage("example.com/echo:1")
+                .endContainer()
+                .addNewVolume()
+                .withName("ctx")
+                .withNewConfigMap()
+                .withName(name)
+                .endConfigMap()
+                .endVolume()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build())
+        .create();
   }
 
   private static String historyEvents(KubeTaskSystem system, KubernetesClient client) {
-    Task task = await().atMost(Duration.ofMinutes(2)).until(
-        () -> client.resources(Task.class).inNamespace(NS.name()).withName("task-1-0").get(),
-        t -> t.getStatus() != null && t.getStatus().phase() == TaskPhase.COMPLETED);
+    Task task =
+        await()
+            .atMost(Duration.ofMinutes(2))
+            .until(
+                () ->
+                    client.resources(Task.class).inNamespace(NS.name()).withName("task-1-0").get(),
+                t -> t.getStatus() != null && t.getStatus().phase() == TaskPhase.COMPLETED);
     WorkflowClient temporal = system.temporal();
-    return Integer.toString(temporal.fetchHistory(task.getStatus().workflowId()).getEvents().size());
+    return Integer.toString(
+        temporal.fetchHistory(task.getStatus().workflowId()).getEvents().size());
   }
 
   private record Result(List<Long> sortedMillis, long wallMillis) {
@@ -144,24 +210,32 @@ class TaskLatencyBenchmark {
     private final Watch watch;
 
     JobWatch(KubernetesClient client, String namespace) {
-      watch = client.batch().v1().jobs().inNamespace(namespace).watch(new Watcher<>() {
-        @Override
-        public void eventReceived(Action action, Job job) {
-          long now = System.nanoTime();
-          String owner = job.getMetadata().getOwnerReferences().isEmpty()
-              ? job.getMetadata().getName()
-              : job.getMetadata().getOwnerReferences().get(0).getName();
-          if (seen.putIfAbsent(owner, now) == null) {
-            latest = Math.max(latest, now);
-            synchronized (JobWatch.this) {
-              JobWatch.this.notifyAll();
-            }
-          }
-        }
+      watch =
+          client
+              .batch()
+              .v1()
+              .jobs()
+              .inNamespace(namespace)
+              .watch(
+                  new Watcher<>() {
+                    @Override
+                    public void eventReceived(Action action, Job job) {
+                      long now = System.nanoTime();
+                      String owner =
+                          job.getMetadata().getOwnerReferences().isEmpty()
+                              ? job.getMetadata().getName()
+                              : job.getMetadata().getOwnerReferences().get(0).getName();
+                      if (seen.putIfAbsent(owner, now) == null) {
+                        latest = Math.max(latest, now);
+                        synchronized (JobWatch.this) {
+                          JobWatch.this.notifyAll();
+                        }
+                      }
+                    }
 
-        @Override
-        public void onClose(WatcherException cause) {}
-      });
+                    @Override
+                    public void onClose(WatcherException cause) {}
+                  });
     }
 
     synchronized Long await(String name, long deadlineNanos) throws InterruptedException {

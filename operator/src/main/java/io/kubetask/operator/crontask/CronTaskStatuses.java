@@ -1,7 +1,6 @@
 package io.kubetask.operator.crontask;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
@@ -117,7 +116,7 @@ public final class CronTaskStatuses {
     String scheduleId = CronTaskSchedules.ref(cronTask).scheduleId();
     if (invalid != null) {
       conditions =
-          set(
+          ConditionLists.set(
               conditions,
               Conditions.SCHEDULED,
               "False",
@@ -135,11 +134,12 @@ public final class CronTaskStatuses {
               + CronTaskSchedules.timeZone(spec)
               + ").";
       conditions =
-          set(conditions, Conditions.SCHEDULED, "True", SCHEDULE_ACTIVE, message, generation, now);
+          ConditionLists.set(
+              conditions, Conditions.SCHEDULED, "True", SCHEDULE_ACTIVE, message, generation, now);
     }
     conditions =
         suspended
-            ? set(
+            ? ConditionLists.set(
                 conditions,
                 Conditions.SUSPENDED,
                 "True",
@@ -147,7 +147,7 @@ public final class CronTaskStatuses {
                 "spec.suspend is true: no fires until it is false; running Tasks go on.",
                 generation,
                 now)
-            : set(
+            : ConditionLists.set(
                 conditions,
                 Conditions.SUSPENDED,
                 "False",
@@ -205,20 +205,23 @@ public final class CronTaskStatuses {
                   + CronTaskSchedules.catchupWindow(spec.startingDeadlineSeconds()).toSeconds()
                   + " seconds (startingDeadlineSeconds) of their scheduled time."));
     }
-    Optional<Condition> newScheduled = find(updated.conditions(), Conditions.SCHEDULED);
+    Optional<Condition> newScheduled =
+        ConditionLists.find(updated.conditions(), Conditions.SCHEDULED);
     Optional<Condition> oldScheduled =
-        find(old == null ? null : old.conditions(), Conditions.SCHEDULED);
+        ConditionLists.find(old == null ? null : old.conditions(), Conditions.SCHEDULED);
     if (newScheduled.filter(c -> "False".equals(c.getStatus())).isPresent()
         && !(oldScheduled.map(Condition::getStatus).orElse("").equals("False")
             && Objects.equals(oldScheduled.get().getMessage(), newScheduled.get().getMessage()))) {
       events.add(new Event(true, Conditions.INVALID_SCHEDULE, newScheduled.get().getMessage()));
     }
     String wasSuspended =
-        find(old == null ? null : old.conditions(), Conditions.SUSPENDED)
+        ConditionLists.find(old == null ? null : old.conditions(), Conditions.SUSPENDED)
             .map(Condition::getStatus)
             .orElse("False");
     String isSuspended =
-        find(updated.conditions(), Conditions.SUSPENDED).map(Condition::getStatus).orElse("False");
+        ConditionLists.find(updated.conditions(), Conditions.SUSPENDED)
+            .map(Condition::getStatus)
+            .orElse("False");
     if (!wasSuspended.equals(isSuspended)) {
       events.add(
           "True".equals(isSuspended)
@@ -291,20 +294,5 @@ public final class CronTaskStatuses {
       CronTaskStatus old, java.util.function.Function<CronTaskStatus, Long> field) {
     Long value = old == null ? null : field.apply(old);
     return value == null ? 0L : value;
-  }
-
-  private static Optional<Condition> find(List<Condition> conditions, String type) {
-    return ConditionLists.find(conditions, type);
-  }
-
-  private static List<Condition> set(
-      List<Condition> conditions,
-      String type,
-      String status,
-      String reason,
-      String message,
-      Long generation,
-      Instant now) {
-    return ConditionLists.set(conditions, type, status, reason, message, generation, now);
   }
 }

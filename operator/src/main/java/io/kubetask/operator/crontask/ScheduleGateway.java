@@ -28,8 +28,8 @@ public interface ScheduleGateway {
   void trigger(String scheduleId);
 
   /**
-   * Cancels the runs the CronTask's Schedule started that are still running (each then ends
-   * without touching its Task, which goes with the CronTask).
+   * Cancels the runs the CronTask's Schedule started that are still running (each then ends without
+   * touching its Task, which goes with the CronTask).
    */
   void cancelRuns(CronTaskRef cronTask);
 

@@ -48,7 +48,8 @@ public class TemporalScheduleGateway implements ScheduleGateway {
                 .setNamespace(workflows.getOptions().getNamespace())
                 .setDataConverter(workflows.getOptions().getDataConverter())
                 .build());
-    return new TemporalScheduleGateway(schedules, workflows, new SearchAttributeRegistrar(workflows));
+    return new TemporalScheduleGateway(
+        schedules, workflows, new SearchAttributeRegistrar(workflows));
   }
 
   @Override
@@ -117,9 +118,17 @@ public class TemporalScheduleGateway implements ScheduleGateway {
                     .map(a -> ((ScheduleActionExecutionStartWorkflow) a).getWorkflowId())
                     .forEach(running::add));
     String query =
-        "WorkflowType = '" + CronTaskRunWorkflow.TYPE + "' AND ExecutionStatus = 'Running' AND "
-            + SearchAttributes.NAMESPACE.getName() + " = '" + cronTask.namespace() + "' AND "
-            + SearchAttributes.CRONTASK.getName() + " = '" + cronTask.name() + "'";
+        "WorkflowType = '"
+            + CronTaskRunWorkflow.TYPE
+            + "' AND ExecutionStatus = 'Running' AND "
+            + SearchAttributes.NAMESPACE.getName()
+            + " = '"
+            + cronTask.namespace()
+            + "' AND "
+            + SearchAttributes.CRONTASK.getName()
+            + " = '"
+            + cronTask.name()
+            + "'";
     workflows.listExecutions(query).forEach(e -> running.add(e.getExecution().getWorkflowId()));
     for (String workflowId : running) {
       try {

@@ -319,15 +319,19 @@ class CronTaskReconcilerTest {
     create(cronTask());
     schedules.nextActionTimes = List.of(NOW.plusMillis(500));
     reconcile();
-    client.resource(current()).edit(c -> {
-      c.getMetadata().setAnnotations(Map.of(KubeTaskAnnotations.RUN_NOW, "true"));
-      return c;
-    });
+    client
+        .resource(current())
+        .edit(
+            c -> {
+              c.getMetadata().setAnnotations(Map.of(KubeTaskAnnotations.RUN_NOW, "true"));
+              return c;
+            });
 
     Duration again = reconcile();
 
     assertThat(schedules.calls).containsExactly("create " + ID);
-    assertThat(current().getMetadata().getAnnotations()).containsEntry(KubeTaskAnnotations.RUN_NOW, "true");
+    assertThat(current().getMetadata().getAnnotations())
+        .containsEntry(KubeTaskAnnotations.RUN_NOW, "true");
     assertThat(again).isEqualTo(Duration.ofMillis(1200));
   }
 

@@ -10,17 +10,17 @@ import io.kubetask.workflows.api.SearchAttributes;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.schedules.Schedule;
+import io.temporal.client.schedules.ScheduleActionExecutionStartWorkflow;
+import io.temporal.client.schedules.ScheduleActionResult;
 import io.temporal.client.schedules.ScheduleActionStartWorkflow;
 import io.temporal.client.schedules.ScheduleCalendarSpec;
+import io.temporal.client.schedules.ScheduleInfo;
 import io.temporal.client.schedules.ScheduleIntervalSpec;
 import io.temporal.client.schedules.SchedulePolicy;
 import io.temporal.client.schedules.ScheduleRange;
 import io.temporal.client.schedules.ScheduleSpec;
 import io.temporal.client.schedules.ScheduleState;
 import java.time.DayOfWeek;
-import io.temporal.client.schedules.ScheduleActionExecutionStartWorkflow;
-import io.temporal.client.schedules.ScheduleActionResult;
-import io.temporal.client.schedules.ScheduleInfo;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -306,24 +306,40 @@ class CronTaskSchedulesTest {
     Instant now = Instant.parse("2025-12-10T09:00:15.300Z");
     assertThat(CronTaskSchedules.runNowDelay(info(List.of(), List.of()), now)).isZero();
     // The last fire was this second: wait into the next one.
-    assertThat(CronTaskSchedules.runNowDelay(info(List.of(Instant.parse("2025-12-10T09:00:15.100Z")), List.of()), now))
+    assertThat(
+            CronTaskSchedules.runNowDelay(
+                info(List.of(Instant.parse("2025-12-10T09:00:15.100Z")), List.of()), now))
         .isEqualTo(Duration.ofMillis(900));
-    assertThat(CronTaskSchedules.runNowDelay(info(List.of(Instant.parse("2025-12-10T09:00:10Z")), List.of()), now))
+    assertThat(
+            CronTaskSchedules.runNowDelay(
+                info(List.of(Instant.parse("2025-12-10T09:00:10Z")), List.of()), now))
         .isZero();
     // A fire is due in a moment: let it go first.
-    assertThat(CronTaskSchedules.runNowDelay(info(List.of(), List.of(Instant.parse("2025-12-10T09:00:16Z"))), now))
+    assertThat(
+            CronTaskSchedules.runNowDelay(
+                info(List.of(), List.of(Instant.parse("2025-12-10T09:00:16Z"))), now))
         .isEqualTo(Duration.ofMillis(1900));
-    assertThat(CronTaskSchedules.runNowDelay(info(List.of(), List.of(Instant.parse("2025-12-10T09:01:00Z"))), now))
+    assertThat(
+            CronTaskSchedules.runNowDelay(
+                info(List.of(), List.of(Instant.parse("2025-12-10T09:01:00Z"))), now))
         .isZero();
   }
 
   private static ScheduleInfo info(List<Instant> recent, List<Instant> next) {
     return new ScheduleInfo(
-        recent.size(), 0, 0, List.of(),
+        recent.size(),
+        0,
+        0,
+        List.of(),
         recent.stream()
-            .map(t -> new ScheduleActionResult(t, t, new ScheduleActionExecutionStartWorkflow("w", "r")))
+            .map(
+                t ->
+                    new ScheduleActionResult(
+                        t, t, new ScheduleActionExecutionStartWorkflow("w", "r")))
             .toList(),
-        next, null, null);
+        next,
+        null,
+        null);
   }
 
   private static List<String> diff(Schedule desired, Schedule actual) {

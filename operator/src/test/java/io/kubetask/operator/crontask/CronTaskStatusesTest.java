@@ -162,7 +162,16 @@ class CronTaskStatusesTest {
     CronTask cron = cronTask().schedule("61 * * * *").build();
     cron.setStatus(
         new CronTaskStatus(
-            null, 0, null, null, "2025-12-11T08:00:00Z", 4L, 2L, null, 1L, "crontask/team/nightly"));
+            null,
+            0,
+            null,
+            null,
+            "2025-12-11T08:00:00Z",
+            4L,
+            2L,
+            null,
+            1L,
+            "crontask/team/nightly"));
 
     CronTaskStatus status =
         CronTaskStatuses.derive(cron, List.of(), "Invalid cron schedule ...", null, NOW);

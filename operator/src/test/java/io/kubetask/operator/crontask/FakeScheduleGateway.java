@@ -36,7 +36,8 @@ public final class FakeScheduleGateway implements ScheduleGateway {
             missed,
             skipped,
             runningWorkflows.stream()
-                .<ScheduleActionExecution>map(id -> new ScheduleActionExecutionStartWorkflow(id, "run"))
+                .<ScheduleActionExecution>map(
+                    id -> new ScheduleActionExecutionStartWorkflow(id, "run"))
                 .toList(),
             List.of(),
             nextActionTimes,

@@ -270,7 +270,9 @@ class TaskActionsTest {
   void deletingAnUnfinishedTaskOrOneBeforeItsExpiryCancelsItsWorkflow() {
     assertThat(TaskActions.cancelsWorkflowOnDelete(task("t"), NOW)).isTrue();
     assertThat(TaskActions.cancelsWorkflowOnDelete(running(LONG_AGO), NOW)).isTrue();
-    assertThat(TaskActions.cancelsWorkflowOnDelete(finished(TaskPhase.COMPLETED, LONG_AGO, null), NOW)).isTrue();
+    assertThat(
+            TaskActions.cancelsWorkflowOnDelete(finished(TaskPhase.COMPLETED, LONG_AGO, null), NOW))
+        .isTrue();
     var waiting = finished(TaskPhase.FAILED, LONG_AGO, NOW.plusSeconds(1));
     waiting.getMetadata().setDeletionTimestamp(NOW.toString());
     assertThat(TaskActions.cancelsWorkflowOnDelete(waiting, NOW)).isTrue();

@@ -163,7 +163,8 @@ class TemporalTaskWorkflowGatewayTest {
     gateway.cancel(target.ref());
     gateway.cancel(new TaskRef("team-a", "never", "uid-0"));
 
-    var terminated = new TaskWorkflowTarget(new TaskRef("team-a", "terminated", "uid-2"), "default", null);
+    var terminated =
+        new TaskWorkflowTarget(new TaskRef("team-a", "terminated", "uid-2"), "default", null);
     gateway.ensureStarted(terminated);
     client.newUntypedWorkflowStub(terminated.ref().workflowId()).terminate("test");
     gateway.cancel(terminated.ref());

@@ -10,7 +10,8 @@ import java.nio.charset.StandardCharsets;
  * @param temporalNamespace the Temporal namespace, for Web UI links
  * @param uiBaseUrl the Temporal Web UI base URL, or null for no links on Tasks
  */
-public record ActivitySettings(String defaultAgentImage, String temporalNamespace, String uiBaseUrl) {
+public record ActivitySettings(
+    String defaultAgentImage, String temporalNamespace, String uiBaseUrl) {
   public static final String BUILT_IN_AGENT_IMAGE = "quay.io/zhaoxue/kubetask-agent-gemini:latest";
 
   /** A link to a workflow in the Temporal Web UI, or null when no UI is configured. */
@@ -18,7 +19,8 @@ public record ActivitySettings(String defaultAgentImage, String temporalNamespac
     if (uiBaseUrl == null || uiBaseUrl.isBlank()) {
       return null;
     }
-    String base = uiBaseUrl.endsWith("/") ? uiBaseUrl.substring(0, uiBaseUrl.length() - 1) : uiBaseUrl;
+    String base =
+        uiBaseUrl.endsWith("/") ? uiBaseUrl.substring(0, uiBaseUrl.length() - 1) : uiBaseUrl;
     return base
         + "/namespaces/"
         + URLEncoder.encode(temporalNamespace, StandardCharsets.UTF_8)

@@ -68,8 +68,11 @@ public class CronTaskActivitiesImpl implements CronTaskActivities {
       events.normal(
           cronTask,
           TASK_CREATED,
-          "Created Task " + desired.getMetadata().getName() + " for the fire scheduled at "
-              + scheduledAt + ".");
+          "Created Task "
+              + desired.getMetadata().getName()
+              + " for the fire scheduled at "
+              + scheduledAt
+              + ".");
       return FireResult.created(created.getMetadata().getName(), created.getMetadata().getUid());
     } catch (KubernetesClientException e) {
       if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
@@ -77,7 +80,10 @@ public class CronTaskActivitiesImpl implements CronTaskActivities {
       }
       if (e.getCode() == 422 || e.getCode() == HttpURLConnection.HTTP_BAD_REQUEST) {
         String message =
-            "The API server rejected Task " + desired.getMetadata().getName() + ": " + apiMessage(e);
+            "The API server rejected Task "
+                + desired.getMetadata().getName()
+                + ": "
+                + apiMessage(e);
         events.warning(cronTask, TASK_CREATION_FAILED, message);
         return FireResult.rejected();
       }
@@ -85,7 +91,9 @@ public class CronTaskActivitiesImpl implements CronTaskActivities {
     }
   }
 
-  /** The Task of the fire already exists: made by an earlier attempt, another run, or someone else. */
+  /**
+   * The Task of the fire already exists: made by an earlier attempt, another run, or someone else.
+   */
   private FireResult existing(CronTask cronTask, CronTaskFire fire) {
     Task task = task(fire.cronTask().namespace(), fire.taskName());
     if (task == null) {
@@ -147,7 +155,9 @@ public class CronTaskActivitiesImpl implements CronTaskActivities {
       return;
     }
     Map<String, Object> patch =
-        Map.of("metadata", Map.of("annotations", Map.of(KubeTaskAnnotations.STOP, Conditions.REPLACED)));
+        Map.of(
+            "metadata",
+            Map.of("annotations", Map.of(KubeTaskAnnotations.STOP, Conditions.REPLACED)));
     client
         .resources(Task.class)
         .inNamespace(fire.cronTask().namespace())
@@ -156,7 +166,9 @@ public class CronTaskActivitiesImpl implements CronTaskActivities {
     events.normal(
         cronTask,
         Conditions.REPLACED,
-        "Stopping Task " + fire.taskName() + ": a newer fire replaces it (concurrencyPolicy Replace).");
+        "Stopping Task "
+            + fire.taskName()
+            + ": a newer fire replaces it (concurrencyPolicy Replace).");
   }
 
   @Override
@@ -180,7 +192,10 @@ public class CronTaskActivitiesImpl implements CronTaskActivities {
         CronTaskHistory.toDelete(
             children, spec.successfulTasksHistoryLimit(), spec.failedTasksHistoryLimit());
     for (Task task : doomed) {
-      log.info("Deleting Task {}/{}: beyond its CronTask's history limit", ref.namespace(), task.getMetadata().getName());
+      log.info(
+          "Deleting Task {}/{}: beyond its CronTask's history limit",
+          ref.namespace(),
+          task.getMetadata().getName());
       // A Task that is already gone is fine: delete() reports it and does not throw.
       client.resource(task).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
     }
@@ -188,8 +203,11 @@ public class CronTaskActivitiesImpl implements CronTaskActivities {
       events.normal(
           cronTask,
           PRUNED,
-          "Deleted " + doomed.size() + " finished Task(s) beyond the history limits: "
-              + String.join(", ", doomed.stream().map(t -> t.getMetadata().getName()).toList()) + ".");
+          "Deleted "
+              + doomed.size()
+              + " finished Task(s) beyond the history limits: "
+              + String.join(", ", doomed.stream().map(t -> t.getMetadata().getName()).toList())
+              + ".");
     }
     return doomed.size();
   }

@@ -62,7 +62,10 @@ final class RunResolver {
     } else {
       return Resolution.blocked(
           Conditions.AGENT_NOT_FOUND,
-          "Agent \"" + agentName + "\" not found in namespace \"" + ns
+          "Agent \""
+              + agentName
+              + "\" not found in namespace \""
+              + ns
               + "\"; the Task starts when it exists.");
     }
 
@@ -76,8 +79,13 @@ final class RunResolver {
         if (!ref2.isOptional() && configMap(configMaps, ns, ref2.name()).isEmpty()) {
           return Resolution.blocked(
               Conditions.CONTEXT_NOT_FOUND,
-              "ConfigMap \"" + ref2.name() + "\" (context " + c.path() + ") not found in namespace \""
-                  + ns + "\"; the Task starts when it exists.");
+              "ConfigMap \""
+                  + ref2.name()
+                  + "\" (context "
+                  + c.path()
+                  + ") not found in namespace \""
+                  + ns
+                  + "\"; the Task starts when it exists.");
         }
         dirs.add(new ContextDir(c.path(), ref2.name(), ref2.isOptional()));
       } else if (source.inline() != null) {
@@ -85,9 +93,11 @@ final class RunResolver {
       } else {
         ConfigMapKeySelector sel = source.configMapKeyRef();
         Optional<ConfigMap> cm = configMap(configMaps, ns, sel.name());
-        String text = cm.map(m -> m.getData() == null ? null : m.getData().get(sel.key())).orElse(null);
+        String text =
+            cm.map(m -> m.getData() == null ? null : m.getData().get(sel.key())).orElse(null);
         String binary =
-            cm.map(m -> m.getBinaryData() == null ? null : m.getBinaryData().get(sel.key())).orElse(null);
+            cm.map(m -> m.getBinaryData() == null ? null : m.getBinaryData().get(sel.key()))
+                .orElse(null);
         if (text == null && binary == null) {
           if (sel.isOptional()) {
             continue;
@@ -98,7 +108,11 @@ final class RunResolver {
                   : "Key \"" + sel.key() + "\" of ConfigMap \"" + sel.name() + "\"";
           return Resolution.blocked(
               Conditions.CONTEXT_NOT_FOUND,
-              what + " (context " + c.path() + ") not found in namespace \"" + ns
+              what
+                  + " (context "
+                  + c.path()
+                  + ") not found in namespace \""
+                  + ns
                   + "\"; the Task starts when it exists.");
         }
         files.add(new ContextFile(c.path(), text, text == null ? binary : null));
@@ -109,7 +123,10 @@ final class RunResolver {
     if (size > TaskConfigMaps.MAX_BYTES) {
       return Resolution.invalid(
           Conditions.CONTEXT_TOO_LARGE,
-          "The context files take " + size + " bytes, more than the " + TaskConfigMaps.MAX_BYTES
+          "The context files take "
+              + size
+              + " bytes, more than the "
+              + TaskConfigMaps.MAX_BYTES
               + " a ConfigMap can hold. Mount large content with dirPath and configMapRef"
               + " instead.");
     }
@@ -117,9 +134,10 @@ final class RunResolver {
         spec.humanInTheLoopEnabled() && spec.command() != null && !spec.command().isEmpty()
             ? spec.humanInTheLoop().keepAliveOrDefault()
             : 0;
-    String image = spec.agentImage() == null || spec.agentImage().isBlank()
-        ? settings.defaultAgentImage()
-        : spec.agentImage();
+    String image =
+        spec.agentImage() == null || spec.agentImage().isBlank()
+            ? settings.defaultAgentImage()
+            : spec.agentImage();
     AgentRun run =
         new AgentRun(
             ref,
@@ -139,7 +157,8 @@ final class RunResolver {
     return Resolution.ready(run);
   }
 
-  private Optional<ConfigMap> configMap(Map<String, Optional<ConfigMap>> cache, String ns, String name) {
+  private Optional<ConfigMap> configMap(
+      Map<String, Optional<ConfigMap>> cache, String ns, String name) {
     return cache.computeIfAbsent(
         name, n -> Optional.ofNullable(client.configMaps().inNamespace(ns).withName(n).get()));
   }

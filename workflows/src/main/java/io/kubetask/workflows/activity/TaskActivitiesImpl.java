@@ -1,7 +1,7 @@
 package io.kubetask.workflows.activity;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -11,11 +11,11 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.kubetask.api.ConditionLists;
 import io.kubetask.api.EventRecorder;
 import io.kubetask.api.KubeTaskAnnotations;
 import io.kubetask.api.v1alpha1.Conditions;
 import io.kubetask.api.v1alpha1.KubeTaskConfig;
-import io.kubetask.api.v1alpha1.KubeTaskConfigSpec;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskLifecycleConfig;
 import io.kubetask.api.v1alpha1.TaskPhase;
@@ -27,7 +27,6 @@ import io.kubetask.workflows.api.StartResult;
 import io.kubetask.workflows.api.TaskActivities;
 import io.kubetask.workflows.api.TaskRef;
 import io.kubetask.workflows.k8s.AgentRun;
-import io.kubetask.api.ConditionLists;
 import io.kubetask.workflows.k8s.JobOutcomes;
 import io.kubetask.workflows.k8s.TaskConfigMaps;
 import io.kubetask.workflows.k8s.TaskJobs;
@@ -91,7 +90,8 @@ public class TaskActivitiesImpl implements TaskActivities {
       return StartResult.blocked(cronRun);
     }
     if (resolution.run() == null) {
-      return StartResult.invalid(Outcome.failed(resolution.reason(), resolution.message()), cronRun);
+      return StartResult.invalid(
+          Outcome.failed(resolution.reason(), resolution.message()), cronRun);
     }
     AgentRun run = resolution.run();
     try {
@@ -134,14 +134,21 @@ public class TaskActivitiesImpl implements TaskActivities {
     }
     String closes = Instant.ofEpochMilli(closesAtEpochMillis).toString();
     String message =
-        "The agent command has ended; its container stays for kubectl exec until " + closes
-            + ". End the window early: kubectl annotate task " + ref.name() + " -n "
-            + ref.namespace() + " " + KubeTaskAnnotations.RELEASE + "=true";
+        "The agent command has ended; its container stays for kubectl exec until "
+            + closes
+            + ". End the window early: kubectl annotate task "
+            + ref.name()
+            + " -n "
+            + ref.namespace()
+            + " "
+            + KubeTaskAnnotations.RELEASE
+            + "=true";
     patchStatus(
         task,
         Map.of(
             "conditions",
-            condition(task, Conditions.HUMAN_IN_THE_LOOP, "True", Conditions.WINDOW_OPEN, message)));
+            condition(
+                task, Conditions.HUMAN_IN_THE_LOOP, "True", Conditions.WINDOW_OPEN, message)));
     events.normal(task, Conditions.WINDOW_OPEN, message);
   }
 
@@ -156,17 +163,21 @@ public class TaskActivitiesImpl implements TaskActivities {
             .withName(pod.getMetadata().getName())
             .patch(
                 PatchContext.of(PatchType.JSON_MERGE),
-                "{\"metadata\":{\"annotations\":{\"" + KubeTaskAnnotations.RELEASE + "\":\"true\"}}}");
+                "{\"metadata\":{\"annotations\":{\""
+                    + KubeTaskAnnotations.RELEASE
+                    + "\":\"true\"}}}");
       }
     }
     Task task = current(ref);
-    if (task != null && ConditionLists.isTrue(status(task).conditions(), Conditions.HUMAN_IN_THE_LOOP)) {
+    if (task != null
+        && ConditionLists.isTrue(status(task).conditions(), Conditions.HUMAN_IN_THE_LOOP)) {
       String message = "The keep-alive window closed at " + clock.instant() + ".";
       patchStatus(
           task,
           Map.of(
               "conditions",
-              condition(task, Conditions.HUMAN_IN_THE_LOOP, "False", Conditions.WINDOW_CLOSED, message)));
+              condition(
+                  task, Conditions.HUMAN_IN_THE_LOOP, "False", Conditions.WINDOW_CLOSED, message)));
     }
   }
 
@@ -185,7 +196,8 @@ public class TaskActivitiesImpl implements TaskActivities {
       return Expiry.gone();
     }
     TaskStatus status = status(task);
-    // Whole seconds, as Kubernetes writes times: expirationTime is then exactly completionTime + TTL.
+    // Whole seconds, as Kubernetes writes times: expirationTime is then exactly completionTime +
+    // TTL.
     Instant completion =
         status.completionTime() != null
             ? Instant.parse(status.completionTime())
@@ -194,17 +206,28 @@ public class TaskActivitiesImpl implements TaskActivities {
     List<Condition> conditions = status.conditions();
     if (!ConditionLists.isTrue(conditions, Conditions.READY) && status.jobName() == null) {
       // Failed before a Job existed: Ready says why it never ran.
-      conditions = set(task, conditions, Conditions.READY, "False", outcome.reason(), outcome.message());
+      conditions =
+          set(task, conditions, Conditions.READY, "False", outcome.reason(), outcome.message());
     }
     if (ConditionLists.isTrue(conditions, Conditions.HUMAN_IN_THE_LOOP)) {
       // The window ended with the Task (stopped, or the pod ended on its own before the release).
       conditions =
-          set(task, conditions, Conditions.HUMAN_IN_THE_LOOP, "False", Conditions.WINDOW_CLOSED,
+          set(
+              task,
+              conditions,
+              Conditions.HUMAN_IN_THE_LOOP,
+              "False",
+              Conditions.WINDOW_CLOSED,
               "The keep-alive window closed at " + completion + ": the Task finished.");
     }
     conditions =
-        set(task, conditions, Conditions.SUCCEEDED, outcome.succeeded() ? "True" : "False",
-            outcome.reason(), outcome.message());
+        set(
+            task,
+            conditions,
+            Conditions.SUCCEEDED,
+            outcome.succeeded() ? "True" : "False",
+            outcome.reason(),
+            outcome.message());
     Map<String, Object> patch = new LinkedHashMap<>();
     patch.put("phase", outcome.succeeded() ? TaskPhase.COMPLETED : TaskPhase.FAILED);
     patch.put("completionTime", completion.toString());
@@ -257,13 +280,18 @@ public class TaskActivitiesImpl implements TaskActivities {
 
   /** The Task this workflow drives, or null when it is gone or replaced by another uid. */
   private Task current(TaskRef ref) {
-    Task task = client.resources(Task.class).inNamespace(ref.namespace()).withName(ref.name()).get();
+    Task task =
+        client.resources(Task.class).inNamespace(ref.namespace()).withName(ref.name()).get();
     return task != null && ref.uid().equals(task.getMetadata().getUid()) ? task : null;
   }
 
   private Expiry expiry(String namespace, Instant completion) {
     KubeTaskConfig config =
-        client.resources(KubeTaskConfig.class).inNamespace(namespace).withName(KubeTaskConfig.DEFAULT_NAME).get();
+        client
+            .resources(KubeTaskConfig.class)
+            .inNamespace(namespace)
+            .withName(KubeTaskConfig.DEFAULT_NAME)
+            .get();
     long ttl =
         config == null || config.getSpec() == null
             ? TaskLifecycleConfig.DEFAULT_TTL_SECONDS
@@ -272,7 +300,9 @@ public class TaskActivitiesImpl implements TaskActivities {
   }
 
   private static String expirationTime(Expiry expiry) {
-    return expiry.disabled() ? null : Instant.ofEpochMilli(expiry.expiresAtEpochMillis()).toString();
+    return expiry.disabled()
+        ? null
+        : Instant.ofEpochMilli(expiry.expiresAtEpochMillis()).toString();
   }
 
   private void markPending(Task task, String reason, String message) {
@@ -298,12 +328,21 @@ public class TaskActivitiesImpl implements TaskActivities {
       return;
     }
     String message = "Job " + run.objectName() + " runs the agent (image " + run.image() + ").";
-    List<Condition> conditions = set(task, status.conditions(), Conditions.READY, "True", Conditions.JOB_CREATED, message);
-    conditions = set(task, conditions, Conditions.SUCCEEDED, "Unknown", Conditions.RUNNING, "The agent is running.");
+    List<Condition> conditions =
+        set(task, status.conditions(), Conditions.READY, "True", Conditions.JOB_CREATED, message);
+    conditions =
+        set(
+            task,
+            conditions,
+            Conditions.SUCCEEDED,
+            "Unknown",
+            Conditions.RUNNING,
+            "The agent is running.");
     Map<String, Object> patch = identity(task);
     patch.put("phase", TaskPhase.RUNNING);
     patch.put("jobName", run.objectName());
-    patch.put("startTime", status.startTime() != null ? status.startTime() : clock.instant().toString());
+    patch.put(
+        "startTime", status.startTime() != null ? status.startTime() : clock.instant().toString());
     patch.put("conditions", conditions);
     patchStatus(task, patch);
     events.normal(task, Conditions.JOB_CREATED, message);
@@ -319,14 +358,26 @@ public class TaskActivitiesImpl implements TaskActivities {
     return patch;
   }
 
-  private List<Condition> condition(Task task, String type, String value, String reason, String message) {
+  private List<Condition> condition(
+      Task task, String type, String value, String reason, String message) {
     return set(task, status(task).conditions(), type, value, reason, message);
   }
 
   private List<Condition> set(
-      Task task, List<Condition> conditions, String type, String value, String reason, String message) {
+      Task task,
+      List<Condition> conditions,
+      String type,
+      String value,
+      String reason,
+      String message) {
     return ConditionLists.set(
-        conditions, type, value, reason, message, task.getMetadata().getGeneration(), clock.instant());
+        conditions,
+        type,
+        value,
+        reason,
+        message,
+        task.getMetadata().getGeneration(),
+        clock.instant());
   }
 
   private void patchStatus(Task task, Map<String, Object> fields) {
@@ -359,7 +410,9 @@ public class TaskActivitiesImpl implements TaskActivities {
       HasMetadata existing = client.resource(object).get();
       if (existing != null && !TaskObjects.ownedBy(existing, ref)) {
         throw new NotOwnedException(
-            object.getKind() + " " + object.getMetadata().getName()
+            object.getKind()
+                + " "
+                + object.getMetadata().getName()
                 + " already exists and does not belong to this Task.");
       }
     }

@@ -15,12 +15,14 @@ public interface CronTaskActivities {
    */
   FireResult createTask(CronTaskFire fire);
 
-  /** Whether the Task has finished (Completed or Failed); a Task that is gone counts as finished. */
+  /**
+   * Whether the Task has finished (Completed or Failed); a Task that is gone counts as finished.
+   */
   boolean taskFinished(CronTaskRef cronTask, String taskName, String taskUid);
 
   /**
-   * The fire's run was cancelled because a newer fire replaces it (concurrencyPolicy Replace):
-   * asks for the fire's Task to be stopped with reason Replaced and records a Replaced Event.
+   * The fire's run was cancelled because a newer fire replaces it (concurrencyPolicy Replace): asks
+   * for the fire's Task to be stopped with reason Replaced and records a Replaced Event.
    */
   void replaced(CronTaskFire fire);
 

@@ -9,7 +9,8 @@ package io.kubetask.workflows.api;
  * @param runWorkflowId the run workflow of this fire, recorded on the Task so that the Task's
  *     workflow can tell it when the Task has finished
  */
-public record CronTaskFire(CronTaskRef cronTask, long scheduledAtEpochSeconds, String runWorkflowId) {
+public record CronTaskFire(
+    CronTaskRef cronTask, long scheduledAtEpochSeconds, String runWorkflowId) {
 
   /** The name of the Task this fire creates. */
   public String taskName() {

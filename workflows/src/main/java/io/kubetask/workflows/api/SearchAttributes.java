@@ -10,13 +10,15 @@ import java.util.List;
 public final class SearchAttributes {
   public static final SearchAttributeKey<String> NAMESPACE =
       SearchAttributeKey.forKeyword("KubeTaskNamespace");
-  public static final SearchAttributeKey<String> TASK = SearchAttributeKey.forKeyword("KubeTaskTask");
+  public static final SearchAttributeKey<String> TASK =
+      SearchAttributeKey.forKeyword("KubeTaskTask");
   public static final SearchAttributeKey<String> AGENT =
       SearchAttributeKey.forKeyword("KubeTaskAgent");
   public static final SearchAttributeKey<String> CRONTASK =
       SearchAttributeKey.forKeyword("KubeTaskCronTask");
 
-  public static final List<SearchAttributeKey<String>> ALL = List.of(NAMESPACE, TASK, AGENT, CRONTASK);
+  public static final List<SearchAttributeKey<String>> ALL =
+      List.of(NAMESPACE, TASK, AGENT, CRONTASK);
 
   private SearchAttributes() {}
 }

@@ -26,10 +26,11 @@ import org.slf4j.Logger;
 public class CronTaskRunWorkflowImpl implements CronTaskRunWorkflow {
   private static final Logger log = Workflow.getLogger(CronTaskRunWorkflowImpl.class);
 
-  /** Set by Temporal on every workflow a Schedule starts: the fire's scheduled (or trigger) time. */
+  /**
+   * Set by Temporal on every workflow a Schedule starts: the fire's scheduled (or trigger) time.
+   */
   public static final SearchAttributeKey<OffsetDateTime> SCHEDULED_START_TIME =
       SearchAttributeKey.forOffsetDateTime("TemporalScheduledStartTime");
-
 
   private final CronTaskActivities activities =
       Workflow.newActivityStub(
@@ -49,8 +50,12 @@ public class CronTaskRunWorkflowImpl implements CronTaskRunWorkflow {
     try {
       FireResult result = activities.createTask(fire);
       if (!result.waitsForTask()) {
-        log.info("Fire {} of {}/{} creates no Task: {}", fire.scheduledAtEpochSeconds(),
-            cronTask.namespace(), cronTask.name(), result.state());
+        log.info(
+            "Fire {} of {}/{} creates no Task: {}",
+            fire.scheduledAtEpochSeconds(),
+            cronTask.namespace(),
+            cronTask.name(),
+            result.state());
         return;
       }
       awaitFinished(cronTask, result);
@@ -59,7 +64,8 @@ public class CronTaskRunWorkflowImpl implements CronTaskRunWorkflow {
       if (!CancellationScope.current().isCancelRequested()) {
         throw e;
       }
-      // Cancelled by the Schedule (concurrencyPolicy Replace): stop this fire's Task on the way out.
+      // Cancelled by the Schedule (concurrencyPolicy Replace): stop this fire's Task on the way
+      // out.
       Workflow.newDetachedCancellationScope(() -> activities.replaced(fire)).run();
       throw e;
     }
@@ -88,7 +94,6 @@ public class CronTaskRunWorkflowImpl implements CronTaskRunWorkflow {
         ? scheduled.toEpochSecond()
         : Math.floorDiv(Workflow.currentTimeMillis(), 1000L);
   }
-
 
   @Override
   public void taskFinished() {

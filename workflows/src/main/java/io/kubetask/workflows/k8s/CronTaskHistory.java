@@ -15,7 +15,8 @@ public final class CronTaskHistory {
 
   /** Newest first: by completionTime, then creationTimestamp, then name. */
   static final Comparator<Task> NEWEST_FIRST =
-      Comparator.comparing((Task t) -> time(t.getStatus() == null ? null : t.getStatus().completionTime()))
+      Comparator.comparing(
+              (Task t) -> time(t.getStatus() == null ? null : t.getStatus().completionTime()))
           .thenComparing(t -> time(t.getMetadata().getCreationTimestamp()))
           .thenComparing(t -> t.getMetadata().getName())
           .reversed();
@@ -28,7 +29,8 @@ public final class CronTaskHistory {
    */
   public static List<Task> toDelete(List<Task> tasks, Integer keepSucceeded, Integer keepFailed) {
     List<Task> result = new ArrayList<>();
-    result.addAll(beyond(tasks, TaskPhase.COMPLETED, limit(keepSucceeded, DEFAULT_SUCCESSFUL_LIMIT)));
+    result.addAll(
+        beyond(tasks, TaskPhase.COMPLETED, limit(keepSucceeded, DEFAULT_SUCCESSFUL_LIMIT)));
     result.addAll(beyond(tasks, TaskPhase.FAILED, limit(keepFailed, DEFAULT_FAILED_LIMIT)));
     return result;
   }

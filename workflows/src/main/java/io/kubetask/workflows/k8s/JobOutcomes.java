@@ -23,8 +23,8 @@ public final class JobOutcomes {
   }
 
   /**
-   * Where the agent is. A Job that no longer exists is a failure; a Job with a ready pod under
-   * the keep-alive wrapper means the agent command has ended and the window is open.
+   * Where the agent is. A Job that no longer exists is a failure; a Job with a ready pod under the
+   * keep-alive wrapper means the agent command has ended and the window is open.
    */
   public static JobObservation observe(Job job, List<Pod> pods, boolean keepAlive, String jobName) {
     if (job == null) {
@@ -49,8 +49,8 @@ public final class JobOutcomes {
   }
 
   /**
-   * When a pod of the Job turned Ready: under the keep-alive wrapper, when the agent command
-   * ended (within the probe's period), which is where the wrapper starts its countdown.
+   * When a pod of the Job turned Ready: under the keep-alive wrapper, when the agent command ended
+   * (within the probe's period), which is where the wrapper starts its countdown.
    */
   static Optional<Long> readySince(List<Pod> pods) {
     return pods.stream()

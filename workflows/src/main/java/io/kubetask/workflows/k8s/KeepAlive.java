@@ -25,7 +25,8 @@ public final class KeepAlive {
 
   /** The container command: {@code sh -c <script> kubetask-agent <argv...>}. */
   public static List<String> wrap(List<String> argv) {
-    List<String> command = new ArrayList<>(List.of("sh", "-c", script(STATE_DIR, POD_INFO_DIR), "kubetask-agent"));
+    List<String> command =
+        new ArrayList<>(List.of("sh", "-c", script(STATE_DIR, POD_INFO_DIR), "kubetask-agent"));
     command.addAll(argv);
     return command;
   }
@@ -57,11 +58,17 @@ public final class KeepAlive {
         "echo \"$code\" > '" + stateDir + "/" + EXIT_CODE_FILE + "'",
         "[ -z \"$stopping\" ] || exit \"$code\"",
         "echo \"kubetask: the agent exited with code $code; the container stays for"
-            + " ${" + ENV + "}s for kubectl exec."
+            + " ${"
+            + ENV
+            + "}s for kubectl exec."
             + " End it early: kubectl annotate task $TASK_NAME kubetask.io/release=true\"",
         "end=$(( $(date +%s) + ${" + ENV + ":-3600} ))",
         "while [ \"$(date +%s)\" -lt \"$end\" ]; do",
-        "  if grep -q '^kubetask.io/release=' '" + podInfoDir + "/" + ANNOTATIONS_FILE + "' 2>/dev/null; then",
+        "  if grep -q '^kubetask.io/release=' '"
+            + podInfoDir
+            + "/"
+            + ANNOTATIONS_FILE
+            + "' 2>/dev/null; then",
         "    echo 'kubetask: released'",
         "    break",
         "  fi",

@@ -36,12 +36,7 @@ public final class TaskConfigMaps {
       }
     }
     return new ConfigMapBuilder()
-        .withNewMetadata()
-        .withName(run.objectName())
-        .withNamespace(run.task().namespace())
-        .withLabels(TaskObjects.labels(run.task()))
-        .withOwnerReferences(TaskObjects.owner(run.task()))
-        .endMetadata()
+        .withMetadata(TaskObjects.metadata(run))
         .withData(data.isEmpty() ? null : data)
         .withBinaryData(binaryData.isEmpty() ? null : binaryData)
         .withImmutable(true)

@@ -35,12 +35,7 @@ public final class TaskJobs {
     podLabels.putAll(TaskObjects.labels(run.task())); // KubeTask's labels win
     PodScheduling scheduling = run.scheduling();
     return new JobBuilder()
-        .withNewMetadata()
-        .withName(run.objectName())
-        .withNamespace(run.task().namespace())
-        .withLabels(TaskObjects.labels(run.task()))
-        .withOwnerReferences(TaskObjects.owner(run.task()))
-        .endMetadata()
+        .withMetadata(TaskObjects.metadata(run))
         .withNewSpec()
         // An agent run is not idempotent: never re-run it behind the user's back.
         .withBackoffLimit(0)
@@ -175,8 +170,10 @@ public final class TaskJobs {
     // The agent may write to /workspace: it is an emptyDir, and context files are mounted into it
     // one by one, so the directory itself is never a read-only, root-owned mount point.
     if (mounts.stream().noneMatch(m -> m.path.equals(WORKSPACE))) {
-      volumes.add(new VolumeBuilder().withName("workspace").withNewEmptyDir().endEmptyDir().build());
-      mounts.add(new Mount(
+      volumes.add(
+          new VolumeBuilder().withName("workspace").withNewEmptyDir().endEmptyDir().build());
+      mounts.add(
+          new Mount(
               WORKSPACE,
               "workspace",
               new VolumeMountBuilder().withName("workspace").withMountPath(WORKSPACE).build()));
@@ -222,7 +219,8 @@ public final class TaskJobs {
       }
     }
     if (run.keepAlive()) {
-      volumes.add(new VolumeBuilder().withName("kubetask-state").withNewEmptyDir().endEmptyDir().build());
+      volumes.add(
+          new VolumeBuilder().withName("kubetask-state").withNewEmptyDir().endEmptyDir().build());
       volumes.add(
           new VolumeBuilder()
               .withName("kubetask-pod")
@@ -235,8 +233,23 @@ public final class TaskJobs {
               .endItem()
               .endDownwardAPI()
               .build());
-      mounts.add(new Mount(KeepAlive.STATE_DIR, "state", new VolumeMountBuilder().withName("kubetask-state").withMountPath(KeepAlive.STATE_DIR).build()));
-      mounts.add(new Mount(KeepAlive.POD_INFO_DIR, "pod info", new VolumeMountBuilder().withName("kubetask-pod").withMountPath(KeepAlive.POD_INFO_DIR).withReadOnly(true).build()));
+      mounts.add(
+          new Mount(
+              KeepAlive.STATE_DIR,
+              "state",
+              new VolumeMountBuilder()
+                  .withName("kubetask-state")
+                  .withMountPath(KeepAlive.STATE_DIR)
+                  .build()));
+      mounts.add(
+          new Mount(
+              KeepAlive.POD_INFO_DIR,
+              "pod info",
+              new VolumeMountBuilder()
+                  .withName("kubetask-pod")
+                  .withMountPath(KeepAlive.POD_INFO_DIR)
+                  .withReadOnly(true)
+                  .build()));
     }
     // Sorted by path: a directory is mounted before the files placed inside it.
     List<VolumeMount> sorted =

@@ -29,8 +29,8 @@ public final class TaskNames {
   }
 
   /**
-   * Cuts {@code name} to at most {@code max} characters, ending it with a hash of the whole name
-   * so that different long names stay different.
+   * Cuts {@code name} to at most {@code max} characters, ending it with a hash of the whole name so
+   * that different long names stay different.
    */
   static String shorten(String name, int max) {
     if (name.length() <= max) {

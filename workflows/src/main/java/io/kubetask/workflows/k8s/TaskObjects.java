@@ -1,6 +1,8 @@
 package io.kubetask.workflows.k8s;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.kubetask.api.KubeTaskLabels;
@@ -15,10 +17,24 @@ public final class TaskObjects {
 
   public static Map<String, String> labels(TaskRef task) {
     return Map.of(
-        KubeTaskLabels.APP, KubeTaskLabels.APP_VALUE,
-        KubeTaskLabels.MANAGED_BY, KubeTaskLabels.MANAGED_BY_VALUE,
-        KubeTaskLabels.TASK, TaskNames.labelValue(task.name()),
-        KubeTaskLabels.TASK_UID, task.uid());
+        KubeTaskLabels.APP,
+        KubeTaskLabels.APP_VALUE,
+        KubeTaskLabels.MANAGED_BY,
+        KubeTaskLabels.MANAGED_BY_VALUE,
+        KubeTaskLabels.TASK,
+        TaskNames.labelValue(task.name()),
+        KubeTaskLabels.TASK_UID,
+        task.uid());
+  }
+
+  /** Metadata of an object the run owns: its name, namespace, labels and owner reference. */
+  public static ObjectMeta metadata(AgentRun run) {
+    return new ObjectMetaBuilder()
+        .withName(run.objectName())
+        .withNamespace(run.task().namespace())
+        .withLabels(labels(run.task()))
+        .withOwnerReferences(owner(run.task()))
+        .build();
   }
 
   public static OwnerReference owner(TaskRef task) {
@@ -35,6 +51,7 @@ public final class TaskObjects {
   /** Whether an existing object was made for this Task (and not for an earlier one of its name). */
   public static boolean ownedBy(HasMetadata object, TaskRef task) {
     return object.getMetadata().getOwnerReferences().stream()
-        .anyMatch(o -> Objects.equals(o.getUid(), task.uid()) && Boolean.TRUE.equals(o.getController()));
+        .anyMatch(
+            o -> Objects.equals(o.getUid(), task.uid()) && Boolean.TRUE.equals(o.getController()));
   }
 }

@@ -40,8 +40,8 @@ public final class Waits {
 
   /**
    * Waits until the condition holds or the timeout passes, and says whether the condition holds.
-   * Unlike {@code Workflow.await(Duration, ...)} it cancels its timer when the condition wins, so
-   * a timer left behind never wakes the workflow for nothing.
+   * Unlike {@code Workflow.await(Duration, ...)} it cancels its timer when the condition wins, so a
+   * timer left behind never wakes the workflow for nothing.
    */
   public static boolean awaitOrTimeout(Duration timeout, Supplier<Boolean> condition) {
     if (condition.get()) {
@@ -49,7 +49,8 @@ public final class Waits {
     }
     boolean[] fired = {false};
     CancellationScope timer =
-        Workflow.newCancellationScope(() -> Workflow.newTimer(timeout).thenApply(v -> fired[0] = true));
+        Workflow.newCancellationScope(
+            () -> Workflow.newTimer(timeout).thenApply(v -> fired[0] = true));
     timer.run();
     Workflow.await(() -> fired[0] || condition.get());
     if (!fired[0]) {

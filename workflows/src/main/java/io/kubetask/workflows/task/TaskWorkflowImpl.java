@@ -93,14 +93,18 @@ public class TaskWorkflowImpl implements TaskWorkflow {
         windowClosesAt = agentDone + start.keepAliveSeconds() * 1000L;
         activities.windowOpened(task, windowClosesAt);
       }
-      if (windowClosesAt >= 0 && !podReleased
+      if (windowClosesAt >= 0
+          && !podReleased
           && (released || Workflow.currentTimeMillis() >= windowClosesAt)) {
         activities.releasePod(task, job);
         podReleased = true;
       }
       Duration wait = recheck;
       if (windowClosesAt >= 0 && !podReleased) {
-        wait = min(wait, Duration.ofMillis(Math.max(0, windowClosesAt - Workflow.currentTimeMillis())));
+        wait =
+            min(
+                wait,
+                Duration.ofMillis(Math.max(0, windowClosesAt - Workflow.currentTimeMillis())));
       }
       boolean open = windowClosesAt >= 0 && !podReleased;
       boolean signalled =
@@ -163,7 +167,6 @@ public class TaskWorkflowImpl implements TaskWorkflow {
             : "Stopped on request (" + reason + ").";
     return Outcome.failed(reason, message);
   }
-
 
   private static Duration min(Duration a, Duration b) {
     return a.compareTo(b) <= 0 ? a : b;

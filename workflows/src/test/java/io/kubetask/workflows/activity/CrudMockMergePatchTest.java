@@ -35,7 +35,10 @@ class CrudMockMergePatchTest {
                 .endMetadata()
                 .build())
         .create();
-    c.configMaps().inNamespace("ns").withName("cm").patch(PatchContext.of(PatchType.JSON_MERGE), PATCH);
+    c.configMaps()
+        .inNamespace("ns")
+        .withName("cm")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), PATCH);
     return c.configMaps().inNamespace("ns").withName("cm").get();
   }
 

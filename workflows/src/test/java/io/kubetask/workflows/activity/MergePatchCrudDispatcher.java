@@ -48,7 +48,9 @@ final class MergePatchCrudDispatcher extends KubernetesCrudDispatcher {
       return patch;
     }
     ObjectNode result =
-        target != null && target.isObject() ? (ObjectNode) target : JsonNodeFactory.instance.objectNode();
+        target != null && target.isObject()
+            ? (ObjectNode) target
+            : JsonNodeFactory.instance.objectNode();
     patch
         .fields()
         .forEachRemaining(

@@ -2,9 +2,9 @@ package io.kubetask.workflows.activity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.kubetask.api.ConditionLists;
 import io.kubetask.api.KubeTaskAnnotations;
 import io.kubetask.api.v1alpha1.Agent;
 import io.kubetask.api.v1alpha1.AgentSpec;
@@ -40,7 +41,6 @@ import io.kubetask.workflows.api.Outcome;
 import io.kubetask.workflows.api.StartResult;
 import io.kubetask.workflows.api.TaskActivities;
 import io.kubetask.workflows.api.TaskRef;
-import io.kubetask.api.ConditionLists;
 import io.kubetask.workflows.k8s.TaskConfigMaps;
 import io.kubetask.workflows.k8s.TaskNames;
 import io.temporal.activity.ActivityOptions;
@@ -61,11 +61,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The activities against fabric8's CRUD mock server, run inside Temporal's TestActivityEnvironment
- * (start reads the workflow id from the activity context). The mock has no controllers: tests
- * write Job and pod status themselves. The mock serves the status subresource and its JSON merge
- * patches, but the stock one appends arrays on merge (so {@code conditions} would pile up), hence
- * {@link MergePatchCrudDispatcher}: the same CRUD server with RFC 7386 merges. The custom resources
- * are registered so the mock knows that Tasks have a status subresource.
+ * (start reads the workflow id from the activity context). The mock has no controllers: tests write
+ * Job and pod status themselves. The mock serves the status subresource and its JSON merge patches,
+ * but the stock one appends arrays on merge (so {@code conditions} would pile up), hence {@link
+ * MergePatchCrudDispatcher}: the same CRUD server with RFC 7386 merges. The custom resources are
+ * registered so the mock knows that Tasks have a status subresource.
  */
 class TaskActivitiesImplTest {
   static final String NS = "team-a";
@@ -112,13 +112,16 @@ class TaskActivitiesImplTest {
     client = server.createClient();
     // Tells the mock which resources have a status subresource (writes to the main resource then
     // leave status alone, as the API server does).
-    for (Class<? extends CustomResource<?, ?>> type : List.of(Task.class, Agent.class, KubeTaskConfig.class)) {
+    for (Class<? extends CustomResource<?, ?>> type :
+        List.of(Task.class, Agent.class, KubeTaskConfig.class)) {
       server.expectCustomResource(CustomResourceDefinitionContext.fromCustomResourceType(type));
     }
     testEnv = TestActivityEnvironment.newInstance();
     testEnv.registerActivitiesImplementations(
         new TaskActivitiesImpl(
-            client, new ActivitySettings(DEFAULT_IMAGE, "default", "http://temporal-ui:8080/"), clock));
+            client,
+            new ActivitySettings(DEFAULT_IMAGE, "default", "http://temporal-ui:8080/"),
+            clock));
     activities =
         testEnv.newActivityStub(
             TaskActivities.class,
@@ -143,19 +146,24 @@ class TaskActivitiesImplTest {
 
   private static Context key(String path, String configMap, String key, Boolean optional) {
     return Context.file(
-        new FileContext(path, null, new FileSource(null, new ConfigMapKeySelector(configMap, key, optional), null)));
+        new FileContext(
+            path,
+            null,
+            new FileSource(null, new ConfigMapKeySelector(configMap, key, optional), null)));
   }
 
   private static Context dir(String path, String configMap, Boolean optional) {
     return Context.file(
-        new FileContext(null, path, new FileSource(null, null, new ConfigMapReference(configMap, optional))));
+        new FileContext(
+            null, path, new FileSource(null, null, new ConfigMapReference(configMap, optional))));
   }
 
   private TaskRef applyTask(String name, String agentRef, List<Context> contexts) {
     return applyTask(name, agentRef, contexts, Map.of());
   }
 
-  private TaskRef applyTask(String name, String agentRef, List<Context> contexts, Map<String, String> annotations) {
+  private TaskRef applyTask(
+      String name, String agentRef, List<Context> contexts, Map<String, String> annotations) {
     Task task = new Task(NS, name, new TaskSpec(contexts, agentRef));
     task.getMetadata().setAnnotations(annotations.isEmpty() ? null : annotations);
     Task created = client.resource(task).create();
@@ -171,14 +179,18 @@ class TaskActivitiesImplTest {
         "ghcr.io/example/coder:2",
         List.of("coder", "--task", "/workspace/task.md"),
         null,
-        List.of(inline("/workspace/AGENTS.md", "rules"), inline("/workspace/task.md", "default task")),
-        List.of(new Credential("llm", new SecretKeyReference("llm", "api-key"), "LLM_API_KEY", null, null)),
+        List.of(
+            inline("/workspace/AGENTS.md", "rules"), inline("/workspace/task.md", "default task")),
+        List.of(
+            new Credential(
+                "llm", new SecretKeyReference("llm", "api-key"), "LLM_API_KEY", null, null)),
         Map.of("team", "search"),
         null,
         "coder-sa");
   }
 
-  private void applyConfigMap(String name, Map<String, String> data, Map<String, String> binaryData) {
+  private void applyConfigMap(
+      String name, Map<String, String> data, Map<String, String> binaryData) {
     client
         .resource(
             new ConfigMapBuilder()
@@ -226,7 +238,10 @@ class TaskActivitiesImplTest {
   /** The standard Task of these tests: Agent coder, inline, text, binary and directory contexts. */
   private TaskRef fullTask() {
     applyAgent("coder", coder());
-    applyConfigMap("inputs", Map.of("input.json", "{\"a\":1}"), Map.of("logo.png", Base64.getEncoder().encodeToString(PNG)));
+    applyConfigMap(
+        "inputs",
+        Map.of("input.json", "{\"a\":1}"),
+        Map.of("logo.png", Base64.getEncoder().encodeToString(PNG)));
     applyConfigMap("docs", Map.of("README.md", "docs"), Map.of());
     return applyTask(
         "fix-bug",
@@ -256,20 +271,25 @@ class TaskActivitiesImplTest {
     assertThat(cm.getBinaryData()).containsOnlyKeys("file-2");
     assertThat(Base64.getDecoder().decode(cm.getBinaryData().get("file-2"))).isEqualTo(PNG);
     assertThat(cm.getMetadata().getLabels()).containsEntry("kubetask.io/task-uid", ref.uid());
-    assertThat(cm.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> {
-      assertThat(o.getUid()).isEqualTo(ref.uid());
-      assertThat(o.getController()).isTrue();
-    });
+    assertThat(cm.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(
+            o -> {
+              assertThat(o.getUid()).isEqualTo(ref.uid());
+              assertThat(o.getController()).isTrue();
+            });
 
     assertThat(jobs()).hasSize(1);
     Job job = job(name);
     var container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(container.getImage()).isEqualTo("ghcr.io/example/coder:2");
     assertThat(container.getCommand()).containsExactly("coder", "--task", "/workspace/task.md");
-    assertThat(container.getEnv()).anySatisfy(e -> {
-      assertThat(e.getName()).isEqualTo("LLM_API_KEY");
-      assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("llm");
-    });
+    assertThat(container.getEnv())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("LLM_API_KEY");
+              assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("llm");
+            });
     assertThat(container.getVolumeMounts())
         .filteredOn(m -> m.getSubPath() != null)
         .extracting(VolumeMount::getMountPath, VolumeMount::getSubPath)
@@ -279,9 +299,13 @@ class TaskActivitiesImplTest {
             org.assertj.core.groups.Tuple.tuple("/workspace/logo.png", "file-2"),
             org.assertj.core.groups.Tuple.tuple("/workspace/task.md", "file-3"));
     assertThat(job.getSpec().getTemplate().getSpec().getVolumes())
-        .anySatisfy(v -> assertThat(v.getConfigMap() == null ? null : v.getConfigMap().getName()).isEqualTo("docs"));
+        .anySatisfy(
+            v ->
+                assertThat(v.getConfigMap() == null ? null : v.getConfigMap().getName())
+                    .isEqualTo("docs"));
     assertThat(job.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("coder-sa");
-    assertThat(job.getSpec().getTemplate().getMetadata().getLabels()).containsEntry("team", "search");
+    assertThat(job.getSpec().getTemplate().getMetadata().getLabels())
+        .containsEntry("team", "search");
 
     TaskStatus status = status(ref);
     assertThat(status.phase()).isEqualTo(TaskPhase.RUNNING);
@@ -296,11 +320,14 @@ class TaskActivitiesImplTest {
     assertThat(condition(ref, "Ready").getReason()).isEqualTo("JobCreated");
     assertThat(condition(ref, "Succeeded").getStatus()).isEqualTo("Unknown");
     assertThat(status.completionTime()).isNull();
-    assertThat(events("JobCreated")).singleElement().satisfies(e -> {
-      assertThat(e.getType()).isEqualTo("Normal");
-      assertThat(e.getInvolvedObject().getUid()).isEqualTo(ref.uid());
-      assertThat(e.getInvolvedObject().getKind()).isEqualTo("Task");
-    });
+    assertThat(events("JobCreated"))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getType()).isEqualTo("Normal");
+              assertThat(e.getInvolvedObject().getUid()).isEqualTo(ref.uid());
+              assertThat(e.getInvolvedObject().getKind()).isEqualTo("Task");
+            });
   }
 
   @Test
@@ -325,9 +352,15 @@ class TaskActivitiesImplTest {
     // A worker crash after the Job was created but before the status patch: the retry adopts it.
     TaskRef ref = fullTask();
     activities.start(ref);
-    client.resources(Task.class).inNamespace(NS).withName(ref.name()).subresource("status")
-        .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
-            io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), "{\"status\":null}");
+    client
+        .resources(Task.class)
+        .inNamespace(NS)
+        .withName(ref.name())
+        .subresource("status")
+        .patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            "{\"status\":null}");
     assertThat(status(ref)).isNull();
 
     StartResult again = activities.start(ref);
@@ -350,11 +383,14 @@ class TaskActivitiesImplTest {
     assertThat(ready.getReason()).isEqualTo("AgentNotFound");
     assertThat(ready.getMessage()).contains("\"ghost\"").contains(NS);
     assertThat(status(ref).workflowId()).isEqualTo("test-workflow-id");
-    assertThat(events("AgentNotFound")).singleElement().satisfies(e -> {
-      assertThat(e.getType()).isEqualTo("Warning");
-      assertThat(e.getInvolvedObject().getName()).isEqualTo("needs-agent");
-      assertThat(e.getMessage()).isEqualTo(ready.getMessage());
-    });
+    assertThat(events("AgentNotFound"))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getType()).isEqualTo("Warning");
+              assertThat(e.getInvolvedObject().getName()).isEqualTo("needs-agent");
+              assertThat(e.getMessage()).isEqualTo(ready.getMessage());
+            });
     assertThat(jobs()).isEmpty();
     assertThat(client.configMaps().inNamespace(NS).list().getItems()).isEmpty();
 
@@ -379,13 +415,17 @@ class TaskActivitiesImplTest {
   @Test
   void missingConfigMapBlocksNamingIt() {
     applyAgent("coder", coder());
-    TaskRef ref = applyTask("needs-cm", "coder", List.of(key("/workspace/in.txt", "absent-cm", "in.txt", null)));
+    TaskRef ref =
+        applyTask(
+            "needs-cm", "coder", List.of(key("/workspace/in.txt", "absent-cm", "in.txt", null)));
 
     assertThat(activities.start(ref)).isEqualTo(StartResult.blocked(null));
 
     Condition ready = condition(ref, "Ready");
     assertThat(ready.getReason()).isEqualTo("ContextNotFound");
-    assertThat(ready.getMessage()).contains("ConfigMap \"absent-cm\"").contains("/workspace/in.txt");
+    assertThat(ready.getMessage())
+        .contains("ConfigMap \"absent-cm\"")
+        .contains("/workspace/in.txt");
     assertThat(status(ref).phase()).isEqualTo(TaskPhase.PENDING);
     assertThat(events("ContextNotFound")).hasSize(1);
     assertThat(jobs()).isEmpty();
@@ -395,7 +435,9 @@ class TaskActivitiesImplTest {
   void missingKeyBlocksNamingTheKey() {
     applyAgent("coder", coder());
     applyConfigMap("inputs", Map.of("other", "x"), Map.of());
-    TaskRef ref = applyTask("needs-key", "coder", List.of(key("/workspace/in.txt", "inputs", "in.txt", null)));
+    TaskRef ref =
+        applyTask(
+            "needs-key", "coder", List.of(key("/workspace/in.txt", "inputs", "in.txt", null)));
 
     assertThat(activities.start(ref)).isEqualTo(StartResult.blocked(null));
 
@@ -411,7 +453,9 @@ class TaskActivitiesImplTest {
 
     assertThat(activities.start(ref)).isEqualTo(StartResult.blocked(null));
 
-    assertThat(condition(ref, "Ready").getMessage()).contains("ConfigMap \"docs\"").contains("/workspace/docs");
+    assertThat(condition(ref, "Ready").getMessage())
+        .contains("ConfigMap \"docs\"")
+        .contains("/workspace/docs");
   }
 
   @Test
@@ -421,7 +465,9 @@ class TaskActivitiesImplTest {
         applyTask(
             "optional",
             "coder",
-            List.of(key("/workspace/maybe.txt", "absent", "k", true), dir("/workspace/maybe", "absent-dir", true)));
+            List.of(
+                key("/workspace/maybe.txt", "absent", "k", true),
+                dir("/workspace/maybe", "absent-dir", true)));
 
     StartResult result = activities.start(ref);
 
@@ -431,7 +477,8 @@ class TaskActivitiesImplTest {
     assertThat(cm.getData()).containsOnlyKeys("file-0", "file-1");
     var volumes = job(objectName(ref)).getSpec().getTemplate().getSpec().getVolumes();
     assertThat(volumes)
-        .filteredOn(v -> v.getConfigMap() != null && "absent-dir".equals(v.getConfigMap().getName()))
+        .filteredOn(
+            v -> v.getConfigMap() != null && "absent-dir".equals(v.getConfigMap().getName()))
         .singleElement()
         .satisfies(v -> assertThat(v.getConfigMap().getOptional()).isTrue());
   }
@@ -467,16 +514,39 @@ class TaskActivitiesImplTest {
     applyAgent(
         "hitl",
         new AgentSpec(
-            spec.agentImage(), spec.command(), new HumanInTheLoop(true, 120), null, null, null, null, "sa"));
+            spec.agentImage(),
+            spec.command(),
+            new HumanInTheLoop(true, 120),
+            null,
+            null,
+            null,
+            null,
+            "sa"));
     applyAgent(
         "hitl-default",
-        new AgentSpec(spec.agentImage(), spec.command(), new HumanInTheLoop(true, null), null, null, null, null, "sa"));
+        new AgentSpec(
+            spec.agentImage(),
+            spec.command(),
+            new HumanInTheLoop(true, null),
+            null,
+            null,
+            null,
+            null,
+            "sa"));
     TaskRef ref = applyTask("hitl-task", "hitl", List.of());
     TaskRef ref2 = applyTask("hitl-task-2", "hitl-default", List.of());
 
     assertThat(activities.start(ref)).isEqualTo(StartResult.started(objectName(ref), 120, null));
-    assertThat(activities.start(ref2).keepAliveSeconds()).isEqualTo(HumanInTheLoop.DEFAULT_KEEP_ALIVE_SECONDS);
-    assertThat(job(objectName(ref)).getSpec().getTemplate().getSpec().getContainers().get(0).getCommand())
+    assertThat(activities.start(ref2).keepAliveSeconds())
+        .isEqualTo(HumanInTheLoop.DEFAULT_KEEP_ALIVE_SECONDS);
+    assertThat(
+            job(objectName(ref))
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getCommand())
         .startsWith("sh", "-c")
         .endsWith("kubetask-agent", "coder", "--task", "/workspace/task.md");
   }
@@ -508,7 +578,14 @@ class TaskActivitiesImplTest {
     TaskRef ref = applyTask("just-fits", null, List.of(inline("/workspace/big", content)));
 
     assertThat(activities.start(ref).state()).isEqualTo(StartResult.State.STARTED);
-    assertThat(client.configMaps().inNamespace(NS).withName(objectName(ref)).get().getData().get("file-0"))
+    assertThat(
+            client
+                .configMaps()
+                .inNamespace(NS)
+                .withName(objectName(ref))
+                .get()
+                .getData()
+                .get("file-0"))
         .hasSize(content.length());
   }
 
@@ -521,7 +598,9 @@ class TaskActivitiesImplTest {
             null,
             null,
             null,
-            List.of(new Credential("token", new SecretKeyReference("s", "k"), null, "/workspace/token", null)),
+            List.of(
+                new Credential(
+                    "token", new SecretKeyReference("s", "k"), null, "/workspace/token", null)),
             null,
             null,
             "sa"));
@@ -531,7 +610,9 @@ class TaskActivitiesImplTest {
 
     assertThat(result.state()).isEqualTo(StartResult.State.INVALID);
     assertThat(result.outcome().reason()).isEqualTo("InvalidContext");
-    assertThat(result.outcome().message()).contains("/workspace/token").contains("credential token");
+    assertThat(result.outcome().message())
+        .contains("/workspace/token")
+        .contains("credential token");
     assertThat(jobs()).isEmpty();
   }
 
@@ -572,7 +653,8 @@ class TaskActivitiesImplTest {
     assertThat(result.outcome().reason()).isEqualTo("JobConflict");
     assertThat(result.outcome().message()).contains(name);
     assertThat(jobs()).hasSize(1);
-    assertThat(job(name).getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("other:1");
+    assertThat(job(name).getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .isEqualTo("other:1");
     assertThat(status(ref) == null ? null : status(ref).phase()).isNotEqualTo(TaskPhase.RUNNING);
     // observeJob does not mistake the other Task's Job for this one's.
     assertThat(activities.observeJob(ref, name, false).outcome().reason()).isEqualTo("JobNotFound");
@@ -599,7 +681,8 @@ class TaskActivitiesImplTest {
   @Test
   void startOfAFinishedTaskSkipsToItsTtl() {
     TaskRef ref =
-        applyTask("done", null, List.of(), Map.of(KubeTaskAnnotations.CRONTASK_RUN, "crontask-run/x"));
+        applyTask(
+            "done", null, List.of(), Map.of(KubeTaskAnnotations.CRONTASK_RUN, "crontask-run/x"));
     activities.start(ref);
     activities.finish(ref, Outcome.succeeded("Completed", "ok"));
 
@@ -609,9 +692,11 @@ class TaskActivitiesImplTest {
 
   @Test
   void startOfAMissingOrReplacedTaskIsGone() {
-    assertThat(activities.start(new TaskRef(NS, "never-existed", "uid"))).isEqualTo(StartResult.gone());
+    assertThat(activities.start(new TaskRef(NS, "never-existed", "uid")))
+        .isEqualTo(StartResult.gone());
     TaskRef ref = applyTask("replaced", null, List.of());
-    assertThat(activities.start(new TaskRef(NS, "replaced", "a-previous-uid"))).isEqualTo(StartResult.gone());
+    assertThat(activities.start(new TaskRef(NS, "replaced", "a-previous-uid")))
+        .isEqualTo(StartResult.gone());
     assertThat(jobs()).isEmpty();
     assertThat(status(ref)).isNull();
   }
@@ -625,7 +710,8 @@ class TaskActivitiesImplTest {
     clock.advance(Duration.ofMinutes(3));
     Instant completed = NOW.plus(Duration.ofMinutes(3));
 
-    Expiry expiry = activities.finish(ref, Outcome.succeeded("Completed", "The agent finished successfully."));
+    Expiry expiry =
+        activities.finish(ref, Outcome.succeeded("Completed", "The agent finished successfully."));
 
     assertThat(expiry).isEqualTo(Expiry.at(completed.plusSeconds(604800).toEpochMilli()));
     TaskStatus status = status(ref);
@@ -638,12 +724,17 @@ class TaskActivitiesImplTest {
     assertThat(succeeded.getStatus()).isEqualTo("True");
     assertThat(succeeded.getReason()).isEqualTo("Completed");
     assertThat(condition(ref, "Ready").getStatus()).isEqualTo("True");
-    assertThat(events("Completed")).singleElement().satisfies(e -> assertThat(e.getType()).isEqualTo("Normal"));
+    assertThat(events("Completed"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getType()).isEqualTo("Normal"));
   }
 
   @Test
   void finishWritesWholeSecondsSoThatExpirationTimeIsCompletionTimePlusTheTtl() {
-    client.resource(new KubeTaskConfig(NS, "default", new KubeTaskConfigSpec(new TaskLifecycleConfig(3)))).create();
+    client
+        .resource(
+            new KubeTaskConfig(NS, "default", new KubeTaskConfigSpec(new TaskLifecycleConfig(3))))
+        .create();
     TaskRef ref = applyTask("fractions", null, List.of());
     activities.start(ref);
     clock.advance(Duration.ofSeconds(2458).plusNanos(639_683_017));
@@ -658,7 +749,17 @@ class TaskActivitiesImplTest {
   @Test
   void finishClosesAKeepAliveWindowThatIsStillOpen() {
     AgentSpec spec = coder();
-    applyAgent("hitl", new AgentSpec(spec.agentImage(), spec.command(), new HumanInTheLoop(true, 600), null, null, null, null, "sa"));
+    applyAgent(
+        "hitl",
+        new AgentSpec(
+            spec.agentImage(),
+            spec.command(),
+            new HumanInTheLoop(true, 600),
+            null,
+            null,
+            null,
+            null,
+            "sa"));
     TaskRef ref = applyTask("stopped-in-window", "hitl", List.of());
     activities.start(ref);
     activities.windowOpened(ref, NOW.plusSeconds(600).toEpochMilli());
@@ -676,7 +777,17 @@ class TaskActivitiesImplTest {
   @Test
   void finishLeavesAClosedWindowAsItIs() {
     AgentSpec spec = coder();
-    applyAgent("hitl", new AgentSpec(spec.agentImage(), spec.command(), new HumanInTheLoop(true, 600), null, null, null, null, "sa"));
+    applyAgent(
+        "hitl",
+        new AgentSpec(
+            spec.agentImage(),
+            spec.command(),
+            new HumanInTheLoop(true, 600),
+            null,
+            null,
+            null,
+            null,
+            "sa"));
     TaskRef ref = applyTask("released", "hitl", List.of());
     String name = activities.start(ref).jobName();
     activities.windowOpened(ref, NOW.plusSeconds(600).toEpochMilli());
@@ -703,13 +814,19 @@ class TaskActivitiesImplTest {
     assertThat(second).isEqualTo(first);
     assertThat(status(ref).phase()).isEqualTo(TaskPhase.FAILED);
     assertThat(status(ref).completionTime()).isEqualTo(NOW.toString());
-    assertThat(events("Failed")).singleElement().satisfies(e -> assertThat(e.getType()).isEqualTo("Warning"));
+    assertThat(events("Failed"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getType()).isEqualTo("Warning"));
     assertThat(condition(ref, "Succeeded").getMessage()).contains("code 3");
   }
 
   @Test
   void finishUsesTheTtlOfTheNamespacesKubeTaskConfig() {
-    client.resource(new KubeTaskConfig(NS, "default", new KubeTaskConfigSpec(new TaskLifecycleConfig(3600)))).create();
+    client
+        .resource(
+            new KubeTaskConfig(
+                NS, "default", new KubeTaskConfigSpec(new TaskLifecycleConfig(3600))))
+        .create();
     TaskRef ref = applyTask("short-lived", null, List.of());
     activities.start(ref);
 
@@ -721,8 +838,16 @@ class TaskActivitiesImplTest {
 
   @Test
   void aKubeTaskConfigWithAnotherNameOrWithoutTtlMeansTheDefault() {
-    client.resource(new KubeTaskConfig(NS, "not-default", new KubeTaskConfigSpec(new TaskLifecycleConfig(60)))).create();
-    client.resource(new KubeTaskConfig("elsewhere", "default", new KubeTaskConfigSpec(new TaskLifecycleConfig(60)))).create();
+    client
+        .resource(
+            new KubeTaskConfig(
+                NS, "not-default", new KubeTaskConfigSpec(new TaskLifecycleConfig(60))))
+        .create();
+    client
+        .resource(
+            new KubeTaskConfig(
+                "elsewhere", "default", new KubeTaskConfigSpec(new TaskLifecycleConfig(60))))
+        .create();
     TaskRef ref = applyTask("t", null, List.of());
     assertThat(activities.finish(ref, Outcome.succeeded("Completed", "ok")))
         .isEqualTo(Expiry.at(NOW.plusSeconds(604800).toEpochMilli()));
@@ -735,7 +860,10 @@ class TaskActivitiesImplTest {
 
   @Test
   void ttlZeroLeavesNoExpirationTime() {
-    client.resource(new KubeTaskConfig(NS, "default", new KubeTaskConfigSpec(new TaskLifecycleConfig(0)))).create();
+    client
+        .resource(
+            new KubeTaskConfig(NS, "default", new KubeTaskConfigSpec(new TaskLifecycleConfig(0))))
+        .create();
     TaskRef ref = applyTask("keep-forever", null, List.of());
     activities.start(ref);
 
@@ -761,7 +889,8 @@ class TaskActivitiesImplTest {
 
   @Test
   void finishOfAGoneTaskSaysSo() {
-    assertThat(activities.finish(new TaskRef(NS, "nope", "uid"), Outcome.succeeded("Completed", "ok")))
+    assertThat(
+            activities.finish(new TaskRef(NS, "nope", "uid"), Outcome.succeeded("Completed", "ok")))
         .isEqualTo(Expiry.gone());
   }
 
@@ -772,17 +901,25 @@ class TaskActivitiesImplTest {
     activities.finish(ref, Outcome.succeeded("Completed", "ok"));
     clock.advance(Duration.ofDays(1));
 
-    client.resource(new KubeTaskConfig(NS, "default", new KubeTaskConfigSpec(new TaskLifecycleConfig(60)))).create();
-    assertThat(activities.refreshExpiry(ref)).isEqualTo(Expiry.at(NOW.plusSeconds(60).toEpochMilli()));
+    client
+        .resource(
+            new KubeTaskConfig(NS, "default", new KubeTaskConfigSpec(new TaskLifecycleConfig(60))))
+        .create();
+    assertThat(activities.refreshExpiry(ref))
+        .isEqualTo(Expiry.at(NOW.plusSeconds(60).toEpochMilli()));
     assertThat(status(ref).expirationTime()).isEqualTo("2025-06-01T12:01:00Z");
 
     client.resources(KubeTaskConfig.class).inNamespace(NS).withName("default").delete();
-    client.resource(new KubeTaskConfig(NS, "default", new KubeTaskConfigSpec(new TaskLifecycleConfig(0)))).create();
+    client
+        .resource(
+            new KubeTaskConfig(NS, "default", new KubeTaskConfigSpec(new TaskLifecycleConfig(0))))
+        .create();
     assertThat(activities.refreshExpiry(ref)).isEqualTo(Expiry.never());
     assertThat(status(ref).expirationTime()).isNull();
     assertThat(status(ref).phase()).isEqualTo(TaskPhase.COMPLETED);
 
-    assertThat(activities.refreshExpiry(new TaskRef(NS, "refresh", "other-uid"))).isEqualTo(Expiry.gone());
+    assertThat(activities.refreshExpiry(new TaskRef(NS, "refresh", "other-uid")))
+        .isEqualTo(Expiry.gone());
   }
 
   @Test
@@ -806,7 +943,13 @@ class TaskActivitiesImplTest {
     if (type != null) {
       status.setConditions(
           new ArrayList<>(
-              List.of(new JobConditionBuilder().withType(type).withStatus("True").withReason(reason).withMessage("m").build())));
+              List.of(
+                  new JobConditionBuilder()
+                      .withType(type)
+                      .withStatus("True")
+                      .withReason(reason)
+                      .withMessage("m")
+                      .build())));
     }
     job.setStatus(status);
     return client.batch().v1().jobs().inNamespace(NS).resource(job).updateStatus();
@@ -884,7 +1027,13 @@ class TaskActivitiesImplTest {
     TaskRef ref = applyTask("obs", null, List.of());
     String name = activities.start(ref).jobName();
     markJob(name, "Failed", "BackoffLimitExceeded", 0);
-    Job stranger = new JobBuilder().withNewMetadata().withName("stranger").withUid("stranger-uid").endMetadata().build();
+    Job stranger =
+        new JobBuilder()
+            .withNewMetadata()
+            .withName("stranger")
+            .withUid("stranger-uid")
+            .endMetadata()
+            .build();
     agentPod(stranger, 42);
 
     JobObservation seen = activities.observeJob(ref, name, false);
@@ -907,7 +1056,17 @@ class TaskActivitiesImplTest {
   @Test
   void keepAliveWindowOpensIsRecordedAndTheReleaseReachesThePod() {
     AgentSpec spec = coder();
-    applyAgent("hitl", new AgentSpec(spec.agentImage(), spec.command(), new HumanInTheLoop(true, 600), null, null, null, null, "sa"));
+    applyAgent(
+        "hitl",
+        new AgentSpec(
+            spec.agentImage(),
+            spec.command(),
+            new HumanInTheLoop(true, 600),
+            null,
+            null,
+            null,
+            null,
+            "sa"));
     TaskRef ref = applyTask("hitl-task", "hitl", List.of());
     String name = activities.start(ref).jobName();
     Job job = markJob(name, null, null, 1);
@@ -921,7 +1080,9 @@ class TaskActivitiesImplTest {
     Condition open = condition(ref, "HumanInTheLoop");
     assertThat(open.getStatus()).isEqualTo("True");
     assertThat(open.getReason()).isEqualTo("WindowOpen");
-    assertThat(open.getMessage()).contains("2025-06-01T12:10:00Z").contains("kubetask.io/release=true");
+    assertThat(open.getMessage())
+        .contains("2025-06-01T12:10:00Z")
+        .contains("kubetask.io/release=true");
     assertThat(events("WindowOpen")).hasSize(1);
 
     clock.advance(Duration.ofMinutes(2));
@@ -935,7 +1096,8 @@ class TaskActivitiesImplTest {
     assertThat(closed.getLastTransitionTime()).isEqualTo("2025-06-01T12:02:00Z");
     // Releasing again changes nothing.
     activities.releasePod(ref, name);
-    assertThat(condition(ref, "HumanInTheLoop").getLastTransitionTime()).isEqualTo("2025-06-01T12:02:00Z");
+    assertThat(condition(ref, "HumanInTheLoop").getLastTransitionTime())
+        .isEqualTo("2025-06-01T12:02:00Z");
   }
 
   @Test

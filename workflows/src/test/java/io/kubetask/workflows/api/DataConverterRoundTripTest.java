@@ -79,21 +79,30 @@ class DataConverterRoundTripTest {
   @MethodSource("samples")
   void onlyRecordComponentsEnterHistory(Record value) throws IOException {
     String json =
-        CONVERTER.toPayloads(value).orElseThrow().getPayloads(0).getData().toString(StandardCharsets.UTF_8);
+        CONVERTER
+            .toPayloads(value)
+            .orElseThrow()
+            .getPayloads(0)
+            .getData()
+            .toString(StandardCharsets.UTF_8);
     var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
     Set<String> fields = new java.util.HashSet<>();
     tree.fieldNames().forEachRemaining(fields::add);
     Set<String> components =
-        Arrays.stream(value.getClass().getRecordComponents()).map(RecordComponent::getName).collect(Collectors.toSet());
+        Arrays.stream(value.getClass().getRecordComponents())
+            .map(RecordComponent::getName)
+            .collect(Collectors.toSet());
 
-    // Derived methods (workflowId(), scheduleId(), disabled(), taskName()) must not become history fields.
+    // Derived methods (workflowId(), scheduleId(), disabled(), taskName()) must not become history
+    // fields.
     assertThat(components).containsAll(fields);
   }
 
   @Test
   void everyRecordOfTheApiPackageHasASample() throws IOException, URISyntaxException {
-    Path dir = Path.of(TaskRef.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-        .resolve(TaskRef.class.getPackageName().replace('.', '/'));
+    Path dir =
+        Path.of(TaskRef.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+            .resolve(TaskRef.class.getPackageName().replace('.', '/'));
     Set<String> records;
     try (Stream<Path> files = Files.list(dir)) {
       records =
@@ -106,7 +115,8 @@ class DataConverterRoundTripTest {
               .map(Class::getSimpleName)
               .collect(Collectors.toSet());
     }
-    Set<String> sampled = samples().stream().map(r -> r.getClass().getSimpleName()).collect(Collectors.toSet());
+    Set<String> sampled =
+        samples().stream().map(r -> r.getClass().getSimpleName()).collect(Collectors.toSet());
 
     assertThat(records).isNotEmpty().contains("TaskRef", "StartResult");
     assertThat(sampled).containsAll(records);

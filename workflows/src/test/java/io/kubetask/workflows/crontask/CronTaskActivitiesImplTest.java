@@ -96,7 +96,8 @@ class CronTaskActivitiesImplTest {
 
   @Test
   void aGoneOrRecreatedCronTaskCreatesNothing() {
-    assertThat(activities.createTask(new CronTaskFire(new CronTaskRef(NS, "nightly", "x"), 1L, "r")))
+    assertThat(
+            activities.createTask(new CronTaskFire(new CronTaskRef(NS, "nightly", "x"), 1L, "r")))
         .isEqualTo(FireResult.gone());
     create(ConcurrencyPolicy.FORBID);
     assertThat(
@@ -120,9 +121,12 @@ class CronTaskActivitiesImplTest {
   @Test
   void aTaskIsFinishedWhenCompletedFailedOrGone() {
     CronTask cron = create(ConcurrencyPolicy.FORBID);
-    Task running = client.resource(child(cron, "nightly-1", TaskPhase.RUNNING, null, null)).create();
+    Task running =
+        client.resource(child(cron, "nightly-1", TaskPhase.RUNNING, null, null)).create();
     Task done =
-        client.resource(child(cron, "nightly-2", TaskPhase.COMPLETED, "2025-01-01T00:00:00Z", null)).create();
+        client
+            .resource(child(cron, "nightly-2", TaskPhase.COMPLETED, "2025-01-01T00:00:00Z", null))
+            .create();
     CronTaskRef ref = ref(cron);
 
     assertThat(activities.taskFinished(ref, "nightly-1", running.getMetadata().getUid())).isFalse();
@@ -159,11 +163,18 @@ class CronTaskActivitiesImplTest {
               var spec = c.getSpec();
               c.setSpec(
                   new CronTaskSpec(
-                      spec.schedule(), null, null, ConcurrencyPolicy.REPLACE, false, 2, 1,
+                      spec.schedule(),
+                      null,
+                      null,
+                      ConcurrencyPolicy.REPLACE,
+                      false,
+                      2,
+                      1,
                       spec.taskTemplate()));
               return c;
             });
-    assertThat(client.resource(cron).get().getSpec().concurrencyPolicy()).isEqualTo(ConcurrencyPolicy.REPLACE);
+    assertThat(client.resource(cron).get().getSpec().concurrencyPolicy())
+        .isEqualTo(ConcurrencyPolicy.REPLACE);
     activities.replaced(new CronTaskFire(ref(cron), 7L, "another-run"));
 
     assertThat(task("nightly-7").getMetadata().getAnnotations())
@@ -174,10 +185,18 @@ class CronTaskActivitiesImplTest {
   void pruningKeepsTheNewestWithinBothLimitsAndOnlyOwnTasks() {
     CronTask cron = create(ConcurrencyPolicy.FORBID); // keeps 2 Completed, 1 Failed
     for (int i = 1; i <= 4; i++) {
-      client.resource(child(cron, "nightly-" + i, TaskPhase.COMPLETED, "2025-01-01T0" + i + ":00:00Z", null)).create();
+      client
+          .resource(
+              child(
+                  cron, "nightly-" + i, TaskPhase.COMPLETED, "2025-01-01T0" + i + ":00:00Z", null))
+          .create();
     }
-    client.resource(child(cron, "nightly-5", TaskPhase.FAILED, "2025-01-01T05:00:00Z", null)).create();
-    client.resource(child(cron, "nightly-6", TaskPhase.FAILED, "2025-01-01T06:00:00Z", null)).create();
+    client
+        .resource(child(cron, "nightly-5", TaskPhase.FAILED, "2025-01-01T05:00:00Z", null))
+        .create();
+    client
+        .resource(child(cron, "nightly-6", TaskPhase.FAILED, "2025-01-01T06:00:00Z", null))
+        .create();
     client.resource(child(cron, "nightly-7", TaskPhase.RUNNING, null, null)).create();
     Task foreign = child(cron, "nightly-0", TaskPhase.COMPLETED, "2024-01-01T00:00:00Z", null);
     foreign.getMetadata().getOwnerReferences().get(0).setUid("someone-else");

@@ -49,7 +49,8 @@ class CronTaskHistoryTest {
   @Test
   void finishingOrderDecidesNotNames() {
     // c-2 was scheduled later but finished first: it is the older of the two.
-    List<Task> tasks = List.of(done("c-1", "2025-01-01T05:00:00Z"), done("c-2", "2025-01-01T04:00:00Z"));
+    List<Task> tasks =
+        List.of(done("c-1", "2025-01-01T05:00:00Z"), done("c-2", "2025-01-01T04:00:00Z"));
     assertThat(names(CronTaskHistory.toDelete(tasks, 1, 1))).containsExactly("c-2");
   }
 

@@ -20,7 +20,8 @@ class CronTaskRecordsTest {
   void recordsSurviveWorkflowHistory() {
     CronTaskRef ref = new CronTaskRef("ns", "nightly", "uid");
     assertThat(roundTrip(ref, CronTaskRef.class)).isEqualTo(ref);
-    CronTaskFire fire = new CronTaskFire(ref, 1733821200L, "crontask-run/ns/nightly-2024-12-10T09:00:00Z");
+    CronTaskFire fire =
+        new CronTaskFire(ref, 1733821200L, "crontask-run/ns/nightly-2024-12-10T09:00:00Z");
     assertThat(roundTrip(fire, CronTaskFire.class)).isEqualTo(fire);
     for (FireResult result :
         new FireResult[] {FireResult.created("a", "b"), FireResult.gone(), FireResult.rejected()}) {
@@ -33,6 +34,7 @@ class CronTaskRecordsTest {
     CronTaskRef ref = new CronTaskRef("team", "daily-report", "u");
     assertThat(ref.scheduleId()).isEqualTo("crontask/team/daily-report");
     assertThat(ref.runWorkflowIdPrefix()).isEqualTo("crontask-run/team/daily-report");
-    assertThat(new CronTaskFire(ref, 1733821200L, "r").taskName()).isEqualTo("daily-report-1733821200");
+    assertThat(new CronTaskFire(ref, 1733821200L, "r").taskName())
+        .isEqualTo("daily-report-1733821200");
   }
 }

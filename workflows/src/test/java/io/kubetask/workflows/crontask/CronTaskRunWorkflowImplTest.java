@@ -10,7 +10,6 @@ import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.timeout;
-import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
@@ -229,7 +228,8 @@ class CronTaskRunWorkflowImplTest {
     untyped.cancel();
     verify(activities, after(300).never()).replaced(any());
     release.countDown();
-    assertThatThrownBy(() -> untyped.getResult(Void.class)).isInstanceOf(WorkflowFailedException.class);
+    assertThatThrownBy(() -> untyped.getResult(Void.class))
+        .isInstanceOf(WorkflowFailedException.class);
     long seconds = fireSeconds();
     verify(activities).replaced(eq(new CronTaskFire(CRON, seconds, RUN_ID)));
   }

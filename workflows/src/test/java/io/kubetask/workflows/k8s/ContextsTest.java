@@ -25,7 +25,8 @@ class ContextsTest {
     List<Context> task =
         List.of(
             inline("/workspace/task.md", "the task's own"),
-            Context.file(FileContext.configMapKey("/workspace/input.json", "inputs", "input.json")));
+            Context.file(
+                FileContext.configMapKey("/workspace/input.json", "inputs", "input.json")));
 
     List<Context> merged = Contexts.merge(agent, task);
 
@@ -57,14 +58,20 @@ class ContextsTest {
             List.of(inline("/z", "1"), inline("/a/b", "2")),
             List.of(inline("/m", "3"), inline("/a", "4"), inline("/a/b/c", "5")));
 
-    assertThat(merged).extracting(Context::path).containsExactly("/a", "/a/b", "/a/b/c", "/m", "/z");
+    assertThat(merged)
+        .extracting(Context::path)
+        .containsExactly("/a", "/a/b", "/a/b/c", "/m", "/z");
   }
 
   @Test
   void nullListsAndContextsWithoutPathAreTolerated() {
     assertThat(Contexts.merge(null, null)).isEmpty();
-    assertThat(Contexts.merge(null, List.of(inline("/x", "x")))).extracting(Context::path).containsExactly("/x");
-    assertThat(Contexts.merge(List.of(inline("/y", "y")), null)).extracting(Context::path).containsExactly("/y");
+    assertThat(Contexts.merge(null, List.of(inline("/x", "x"))))
+        .extracting(Context::path)
+        .containsExactly("/x");
+    assertThat(Contexts.merge(List.of(inline("/y", "y")), null))
+        .extracting(Context::path)
+        .containsExactly("/y");
     List<Context> withHole = new ArrayList<>();
     withHole.add(new Context(ContextType.FILE, null));
     withHole.add(inline("/x", "x"));

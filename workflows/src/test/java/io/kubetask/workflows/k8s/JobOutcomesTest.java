@@ -37,7 +37,12 @@ class JobOutcomesTest {
               .build());
     }
     status.setConditions(list);
-    return new JobBuilder().withNewMetadata().withName("j").endMetadata().withStatus(status).build();
+    return new JobBuilder()
+        .withNewMetadata()
+        .withName("j")
+        .endMetadata()
+        .withStatus(status)
+        .build();
   }
 
   static Pod pod(String container, int exitCode, String reason) {
@@ -80,25 +85,169 @@ class JobOutcomesTest {
   static Stream<Arguments> table() {
     return Stream.of(
         // name, job, pods, keepAlive, state, succeeded, reason, message fragment
-        Arguments.of("gone", null, List.of(), false, State.FINISHED, false, "JobNotFound", "The Job j no longer exists"),
-        Arguments.of("no status", new JobBuilder().withNewMetadata().withName("j").endMetadata().build(), List.of(), false, State.RUNNING, null, null, null),
+        Arguments.of(
+            "gone",
+            null,
+            List.of(),
+            false,
+            State.FINISHED,
+            false,
+            "JobNotFound",
+            "The Job j no longer exists"),
+        Arguments.of(
+            "no status",
+            new JobBuilder().withNewMetadata().withName("j").endMetadata().build(),
+            List.of(),
+            false,
+            State.RUNNING,
+            null,
+            null,
+            null),
         Arguments.of("no conditions", job(null), List.of(), true, State.RUNNING, null, null, null),
-        Arguments.of("complete", job(0, "Complete=True"), List.of(), false, State.FINISHED, true, "Completed", "finished successfully"),
-        Arguments.of("complete with keep-alive", job(0, "SuccessCriteriaMet=True", "Complete=True"), List.of(), true, State.FINISHED, true, "Completed", null),
-        Arguments.of("complete is False", job(null, "Complete=False"), List.of(), false, State.RUNNING, null, null, null),
-        Arguments.of("success criteria met only", job(null, "SuccessCriteriaMet=True"), List.of(), false, State.RUNNING, null, null, null),
-        Arguments.of("failure target only", job(null, "FailureTarget=True:BackoffLimitExceeded"), List.of(), false, State.RUNNING, null, null, null),
-        Arguments.of("failed without pods", job(0, "Failed=True:BackoffLimitExceeded:Job has reached the specified backoff limit"), List.of(), false, State.FINISHED, false, "BackoffLimitExceeded", "The Job failed (BackoffLimitExceeded): Job has reached the specified backoff limit"),
-        Arguments.of("failed without reason", job(0, "Failed=True"), List.of(), false, State.FINISHED, false, "Failed", "The Job failed (Failed): The Job failed."),
-        Arguments.of("deadline exceeded", job(0, "Failed=True:DeadlineExceeded:Job was active longer than specified deadline"), List.of(runningPod()), false, State.FINISHED, false, "DeadlineExceeded", "active longer"),
-        Arguments.of("agent exit code 3", job(0, "Failed=True:BackoffLimitExceeded:x"), List.of(pod("agent", 3, "Error")), false, State.FINISHED, false, "Failed", "The agent exited with code 3 (Error)."),
-        Arguments.of("agent exit without reason", job(0, "Failed=True:BackoffLimitExceeded:x"), List.of(pod("agent", 2, null)), false, State.FINISHED, false, "Failed", "code 2 (Error)"),
-        Arguments.of("agent OOM killed", job(0, "Failed=True:BackoffLimitExceeded:x"), List.of(pod("agent", 137, "OOMKilled")), false, State.FINISHED, false, "OOMKilled", "code 137 (OOMKilled)"),
-        Arguments.of("sidecar failed, agent fine", job(0, "Failed=True:BackoffLimitExceeded:x"), List.of(pod("sidecar", 1, "Error"), pod("agent", 0, "Completed")), false, State.FINISHED, false, "BackoffLimitExceeded", "The Job failed (BackoffLimitExceeded): x"),
-        Arguments.of("failed beats ready", job(1, "Failed=True:BackoffLimitExceeded:x"), List.of(), true, State.FINISHED, false, "BackoffLimitExceeded", null),
-        Arguments.of("ready with keep-alive", job(1), List.of(runningPod()), true, State.AGENT_DONE, null, null, null),
-        Arguments.of("ready without keep-alive", job(1), List.of(runningPod()), false, State.RUNNING, null, null, null),
-        Arguments.of("not ready with keep-alive", job(0), List.of(runningPod()), true, State.RUNNING, null, null, null));
+        Arguments.of(
+            "complete",
+            job(0, "Complete=True"),
+            List.of(),
+            false,
+            State.FINISHED,
+            true,
+            "Completed",
+            "finished successfully"),
+        Arguments.of(
+            "complete with keep-alive",
+            job(0, "SuccessCriteriaMet=True", "Complete=True"),
+            List.of(),
+            true,
+            State.FINISHED,
+            true,
+            "Completed",
+            null),
+        Arguments.of(
+            "complete is False",
+            job(null, "Complete=False"),
+            List.of(),
+            false,
+            State.RUNNING,
+            null,
+            null,
+            null),
+        Arguments.of(
+            "success criteria met only",
+            job(null, "SuccessCriteriaMet=True"),
+            List.of(),
+            false,
+            State.RUNNING,
+            null,
+            null,
+            null),
+        Arguments.of(
+            "failure target only",
+            job(null, "FailureTarget=True:BackoffLimitExceeded"),
+            List.of(),
+            false,
+            State.RUNNING,
+            null,
+            null,
+            null),
+        Arguments.of(
+            "failed without pods",
+            job(0, "Failed=True:BackoffLimitExceeded:Job has reached the specified backoff limit"),
+            List.of(),
+            false,
+            State.FINISHED,
+            false,
+            "BackoffLimitExceeded",
+            "The Job failed (BackoffLimitExceeded): Job has reached the specified backoff limit"),
+        Arguments.of(
+            "failed without reason",
+            job(0, "Failed=True"),
+            List.of(),
+            false,
+            State.FINISHED,
+            false,
+            "Failed",
+            "The Job failed (Failed): The Job failed."),
+        Arguments.of(
+            "deadline exceeded",
+            job(0, "Failed=True:DeadlineExceeded:Job was active longer than specified deadline"),
+            List.of(runningPod()),
+            false,
+            State.FINISHED,
+            false,
+            "DeadlineExceeded",
+            "active longer"),
+        Arguments.of(
+            "agent exit code 3",
+            job(0, "Failed=True:BackoffLimitExceeded:x"),
+            List.of(pod("agent", 3, "Error")),
+            false,
+            State.FINISHED,
+            false,
+            "Failed",
+            "The agent exited with code 3 (Error)."),
+        Arguments.of(
+            "agent exit without reason",
+            job(0, "Failed=True:BackoffLimitExceeded:x"),
+            List.of(pod("agent", 2, null)),
+            false,
+            State.FINISHED,
+            false,
+            "Failed",
+            "code 2 (Error)"),
+        Arguments.of(
+            "agent OOM killed",
+            job(0, "Failed=True:BackoffLimitExceeded:x"),
+            List.of(pod("agent", 137, "OOMKilled")),
+            false,
+            State.FINISHED,
+            false,
+            "OOMKilled",
+            "code 137 (OOMKilled)"),
+        Arguments.of(
+            "sidecar failed, agent fine",
+            job(0, "Failed=True:BackoffLimitExceeded:x"),
+            List.of(pod("sidecar", 1, "Error"), pod("agent", 0, "Completed")),
+            false,
+            State.FINISHED,
+            false,
+            "BackoffLimitExceeded",
+            "The Job failed (BackoffLimitExceeded): x"),
+        Arguments.of(
+            "failed beats ready",
+            job(1, "Failed=True:BackoffLimitExceeded:x"),
+            List.of(),
+            true,
+            State.FINISHED,
+            false,
+            "BackoffLimitExceeded",
+            null),
+        Arguments.of(
+            "ready with keep-alive",
+            job(1),
+            List.of(runningPod()),
+            true,
+            State.AGENT_DONE,
+            null,
+            null,
+            null),
+        Arguments.of(
+            "ready without keep-alive",
+            job(1),
+            List.of(runningPod()),
+            false,
+            State.RUNNING,
+            null,
+            null,
+            null),
+        Arguments.of(
+            "not ready with keep-alive",
+            job(0),
+            List.of(runningPod()),
+            true,
+            State.RUNNING,
+            null,
+            null,
+            null));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -154,7 +303,8 @@ class JobOutcomesTest {
 
   @Test
   void theWindowOpensWhenThePodTurnedReady() {
-    JobObservation seen = JobOutcomes.observe(job(1), List.of(readyPod("2026-01-01T10:00:05Z")), true, "j");
+    JobObservation seen =
+        JobOutcomes.observe(job(1), List.of(readyPod("2026-01-01T10:00:05Z")), true, "j");
 
     assertThat(seen)
         .isEqualTo(JobObservation.agentDone(Instant.parse("2026-01-01T10:00:05Z").toEpochMilli()));
@@ -162,7 +312,9 @@ class JobOutcomesTest {
 
   @Test
   void aReadyJobWhosePodWasNotSeenOpensTheWindowAtAnUnknownTime() {
-    assertThat(JobOutcomes.observe(job(1), List.of(), true, "j")).isEqualTo(JobObservation.agentDone());
-    assertThat(JobOutcomes.observe(job(1), List.of(runningPod()), true, "j")).isEqualTo(JobObservation.agentDone());
+    assertThat(JobOutcomes.observe(job(1), List.of(), true, "j"))
+        .isEqualTo(JobObservation.agentDone());
+    assertThat(JobOutcomes.observe(job(1), List.of(runningPod()), true, "j"))
+        .isEqualTo(JobObservation.agentDone());
   }
 }

@@ -57,7 +57,12 @@ class KeepAliveScriptTest {
 
   private Process start(int keepAliveSeconds, String... argv) throws IOException {
     List<String> command = new ArrayList<>();
-    command.addAll(List.of(shell, "-c", KeepAlive.script(stateDir.toString(), podInfoDir.toString()), "kubetask-agent"));
+    command.addAll(
+        List.of(
+            shell,
+            "-c",
+            KeepAlive.script(stateDir.toString(), podInfoDir.toString()),
+            "kubetask-agent"));
     command.addAll(List.of(argv));
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().put(KeepAlive.ENV, Integer.toString(keepAliveSeconds));
@@ -71,7 +76,8 @@ class KeepAliveScriptTest {
 
   /** Starts the wrapper with the release annotation already there: no window, for argv tests. */
   private Process startReleased(String... argv) throws IOException {
-    Files.writeString(podInfoDir.resolve(KeepAlive.ANNOTATIONS_FILE), "kubetask.io/release=\"true\"\n");
+    Files.writeString(
+        podInfoDir.resolve(KeepAlive.ANNOTATIONS_FILE), "kubetask.io/release=\"true\"\n");
     return start(300, argv);
   }
 
@@ -111,7 +117,8 @@ class KeepAliveScriptTest {
 
     assertThat(p.exitValue()).isZero();
     // The window held the container for at least one poll of the loop.
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+    assertThat(Duration.ofNanos(System.nanoTime() - started))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(900));
     assertThat(Files.readString(exitCodeFile()).trim()).isEqualTo("0");
     assertThat(out()).contains("the agent exited with code 0");
   }
@@ -165,7 +172,17 @@ class KeepAliveScriptTest {
   @Test
   void argumentsWithSpacesQuotesAndShellCharactersAreNotReinterpreted() throws Exception {
     Process p =
-        startReleased("printf", "[%s]\\n", "a  b", "it's", "say \"hi\"", "$HOME", "*", "", "$(echo no)", "a\nb");
+        startReleased(
+            "printf",
+            "[%s]\\n",
+            "a  b",
+            "it's",
+            "say \"hi\"",
+            "$HOME",
+            "*",
+            "",
+            "$(echo no)",
+            "a\nb");
     finish(p, Duration.ofSeconds(10));
 
     assertThat(p.exitValue()).isZero();
@@ -227,7 +244,8 @@ class KeepAliveScriptTest {
         "kubetask.io/released-by=\"x\"\nexample.com/kubetask.io/release=\"true\"\n");
     // Two polls of the loop.
     assertThat(p.waitFor(2500, TimeUnit.MILLISECONDS)).isFalse();
-    Files.writeString(podInfoDir.resolve(KeepAlive.ANNOTATIONS_FILE), "kubetask.io/release=\"yes\"\n");
+    Files.writeString(
+        podInfoDir.resolve(KeepAlive.ANNOTATIONS_FILE), "kubetask.io/release=\"yes\"\n");
     finish(p, PROMPT);
     assertThat(p.exitValue()).isZero();
   }
@@ -239,7 +257,8 @@ class KeepAliveScriptTest {
     finish(p, Duration.ofSeconds(10));
 
     assertThat(p.exitValue()).isEqualTo(9);
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+    assertThat(Duration.ofNanos(System.nanoTime() - started))
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
     assertThat(out()).doesNotContain("kubetask: released");
   }
 
@@ -268,7 +287,9 @@ class KeepAliveScriptTest {
             300,
             "sh",
             "-c",
-            "trap 'echo agent-got-term; exit 42' TERM; touch '" + started + "'; while :; do sleep 0.1; done");
+            "trap 'echo agent-got-term; exit 42' TERM; touch '"
+                + started
+                + "'; while :; do sleep 0.1; done");
     long deadline = System.nanoTime() + PROMPT.toNanos();
     while (!Files.exists(started) && System.nanoTime() < deadline) {
       TimeUnit.MILLISECONDS.sleep(20);

@@ -31,10 +31,14 @@ class TaskConfigMapsTest {
     assertThat(cm.getMetadata().getLabels())
         .containsExactlyInAnyOrderEntriesOf(
             Map.of(
-                "app", "kubetask",
-                "app.kubernetes.io/managed-by", "kubetask",
-                "kubetask.io/task", NAME,
-                "kubetask.io/task-uid", UID));
+                "app",
+                "kubetask",
+                "app.kubernetes.io/managed-by",
+                "kubetask",
+                "kubetask.io/task",
+                NAME,
+                "kubetask.io/task-uid",
+                UID));
     assertThat(cm.getImmutable()).isTrue();
   }
 
@@ -116,7 +120,7 @@ class TaskConfigMapsTest {
         .isEqualTo(TaskConfigMaps.MAX_BYTES);
     assertThat(TaskConfigMaps.size(List.of(ContextFile.text("/big", atLimit + "y"))))
         .isGreaterThan(TaskConfigMaps.MAX_BYTES);
-    assertThat(TaskConfigMaps.size(List.of(ContextFile.text("/big", atLimit)))).isEqualTo(
-        "file-0".length() + (long) atLimit.getBytes(StandardCharsets.UTF_8).length);
+    assertThat(TaskConfigMaps.size(List.of(ContextFile.text("/big", atLimit))))
+        .isEqualTo("file-0".length() + (long) atLimit.getBytes(StandardCharsets.UTF_8).length);
   }
 }

@@ -13,8 +13,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * One canonical Job, compared as parsed objects with {@code src/test/resources/golden/job-basic.yaml}.
- * Run with {@code -Dgolden.update=true} to rewrite the fixture, then review the diff.
+ * One canonical Job, compared as parsed objects with {@code
+ * src/test/resources/golden/job-basic.yaml}. Run with {@code -Dgolden.update=true} to rewrite the
+ * fixture, then review the diff.
  */
 class TaskJobsGoldenTest {
   private static final Path GOLDEN = Path.of("src/test/resources/golden/job-basic.yaml");
@@ -42,7 +43,8 @@ class TaskJobsGoldenTest {
               .writeValueAsString(tree);
       Files.writeString(GOLDEN, yaml, StandardCharsets.UTF_8);
     }
-    Job golden = Serialization.unmarshal(Files.readString(GOLDEN, StandardCharsets.UTF_8), Job.class);
+    Job golden =
+        Serialization.unmarshal(Files.readString(GOLDEN, StandardCharsets.UTF_8), Job.class);
 
     // Builders leave unset lists null where the parser gives empty lists: compare the built Job in
     // the form the API server (and the parser) sees it.

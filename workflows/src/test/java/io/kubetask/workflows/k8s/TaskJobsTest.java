@@ -43,7 +43,8 @@ class TaskJobsTest {
     return pod(job).getVolumes().stream()
         .filter(v -> v.getName().equals(name))
         .findFirst()
-        .orElseThrow(() -> new AssertionError("no volume " + name + " in " + pod(job).getVolumes()));
+        .orElseThrow(
+            () -> new AssertionError("no volume " + name + " in " + pod(job).getVolumes()));
   }
 
   private static VolumeMount mountAt(Job job, String path) {
@@ -69,10 +70,14 @@ class TaskJobsTest {
     assertThat(job.getMetadata().getLabels())
         .containsExactlyInAnyOrderEntriesOf(
             Map.of(
-                "app", "kubetask",
-                "app.kubernetes.io/managed-by", "kubetask",
-                "kubetask.io/task", NAME,
-                "kubetask.io/task-uid", UID));
+                "app",
+                "kubetask",
+                "app.kubernetes.io/managed-by",
+                "kubetask",
+                "kubetask.io/task",
+                NAME,
+                "kubetask.io/task-uid",
+                UID));
     assertThat(job.getSpec().getBackoffLimit()).isZero();
     assertThat(pod(job).getRestartPolicy()).isEqualTo("Never");
     assertThat(pod(job).getServiceAccountName()).isEqualTo("agent-sa");
@@ -102,7 +107,12 @@ class TaskJobsTest {
 
   @Test
   void objectsWithoutOwnerReferencesAreNotOwned() {
-    Job bare = new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder().withNewMetadata().withName("x").endMetadata().build();
+    Job bare =
+        new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder()
+            .withNewMetadata()
+            .withName("x")
+            .endMetadata()
+            .build();
     Job foreign =
         new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder()
             .withNewMetadata()
@@ -171,7 +181,9 @@ class TaskJobsTest {
     ConfigMap cm = TaskConfigMaps.desired(r);
 
     Volume files = volume(job, "context-files");
-    assertThat(files.getConfigMap().getName()).isEqualTo(OBJECT_NAME).isEqualTo(cm.getMetadata().getName());
+    assertThat(files.getConfigMap().getName())
+        .isEqualTo(OBJECT_NAME)
+        .isEqualTo(cm.getMetadata().getName());
     assertThat(files.getConfigMap().getItems()).isNullOrEmpty();
 
     // Every file is at exactly its path, read from the key that holds exactly its bytes.
@@ -215,7 +227,10 @@ class TaskJobsTest {
   void dirContextMountsTheNamedConfigMapAsADirectory() {
     Job job =
         TaskJobs.desired(
-            run().dir("/data/required", "shared", false).dir("/data/optional", "maybe", true).build());
+            run()
+                .dir("/data/required", "shared", false)
+                .dir("/data/optional", "maybe", true)
+                .build());
 
     VolumeMount required = mountAt(job, "/data/required");
     assertThat(required.getSubPath()).isNull();
@@ -257,7 +272,8 @@ class TaskJobsTest {
                 .command("agent")
                 .build());
 
-    List<String> paths = agent(job).getVolumeMounts().stream().map(VolumeMount::getMountPath).toList();
+    List<String> paths =
+        agent(job).getVolumeMounts().stream().map(VolumeMount::getMountPath).toList();
     assertThat(paths).isSorted();
     assertThat(paths)
         .containsExactly(
@@ -277,10 +293,14 @@ class TaskJobsTest {
 
   @Test
   void credentialAsEnvUsesASecretKeyRef() {
-    Job job = TaskJobs.desired(run().envCredential("api", "llm-secret", "api-key", "API_KEY").build());
+    Job job =
+        TaskJobs.desired(run().envCredential("api", "llm-secret", "api-key", "API_KEY").build());
 
     EnvVar env =
-        agent(job).getEnv().stream().filter(e -> e.getName().equals("API_KEY")).findFirst().orElseThrow();
+        agent(job).getEnv().stream()
+            .filter(e -> e.getName().equals("API_KEY"))
+            .findFirst()
+            .orElseThrow();
     assertThat(env.getValue()).isNull();
     assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo("llm-secret");
     assertThat(env.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("api-key");
@@ -293,7 +313,9 @@ class TaskJobsTest {
   void credentialAsFileMountsOneSecretKeyWithMode0600ByDefault() {
     Job job =
         TaskJobs.desired(
-            run().fileCredential("gh", "github", "token", "/home/agent/.config/gh/token", null).build());
+            run()
+                .fileCredential("gh", "github", "token", "/home/agent/.config/gh/token", null)
+                .build());
 
     VolumeMount m = mountAt(job, "/home/agent/.config/gh/token");
     assertThat(m.getSubPath()).isEqualTo("secret-file");
@@ -305,12 +327,15 @@ class TaskJobsTest {
     assertThat(v.getSecret().getItems().get(0).getKey()).isEqualTo("token");
     assertThat(v.getSecret().getItems().get(0).getPath()).isEqualTo("secret-file");
     assertThat(v.getSecret().getItems().get(0).getMode()).isEqualTo(0600);
-    assertThat(agent(job).getEnv()).extracting(EnvVar::getName).containsExactly("TASK_NAME", "TASK_NAMESPACE");
+    assertThat(agent(job).getEnv())
+        .extracting(EnvVar::getName)
+        .containsExactly("TASK_NAME", "TASK_NAMESPACE");
   }
 
   @Test
   void credentialFileModeIsPassedThrough() {
-    Job job = TaskJobs.desired(run().fileCredential("gh", "github", "token", "/etc/token", 0400).build());
+    Job job =
+        TaskJobs.desired(run().fileCredential("gh", "github", "token", "/etc/token", 0400).build());
 
     Volume v = volume(job, mountAt(job, "/etc/token").getName());
     assertThat(v.getSecret().getDefaultMode()).isEqualTo(0400);
@@ -406,7 +431,8 @@ class TaskJobsTest {
   @Test
   void keepAliveWrapsTheArgvAndAddsProbeStateAndPodInfo() {
     Job job =
-        TaskJobs.desired(run().command("agent", "--prompt", "a b 'c' \"d\" $HOME").keepAlive(900).build());
+        TaskJobs.desired(
+            run().command("agent", "--prompt", "a b 'c' \"d\" $HOME").keepAlive(900).build());
     Container c = agent(job);
 
     assertThat(c.getCommand())
@@ -432,7 +458,8 @@ class TaskJobsTest {
     var downward = volume(job, "kubetask-pod").getDownwardAPI();
     assertThat(downward.getItems()).hasSize(1);
     assertThat(downward.getItems().get(0).getPath()).isEqualTo("annotations");
-    assertThat(downward.getItems().get(0).getFieldRef().getFieldPath()).isEqualTo("metadata.annotations");
+    assertThat(downward.getItems().get(0).getFieldRef().getFieldPath())
+        .isEqualTo("metadata.annotations");
     assertThat(mountAt(job, "/kubetask/state").getName()).isEqualTo("kubetask-state");
     assertThat(mountAt(job, "/kubetask/state").getReadOnly()).isNotEqualTo(Boolean.TRUE);
     assertThat(mountAt(job, "/kubetask/pod").getName()).isEqualTo("kubetask-pod");
@@ -441,11 +468,16 @@ class TaskJobsTest {
 
   @Test
   void mountConflictNamesBothOwnersOfAPath() {
-    AgentRun r = run().file("/etc/token", "x").fileCredential("gh", "s", "k", "/etc/token", null).build();
+    AgentRun r =
+        run().file("/etc/token", "x").fileCredential("gh", "s", "k", "/etc/token", null).build();
 
     assertThat(TaskJobs.mountConflict(r))
         .hasValueSatisfying(
-            m -> assertThat(m).contains("context file /etc/token").contains("credential gh").contains("/etc/token"));
+            m ->
+                assertThat(m)
+                    .contains("context file /etc/token")
+                    .contains("credential gh")
+                    .contains("/etc/token"));
   }
 
   @Test
@@ -453,16 +485,20 @@ class TaskJobsTest {
     AgentRun r = run().file("/data", "x").dir("/data", "cm", false).build();
 
     assertThat(TaskJobs.mountConflict(r))
-        .hasValueSatisfying(m -> assertThat(m).contains("context file /data").contains("context directory /data"));
+        .hasValueSatisfying(
+            m -> assertThat(m).contains("context file /data").contains("context directory /data"));
   }
 
   @Test
   void mountConflictReservesKubetaskPaths() {
     assertThat(TaskJobs.mountConflict(run().file("/kubetask/state/exit-code", "0").build()))
-        .hasValueSatisfying(m -> assertThat(m).contains("/kubetask/state/exit-code").contains("reserved"));
+        .hasValueSatisfying(
+            m -> assertThat(m).contains("/kubetask/state/exit-code").contains("reserved"));
     assertThat(TaskJobs.mountConflict(run().dir("/kubetask", "cm", false).build()))
         .hasValueSatisfying(m -> assertThat(m).contains("reserved"));
-    assertThat(TaskJobs.mountConflict(run().fileCredential("c", "s", "k", "/kubetask/pod", null).build()))
+    assertThat(
+            TaskJobs.mountConflict(
+                run().fileCredential("c", "s", "k", "/kubetask/pod", null).build()))
         .hasValueSatisfying(m -> assertThat(m).contains("credential c").contains("reserved"));
   }
 

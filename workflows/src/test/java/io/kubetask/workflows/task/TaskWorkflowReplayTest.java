@@ -21,12 +21,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Replays recorded histories against the current {@link TaskWorkflowImpl}: a change that would
- * break running workflows fails here. Re-record with {@code -Dhistory.update=true} on
- * {@code TaskWorkflowTest#oneMinuteTaskUsesFewHistoryEvents} only for a new workflow version, and
- * keep the old file.
+ * break running workflows fails here. Re-record with {@code -Dhistory.update=true} on {@code
+ * TaskWorkflowTest#oneMinuteTaskUsesFewHistoryEvents} only for a new workflow version, and keep the
+ * old file.
  */
 class TaskWorkflowReplayTest {
-  private static final Path HAPPY_PATH = Path.of("src/test/resources/histories/task-happy-path.json");
+  private static final Path HAPPY_PATH =
+      Path.of("src/test/resources/histories/task-happy-path.json");
 
   @Test
   void happyPathHistoryReplays() throws Exception {
@@ -41,7 +42,8 @@ class TaskWorkflowReplayTest {
     assertThat(history.getEvents())
         .filteredOn(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
         .extracting(e -> e.getActivityTaskScheduledEventAttributes().getActivityType().getName())
-        .containsExactly("Task.Start", "Task.ObserveJob", "Task.ObserveJob", "Task.Finish", "Task.DeleteTask");
+        .containsExactly(
+            "Task.Start", "Task.ObserveJob", "Task.ObserveJob", "Task.Finish", "Task.DeleteTask");
     assertThat(history.getLastEvent().getEventType())
         .isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
   }

@@ -55,7 +55,8 @@ import org.mockito.InOrder;
 @Timeout(60)
 class TaskWorkflowTest {
   static final String QUEUE = "kubetask-test";
-  static final TaskRef TASK = new TaskRef("team-a", "fix-bug", "3f2a9c1e-7b4d-4e8a-9c0d-1e2f3a4b5c6d");
+  static final TaskRef TASK =
+      new TaskRef("team-a", "fix-bug", "3f2a9c1e-7b4d-4e8a-9c0d-1e2f3a4b5c6d");
   static final String JOB = "fix-bug-3f2a9c1e";
   static final Duration DEFAULT_TTL = Duration.ofSeconds(604800);
   static final Outcome OK = Outcome.succeeded("Completed", "The agent finished successfully.");
@@ -101,7 +102,10 @@ class TaskWorkflowTest {
     TaskWorkflow wf =
         client.newWorkflowStub(
             TaskWorkflow.class,
-            WorkflowOptions.newBuilder().setWorkflowId(TASK.workflowId()).setTaskQueue(QUEUE).build());
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(TASK.workflowId())
+                .setTaskQueue(QUEUE)
+                .build());
     WorkflowClient.start(wf::run, TASK);
     return wf;
   }
@@ -213,7 +217,10 @@ class TaskWorkflowTest {
   @Test
   void blockedStartIsRecheckedOnATimerThatDoubles() throws Exception {
     when(activities.start(TASK))
-        .thenReturn(StartResult.blocked(null), StartResult.blocked(null), StartResult.started(JOB, 0, null));
+        .thenReturn(
+            StartResult.blocked(null),
+            StartResult.blocked(null),
+            StartResult.started(JOB, 0, null));
     when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
 
@@ -236,7 +243,8 @@ class TaskWorkflowTest {
   void runningJobIsRecheckedWithoutAnySignal() throws Exception {
     when(activities.start(TASK)).thenReturn(StartResult.started(JOB, 0, null));
     when(activities.observeJob(TASK, JOB, false))
-        .thenReturn(JobObservation.running(), JobObservation.running(), JobObservation.finished(OK));
+        .thenReturn(
+            JobObservation.running(), JobObservation.running(), JobObservation.finished(OK));
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
 
     TaskWorkflow wf = start();
@@ -306,7 +314,8 @@ class TaskWorkflowTest {
     // the workflow may or may not look at the Job once more before it lets the pod go.
     String calls = String.join(" ", calls());
     assertThat(calls)
-        .matches("start observeJob observeJob windowOpened (observeJob )?releasePod (observeJob )+finish");
+        .matches(
+            "start observeJob observeJob windowOpened (observeJob )?releasePod (observeJob )+finish");
   }
 
   /** The activities called so far, in order. */
@@ -320,7 +329,8 @@ class TaskWorkflowTest {
   void releaseBeforeTheWindowOpensLetsThePodGoAsSoonAsItOpens() throws Exception {
     when(activities.start(TASK)).thenReturn(StartResult.started(JOB, 3600, null));
     when(activities.observeJob(TASK, JOB, true))
-        .thenReturn(JobObservation.running(), JobObservation.agentDone(), JobObservation.finished(OK));
+        .thenReturn(
+            JobObservation.running(), JobObservation.agentDone(), JobObservation.finished(OK));
     recordWindowOpened();
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
 
@@ -354,7 +364,8 @@ class TaskWorkflowTest {
               if (released.get() >= 0) {
                 return JobObservation.finished(OK);
               }
-              agentDone.compareAndSet(-1, env.currentTimeMillis() - Duration.ofSeconds(100).toMillis());
+              agentDone.compareAndSet(
+                  -1, env.currentTimeMillis() - Duration.ofSeconds(100).toMillis());
               return JobObservation.agentDone(agentDone.get());
             });
     CompletableFuture<long[]> opened = recordWindowOpened();
@@ -387,7 +398,8 @@ class TaskWorkflowTest {
             inv ->
                 released.get() >= 0
                     ? JobObservation.finished(OK)
-                    : JobObservation.agentDone(env.currentTimeMillis() - Duration.ofHours(1).toMillis()));
+                    : JobObservation.agentDone(
+                        env.currentTimeMillis() - Duration.ofHours(1).toMillis()));
     recordWindowOpened();
     doAnswer(
             inv -> {
@@ -458,11 +470,13 @@ class TaskWorkflowTest {
     order.verify(activities).start(TASK);
     order.verify(activities).observeJob(TASK, JOB, false);
     order.verify(activities).deleteJob(TASK, JOB);
-    order.verify(activities)
+    order
+        .verify(activities)
         .finish(
             TASK,
             Outcome.failed(
-                "Replaced", "Stopped: its CronTask started a newer Task (concurrencyPolicy Replace)."));
+                "Replaced",
+                "Stopped: its CronTask started a newer Task (concurrencyPolicy Replace)."));
     verifyNoMoreInteractions(activities);
   }
 
@@ -532,7 +546,8 @@ class TaskWorkflowTest {
         .thenAnswer(
             inv -> {
               // The new config says two days after completion; one day has passed.
-              newDeadline.set(firstDeadline.get() - DEFAULT_TTL.toMillis() + Duration.ofDays(2).toMillis());
+              newDeadline.set(
+                  firstDeadline.get() - DEFAULT_TTL.toMillis() + Duration.ofDays(2).toMillis());
               return Expiry.at(newDeadline.get());
             });
     AtomicLong deletedAt = recordDeleteTime();
@@ -681,7 +696,9 @@ class TaskWorkflowTest {
         .filteredOn(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED)
         .singleElement()
         .satisfies(
-            e -> assertThat(e.getWorkflowExecutionSignaledEventAttributes().getSignalName()).isEqualTo("taskFinished"));
+            e ->
+                assertThat(e.getWorkflowExecutionSignaledEventAttributes().getSignalName())
+                    .isEqualTo("taskFinished"));
   }
 
   @Test
