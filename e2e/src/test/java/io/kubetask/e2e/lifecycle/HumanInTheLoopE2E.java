@@ -18,7 +18,6 @@ import io.kubetask.e2e.support.TestNamespace;
 import io.kubetask.e2e.system.AgentSpecs;
 import io.kubetask.e2e.system.KubeTaskSystem;
 import io.kubetask.workflows.k8s.KeepAlive;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -137,9 +136,14 @@ class HumanInTheLoopE2E {
 
     Task open = world.awaitCondition(task, "HumanInTheLoop", "True");
     Instant closes = closingTime(condition(open, "HumanInTheLoop").getMessage());
-    Instant opened = instant(condition(open, "HumanInTheLoop").getLastTransitionTime());
-    assertThat(Duration.between(opened, closes))
-        .isBetween(Duration.ofSeconds(3), Duration.ofSeconds(7));
+    // The window closes keepAliveSeconds after the agent ended, which is when its pod turned Ready.
+    Instant ready =
+        world.pods(open).get(0).getStatus().getConditions().stream()
+            .filter(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))
+            .map(c -> instant(c.getLastTransitionTime()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(closes).isEqualTo(ready.plusSeconds(5));
 
     Task done = world.awaitPhase(task, TaskPhase.COMPLETED);
     assertThat(Optional.ofNullable(done.getMetadata().getAnnotations()).orElse(Map.of()))
