@@ -81,7 +81,7 @@ public final class TestNamespace implements BeforeAllCallback, AfterAllCallback 
           .client()
           .namespaces()
           .withName(namespace)
-          .waitUntilCondition(n -> n == null, 2, TimeUnit.MINUTES);
+          .waitUntilCondition(n -> n == null, 10, TimeUnit.MINUTES);
     }
     created.clear();
   }
