@@ -1,5 +1,8 @@
 package io.kubetask.operator.task;
 
+import com.google.common.base.Ticker;
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -21,6 +24,7 @@ import io.kubetask.operator.task.TaskActions.Plan;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -42,10 +46,31 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
   private final Clock clock;
   private final Duration resync;
 
+  /**
+   * Workflows this operator started or signalled within the last half resync period. A Task is
+   * reconciled on every change of its Job and status, and asking Temporal each time to start a
+   * workflow that already runs costs a server round trip and a history lookup: a burst of Tasks
+   * would spend Temporal's capacity on no-op starts. The periodic resync comes at least a full
+   * period after the last reconciliation, so it always finds the entry expired and asks again: a
+   * workflow lost with Temporal's state is still started again.
+   */
+  private final Cache<String, Boolean> confirmed;
+
   public TaskReconciler(TaskWorkflowGateway gateway, Clock clock, Duration resync) {
     this.gateway = gateway;
     this.clock = clock;
     this.resync = resync;
+    this.confirmed =
+        CacheBuilder.newBuilder()
+            .expireAfterWrite(resync.dividedBy(2))
+            .ticker(
+                new Ticker() {
+                  @Override
+                  public long read() {
+                    return TimeUnit.MILLISECONDS.toNanos(clock.millis());
+                  }
+                })
+            .build();
   }
 
   @Override
@@ -55,12 +80,19 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
     Plan plan = TaskActions.plan(task, job, config, clock.instant());
 
     var target = TaskWorkflowTarget.of(task);
-    if (plan.ensureStarted()) {
+    String workflowId = target.ref().workflowId();
+    boolean asked = false;
+    if (plan.ensureStarted() && confirmed.getIfPresent(workflowId) == null) {
       gateway.ensureStarted(target);
+      asked = true;
     }
     for (var signal : plan.signals()) {
-      log.debug("Signalling {} to {}", signal, target.ref().workflowId());
-      gateway.signal(target, signal);
+      log.debug("Signalling {} to {}", signal, workflowId);
+      gateway.signal(target, signal); // signal-with-start: also makes sure the workflow runs
+      asked = true;
+    }
+    if (asked) {
+      confirmed.put(workflowId, Boolean.TRUE);
     }
     return TaskActions.needsResync(task)
         ? UpdateControl.<Task>noUpdate().rescheduleAfter(resync)
@@ -70,6 +102,7 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
   @Override
   public DeleteControl cleanup(Task task, Context<Task> context) {
     var ref = TaskWorkflowTarget.of(task).ref();
+    confirmed.invalidate(ref.workflowId());
     if (TaskActions.cancelsWorkflowOnDelete(task, clock.instant())) {
       log.info("Task deleted, cancelling workflow {}", ref.workflowId());
       gateway.cancel(ref);

@@ -27,6 +27,8 @@ import io.kubetask.api.v1alpha1.TaskPhase;
 import io.kubetask.workflows.api.TaskRef;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.Set;
@@ -69,6 +71,83 @@ class TaskReconcilerTest {
                 null));
     assertThat(control.isNoUpdate()).isTrue();
     assertThat(control.getScheduleDelay()).contains(RESYNC.toMillis());
+  }
+
+  @Test
+  void asksTemporalAgainOnlyAfterHalfTheResyncPeriod() {
+    var clock = new StepClock();
+    var reconciler = new TaskReconciler(gateway, clock, RESYNC);
+    var task = running(NOW.minusSeconds(600));
+
+    reconciler.reconcile(task, context(Set.of(job()), null));
+    clock.advance(RESYNC.dividedBy(2).minusSeconds(1));
+    reconciler.reconcile(task, context(Set.of(job()), null));
+    assertThat(gateway.summary()).containsExactly("ensureStarted");
+
+    clock.advance(Duration.ofSeconds(1)); // what the periodic resync always finds
+    reconciler.reconcile(task, context(Set.of(job()), null));
+    assertThat(gateway.summary()).containsExactly("ensureStarted", "ensureStarted");
+  }
+
+  @Test
+  void signalsAreAlwaysSentAndCountAsAStart() {
+    var clock = new StepClock();
+    var reconciler = new TaskReconciler(gateway, clock, RESYNC);
+    var task = running(NOW.minusSeconds(600));
+
+    reconciler.reconcile(task, context(Set.of(finishedJob("Complete")), null));
+    reconciler.reconcile(task, context(Set.of(finishedJob("Complete")), null));
+    reconciler.reconcile(task, context(Set.of(job()), null));
+
+    assertThat(gateway.summary()).containsExactly("signal JOB_CHANGED", "signal JOB_CHANGED");
+  }
+
+  @Test
+  void aTemporalErrorLeavesTheWorkflowUnconfirmed() {
+    var task = running(NOW.minusSeconds(600));
+    gateway.failure = new IllegalStateException("UNAVAILABLE");
+    assertThatThrownBy(() -> reconciler.reconcile(task, context(Set.of(job()), null)))
+        .isInstanceOf(IllegalStateException.class);
+
+    gateway.failure = null;
+    reconciler.reconcile(task, context(Set.of(job()), null));
+
+    assertThat(gateway.summary()).containsExactly("ensureStarted");
+  }
+
+  @Test
+  void aDeletedTaskIsForgotten() {
+    var task = task("t");
+    reconciler.reconcile(task, context());
+    reconciler.cleanup(task, context());
+
+    reconciler.reconcile(task, context()); // nothing of the deleted Task is remembered
+
+    assertThat(gateway.summary()).containsExactly("ensureStarted", "cancel", "ensureStarted");
+  }
+
+  /** A clock that moves only when told. */
+  private static final class StepClock extends Clock {
+    private Instant now = NOW;
+
+    void advance(Duration by) {
+      now = now.plus(by);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
   }
 
   @Test

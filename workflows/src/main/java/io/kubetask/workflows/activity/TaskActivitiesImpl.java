@@ -94,12 +94,13 @@ public class TaskActivitiesImpl implements TaskActivities {
           Outcome.failed(resolution.reason(), resolution.message()), cronRun);
     }
     AgentRun run = resolution.run();
+    boolean jobCreated;
     try {
       ConfigMap configMap = TaskConfigMaps.desired(run);
       if (configMap != null) {
         createOwned(configMap, ref);
       }
-      createOwned(TaskJobs.desired(run), ref);
+      jobCreated = createOwned(TaskJobs.desired(run), ref);
     } catch (NotOwnedException e) {
       return StartResult.invalid(Outcome.failed(Conditions.JOB_CONFLICT, e.getMessage()), cronRun);
     } catch (KubernetesClientException e) {
@@ -113,7 +114,9 @@ public class TaskActivitiesImpl implements TaskActivities {
       throw e;
     }
     markRunning(task, run);
-    return StartResult.started(run.objectName(), run.keepAliveSeconds(), cronRun);
+    return jobCreated
+        ? StartResult.created(run.objectName(), run.keepAliveSeconds(), cronRun)
+        : StartResult.adopted(run.objectName(), run.keepAliveSeconds(), cronRun);
   }
 
   @Override
@@ -399,10 +402,15 @@ public class TaskActivitiesImpl implements TaskActivities {
         .getItems();
   }
 
-  /** Creates an object, or accepts the one that a previous attempt of this Task created. */
-  private void createOwned(HasMetadata object, TaskRef ref) {
+  /**
+   * Creates an object, or accepts the one that a previous attempt of this Task created.
+   *
+   * @return whether this call created it
+   */
+  private boolean createOwned(HasMetadata object, TaskRef ref) {
     try {
       client.resource(object).create();
+      return true;
     } catch (KubernetesClientException e) {
       if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
         throw e;
@@ -415,6 +423,7 @@ public class TaskActivitiesImpl implements TaskActivities {
                 + object.getMetadata().getName()
                 + " already exists and does not belong to this Task.");
       }
+      return false;
     }
   }
 

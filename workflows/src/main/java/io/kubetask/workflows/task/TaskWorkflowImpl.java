@@ -77,28 +77,34 @@ public class TaskWorkflowImpl implements TaskWorkflow {
     long windowClosesAt = -1;
     boolean podReleased = false;
     Duration recheck = FIRST_RECHECK;
+    // A Job created just now has nothing to report: the first look waits for the operator's
+    // jobChanged (or the re-check). A Job found from an earlier attempt may have finished long ago.
+    boolean look = !start.jobCreated();
     while (true) {
-      jobChanged = false;
-      JobObservation seen = activities.observeJob(task, job, keepAlive);
-      if (seen.state() == JobObservation.State.FINISHED) {
-        return seen.outcome();
+      if (look) {
+        jobChanged = false;
+        JobObservation seen = activities.observeJob(task, job, keepAlive);
+        if (seen.state() == JobObservation.State.FINISHED) {
+          return seen.outcome();
+        }
+        if (seen.state() == JobObservation.State.AGENT_DONE && windowClosesAt < 0) {
+          // Counted from when the agent ended, as the wrapper counts: a workflow started again
+          // after Temporal lost its state keeps the window's closing time.
+          long agentDone =
+              seen.agentDoneAtEpochMillis() != null
+                  ? seen.agentDoneAtEpochMillis()
+                  : Workflow.currentTimeMillis();
+          windowClosesAt = agentDone + start.keepAliveSeconds() * 1000L;
+          activities.windowOpened(task, windowClosesAt);
+        }
+        if (windowClosesAt >= 0
+            && !podReleased
+            && (released || Workflow.currentTimeMillis() >= windowClosesAt)) {
+          activities.releasePod(task, job);
+          podReleased = true;
+        }
       }
-      if (seen.state() == JobObservation.State.AGENT_DONE && windowClosesAt < 0) {
-        // Counted from when the agent ended, as the wrapper counts: a workflow started again
-        // after Temporal lost its state keeps the window's closing time.
-        long agentDone =
-            seen.agentDoneAtEpochMillis() != null
-                ? seen.agentDoneAtEpochMillis()
-                : Workflow.currentTimeMillis();
-        windowClosesAt = agentDone + start.keepAliveSeconds() * 1000L;
-        activities.windowOpened(task, windowClosesAt);
-      }
-      if (windowClosesAt >= 0
-          && !podReleased
-          && (released || Workflow.currentTimeMillis() >= windowClosesAt)) {
-        activities.releasePod(task, job);
-        podReleased = true;
-      }
+      look = true;
       Duration wait = recheck;
       if (windowClosesAt >= 0 && !podReleased) {
         wait =

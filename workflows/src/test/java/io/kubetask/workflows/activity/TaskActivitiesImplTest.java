@@ -262,7 +262,7 @@ class TaskActivitiesImplTest {
 
     StartResult result = activities.start(ref);
 
-    assertThat(result).isEqualTo(StartResult.started(name, 0, null));
+    assertThat(result).isEqualTo(StartResult.created(name, 0, null));
     ConfigMap cm = client.configMaps().inNamespace(NS).withName(name).get();
     // Agent defaults first, the Task wins on /workspace/task.md, keys follow the sorted paths.
     assertThat(cm.getData())
@@ -338,7 +338,9 @@ class TaskActivitiesImplTest {
     clock.advance(Duration.ofMinutes(5));
     StartResult second = activities.start(ref);
 
-    assertThat(second).isEqualTo(first);
+    assertThat(first).isEqualTo(StartResult.created(objectName(ref), 0, null));
+    // The second call finds the Job: the workflow then looks at it at once.
+    assertThat(second).isEqualTo(StartResult.adopted(objectName(ref), 0, null));
     assertThat(jobs()).hasSize(1);
     assertThat(client.configMaps().inNamespace(NS).list().getItems())
         .filteredOn(c -> c.getMetadata().getName().equals(objectName(ref)))
@@ -365,7 +367,7 @@ class TaskActivitiesImplTest {
 
     StartResult again = activities.start(ref);
 
-    assertThat(again.state()).isEqualTo(StartResult.State.STARTED);
+    assertThat(again).isEqualTo(StartResult.adopted(objectName(ref), 0, null));
     assertThat(jobs()).hasSize(1);
     assertThat(status(ref).phase()).isEqualTo(TaskPhase.RUNNING);
   }
@@ -489,7 +491,7 @@ class TaskActivitiesImplTest {
 
     StartResult result = activities.start(ref);
 
-    assertThat(result).isEqualTo(StartResult.started(objectName(ref), 0, null));
+    assertThat(result).isEqualTo(StartResult.created(objectName(ref), 0, null));
     var pod = job(objectName(ref)).getSpec().getTemplate().getSpec();
     assertThat(pod.getContainers().get(0).getImage()).isEqualTo(DEFAULT_IMAGE);
     assertThat(pod.getContainers().get(0).getCommand()).isNullOrEmpty();
@@ -536,7 +538,7 @@ class TaskActivitiesImplTest {
     TaskRef ref = applyTask("hitl-task", "hitl", List.of());
     TaskRef ref2 = applyTask("hitl-task-2", "hitl-default", List.of());
 
-    assertThat(activities.start(ref)).isEqualTo(StartResult.started(objectName(ref), 120, null));
+    assertThat(activities.start(ref)).isEqualTo(StartResult.created(objectName(ref), 120, null));
     assertThat(activities.start(ref2).keepAliveSeconds())
         .isEqualTo(HumanInTheLoop.DEFAULT_KEEP_ALIVE_SECONDS);
     assertThat(

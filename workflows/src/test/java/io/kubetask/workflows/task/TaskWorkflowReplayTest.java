@@ -17,35 +17,51 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
  * Replays recorded histories against the current {@link TaskWorkflowImpl}: a change that would
  * break running workflows fails here. Re-record with {@code -Dhistory.update=true} on {@code
- * TaskWorkflowTest#oneMinuteTaskUsesFewHistoryEvents} only for a new workflow version, and keep the
- * old file.
+ * TaskWorkflowTest#oneMinuteTaskUsesFewHistoryEvents} only for a new workflow version, into a new
+ * file, and keep the old ones.
  */
 class TaskWorkflowReplayTest {
-  private static final Path HAPPY_PATH =
-      Path.of("src/test/resources/histories/task-happy-path.json");
+  /**
+   * Recorded before the start activity said whether it created the Job: such a workflow looks at
+   * its Job at once, as it still does for a Job it adopts.
+   */
+  static final Path HAPPY_PATH = Path.of("src/test/resources/histories/task-happy-path.json");
+
+  /** The start activity created the Job: the first look waits for the operator's jobChanged. */
+  static final Path CREATED_JOB =
+      Path.of("src/test/resources/histories/task-happy-path-created-job.json");
 
   @Test
-  void happyPathHistoryReplays() throws Exception {
+  void happyPathHistoriesReplay() throws Exception {
     WorkflowReplayer.replayWorkflowExecution(HAPPY_PATH.toFile(), TaskWorkflowImpl.class);
+    WorkflowReplayer.replayWorkflowExecution(CREATED_JOB.toFile(), TaskWorkflowImpl.class);
   }
 
   @Test
-  void recordedHistoryIsTheFullHappyPath() throws Exception {
-    WorkflowExecutionHistory history =
-        WorkflowExecutionHistory.fromJson(Files.readString(HAPPY_PATH, StandardCharsets.UTF_8));
-
-    assertThat(history.getEvents())
-        .filteredOn(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
-        .extracting(e -> e.getActivityTaskScheduledEventAttributes().getActivityType().getName())
+  void recordedHistoriesAreTheFullHappyPaths() throws Exception {
+    assertThat(activities(HAPPY_PATH))
         .containsExactly(
             "Task.Start", "Task.ObserveJob", "Task.ObserveJob", "Task.Finish", "Task.DeleteTask");
+    assertThat(activities(CREATED_JOB))
+        .containsExactly("Task.Start", "Task.ObserveJob", "Task.Finish", "Task.DeleteTask");
+  }
+
+  /** The activities a completed history ran, in order. */
+  private static List<String> activities(Path file) throws Exception {
+    WorkflowExecutionHistory history =
+        WorkflowExecutionHistory.fromJson(Files.readString(file, StandardCharsets.UTF_8));
     assertThat(history.getLastEvent().getEventType())
         .isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+    return history.getEvents().stream()
+        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+        .map(e -> e.getActivityTaskScheduledEventAttributes().getActivityType().getName())
+        .toList();
   }
 
   /** A workflow that skips waiting for the Job: incompatible with the recorded history. */

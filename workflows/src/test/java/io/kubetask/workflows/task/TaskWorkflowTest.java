@@ -5,6 +5,7 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyBoolean;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.after;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
@@ -25,6 +26,7 @@ import io.kubetask.workflows.api.StartResult;
 import io.kubetask.workflows.api.TaskActivities;
 import io.kubetask.workflows.api.TaskRef;
 import io.kubetask.workflows.api.TaskWorkflow;
+import io.kubetask.workflows.support.Waits;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -141,7 +143,7 @@ class TaskWorkflowTest {
 
   @Test
   void happyPathRunsStartObserveFinishThenDeletesAfterTheDefaultTtl() throws Exception {
-    when(activities.start(TASK)).thenReturn(StartResult.started(JOB, 0, null));
+    when(activities.start(TASK)).thenReturn(StartResult.adopted(JOB, 0, null));
     when(activities.observeJob(TASK, JOB, false))
         .thenReturn(JobObservation.running(), JobObservation.finished(OK));
     AtomicLong deadline = finishExpiresAfter(DEFAULT_TTL);
@@ -169,8 +171,68 @@ class TaskWorkflowTest {
   }
 
   @Test
+  void aJobCreatedJustNowIsFirstLookedAtWhenTheOperatorSignals() throws Exception {
+    when(activities.start(TASK)).thenReturn(StartResult.created(JOB, 0, null));
+    when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
+    when(activities.finish(any(), any())).thenReturn(Expiry.never());
+
+    TaskWorkflow wf = start();
+    verify(activities, timeout(WAIT_MS)).start(TASK);
+    // Virtual time stands still until awaitEnd, so the one-minute re-check cannot fire here.
+    verify(activities, after(500).never()).observeJob(any(), any(), anyBoolean());
+    wf.jobChanged();
+    awaitEnd(wf);
+
+    InOrder order = inOrder(activities);
+    order.verify(activities).start(TASK);
+    order.verify(activities).observeJob(TASK, JOB, false);
+    order.verify(activities).finish(TASK, OK);
+    verifyNoMoreInteractions(activities);
+  }
+
+  @Test
+  void withoutASignalAJobCreatedJustNowIsFirstLookedAtByTheRecheck() throws Exception {
+    AtomicLong startedAt = new AtomicLong(-1);
+    AtomicLong lookedAt = new AtomicLong(-1);
+    when(activities.start(TASK))
+        .thenAnswer(
+            inv -> {
+              startedAt.set(env.currentTimeMillis());
+              return StartResult.created(JOB, 0, null);
+            });
+    when(activities.observeJob(TASK, JOB, false))
+        .thenAnswer(
+            inv -> {
+              lookedAt.set(env.currentTimeMillis());
+              return JobObservation.finished(OK);
+            });
+    when(activities.finish(any(), any())).thenReturn(Expiry.never());
+
+    awaitEnd(start());
+
+    verify(activities, times(1)).observeJob(TASK, JOB, false);
+    assertThat(lookedAt.get() - startedAt.get())
+        .isGreaterThanOrEqualTo(Waits.FIRST_RECHECK.toMillis());
+  }
+
+  @Test
+  void aStopBeforeTheFirstLookDeletesTheJob() throws Exception {
+    when(activities.start(TASK)).thenReturn(StartResult.created(JOB, 0, null));
+    when(activities.finish(any(), any())).thenReturn(Expiry.never());
+
+    TaskWorkflow wf = start();
+    verify(activities, timeout(WAIT_MS)).start(TASK);
+    wf.stop("Stopped");
+    awaitEnd(wf);
+
+    verify(activities).deleteJob(TASK, JOB);
+    verify(activities, never()).observeJob(any(), any(), anyBoolean());
+    verify(activities).finish(TASK, Outcome.failed("Stopped", "Stopped on request (Stopped)."));
+  }
+
+  @Test
   void failureOutcomeIsPassedToFinish() throws Exception {
-    when(activities.start(TASK)).thenReturn(StartResult.started(JOB, 0, null));
+    when(activities.start(TASK)).thenReturn(StartResult.adopted(JOB, 0, null));
     when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(EXIT_3));
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
 
@@ -197,7 +259,7 @@ class TaskWorkflowTest {
   @Test
   void blockedStartWaitsForDependenciesChanged() throws Exception {
     when(activities.start(TASK))
-        .thenReturn(StartResult.blocked(null), StartResult.started(JOB, 0, null));
+        .thenReturn(StartResult.blocked(null), StartResult.adopted(JOB, 0, null));
     when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
 
@@ -220,7 +282,7 @@ class TaskWorkflowTest {
         .thenReturn(
             StartResult.blocked(null),
             StartResult.blocked(null),
-            StartResult.started(JOB, 0, null));
+            StartResult.adopted(JOB, 0, null));
     when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
 
@@ -241,7 +303,7 @@ class TaskWorkflowTest {
 
   @Test
   void runningJobIsRecheckedWithoutAnySignal() throws Exception {
-    when(activities.start(TASK)).thenReturn(StartResult.started(JOB, 0, null));
+    when(activities.start(TASK)).thenReturn(StartResult.adopted(JOB, 0, null));
     when(activities.observeJob(TASK, JOB, false))
         .thenReturn(
             JobObservation.running(), JobObservation.running(), JobObservation.finished(OK));
@@ -277,7 +339,7 @@ class TaskWorkflowTest {
   @Test
   void keepAliveWindowOpensAndAReleaseLetsThePodGo() throws Exception {
     int keepAlive = 1800;
-    when(activities.start(TASK)).thenReturn(StartResult.started(JOB, keepAlive, null));
+    when(activities.start(TASK)).thenReturn(StartResult.adopted(JOB, keepAlive, null));
     AtomicLong observedAt = new AtomicLong();
     when(activities.observeJob(TASK, JOB, true))
         .thenReturn(JobObservation.running())
@@ -327,7 +389,7 @@ class TaskWorkflowTest {
 
   @Test
   void releaseBeforeTheWindowOpensLetsThePodGoAsSoonAsItOpens() throws Exception {
-    when(activities.start(TASK)).thenReturn(StartResult.started(JOB, 3600, null));
+    when(activities.start(TASK)).thenReturn(StartResult.adopted(JOB, 3600, null));
     when(activities.observeJob(TASK, JOB, true))
         .thenReturn(
             JobObservation.running(), JobObservation.agentDone(), JobObservation.finished(OK));
@@ -355,7 +417,7 @@ class TaskWorkflowTest {
   @Test
   void theWindowClosesKeepAliveSecondsAfterTheAgentEnded() throws Exception {
     int keepAlive = 600;
-    when(activities.start(TASK)).thenReturn(StartResult.started(JOB, keepAlive, null));
+    when(activities.start(TASK)).thenReturn(StartResult.adopted(JOB, keepAlive, null));
     AtomicLong agentDone = new AtomicLong(-1);
     AtomicLong released = new AtomicLong(-1);
     when(activities.observeJob(TASK, JOB, true))
@@ -391,7 +453,7 @@ class TaskWorkflowTest {
 
   @Test
   void aWindowThatClosedWhileNobodyLookedLetsThePodGoAtOnce() throws Exception {
-    when(activities.start(TASK)).thenReturn(StartResult.started(JOB, 60, null));
+    when(activities.start(TASK)).thenReturn(StartResult.adopted(JOB, 60, null));
     AtomicLong released = new AtomicLong(-1);
     when(activities.observeJob(TASK, JOB, true))
         .thenAnswer(
@@ -424,7 +486,7 @@ class TaskWorkflowTest {
   @Test
   void keepAliveWindowExpiresWithoutRelease() throws Exception {
     int keepAlive = 600;
-    when(activities.start(TASK)).thenReturn(StartResult.started(JOB, keepAlive, null));
+    when(activities.start(TASK)).thenReturn(StartResult.adopted(JOB, keepAlive, null));
     AtomicLong released = new AtomicLong(-1);
     when(activities.observeJob(TASK, JOB, true))
         .thenAnswer(
@@ -457,7 +519,7 @@ class TaskWorkflowTest {
 
   @Test
   void stopWhileRunningDeletesTheJobAndFailsTheTask() throws Exception {
-    when(activities.start(TASK)).thenReturn(StartResult.started(JOB, 0, null));
+    when(activities.start(TASK)).thenReturn(StartResult.adopted(JOB, 0, null));
     when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.running());
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
 
@@ -482,7 +544,7 @@ class TaskWorkflowTest {
 
   @Test
   void stopWithAnyOtherReasonKeepsIt() throws Exception {
-    when(activities.start(TASK)).thenReturn(StartResult.started(JOB, 0, null));
+    when(activities.start(TASK)).thenReturn(StartResult.adopted(JOB, 0, null));
     when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.running());
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
 
@@ -514,7 +576,7 @@ class TaskWorkflowTest {
 
   @Test
   void disabledTtlEndsTheWorkflowWithoutDeletingTheTask() throws Exception {
-    when(activities.start(TASK)).thenReturn(StartResult.started(JOB, 0, null));
+    when(activities.start(TASK)).thenReturn(StartResult.adopted(JOB, 0, null));
     when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
 
@@ -527,7 +589,7 @@ class TaskWorkflowTest {
 
   @Test
   void goneTaskAtFinishEndsTheWorkflow() throws Exception {
-    when(activities.start(TASK)).thenReturn(StartResult.started(JOB, 0, null));
+    when(activities.start(TASK)).thenReturn(StartResult.adopted(JOB, 0, null));
     when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
     when(activities.finish(any(), any())).thenReturn(Expiry.gone());
 
@@ -538,7 +600,7 @@ class TaskWorkflowTest {
 
   @Test
   void configChangedDuringTheTtlWaitMovesTheDeadline() throws Exception {
-    when(activities.start(TASK)).thenReturn(StartResult.started(JOB, 0, null));
+    when(activities.start(TASK)).thenReturn(StartResult.adopted(JOB, 0, null));
     when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
     AtomicLong firstDeadline = finishExpiresAfter(DEFAULT_TTL);
     AtomicLong newDeadline = new AtomicLong(-1);
@@ -578,7 +640,7 @@ class TaskWorkflowTest {
 
   @Test
   void configChangedCanPostponeTheDeadline() throws Exception {
-    when(activities.start(TASK)).thenReturn(StartResult.started(JOB, 0, null));
+    when(activities.start(TASK)).thenReturn(StartResult.adopted(JOB, 0, null));
     when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
     AtomicLong firstDeadline = finishExpiresAfter(Duration.ofHours(1));
     when(activities.refreshExpiry(TASK))
@@ -598,7 +660,7 @@ class TaskWorkflowTest {
 
   @Test
   void configChangedToDisabledEndsTheWorkflow() throws Exception {
-    when(activities.start(TASK)).thenReturn(StartResult.started(JOB, 0, null));
+    when(activities.start(TASK)).thenReturn(StartResult.adopted(JOB, 0, null));
     when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
     finishExpiresAfter(DEFAULT_TTL);
     when(activities.refreshExpiry(TASK)).thenReturn(Expiry.never());
@@ -619,7 +681,7 @@ class TaskWorkflowTest {
    */
   @Test
   void configChangedWhileFinishRunsIsNotLost() throws Exception {
-    when(activities.start(TASK)).thenReturn(StartResult.started(JOB, 0, null));
+    when(activities.start(TASK)).thenReturn(StartResult.adopted(JOB, 0, null));
     when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
     when(activities.finish(any(), any()))
         .thenAnswer(
@@ -683,7 +745,7 @@ class TaskWorkflowTest {
   void finishedTaskSignalsItsCronTaskRun() throws Exception {
     String runId = "crontask-run/team-a/nightly/1735689600";
     WorkflowStub run = startCronTaskRun(runId);
-    when(activities.start(TASK)).thenReturn(StartResult.started(JOB, 0, runId));
+    when(activities.start(TASK)).thenReturn(StartResult.adopted(JOB, 0, runId));
     when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
 
@@ -716,7 +778,7 @@ class TaskWorkflowTest {
   @Test
   void missingCronTaskRunDoesNotFailTheTask() throws Exception {
     when(activities.start(TASK))
-        .thenReturn(StartResult.started(JOB, 0, "crontask-run/team-a/nightly/gone"));
+        .thenReturn(StartResult.adopted(JOB, 0, "crontask-run/team-a/nightly/gone"));
     when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
 
@@ -726,18 +788,17 @@ class TaskWorkflowTest {
   }
 
   /**
-   * A Task whose Job runs one minute: start, one observation while running, the operator's
-   * jobChanged, the final observation, finish, the 7-day TTL timer and the delete.
+   * A Task whose Job runs one minute: start (which creates the Job), the operator's jobChanged, one
+   * observation, finish, the 7-day TTL timer and the delete.
    */
   @Test
   void oneMinuteTaskUsesFewHistoryEvents() throws Exception {
-    when(activities.start(TASK)).thenReturn(StartResult.started(JOB, 0, null));
-    when(activities.observeJob(TASK, JOB, false))
-        .thenReturn(JobObservation.running(), JobObservation.finished(OK));
+    when(activities.start(TASK)).thenReturn(StartResult.created(JOB, 0, null));
+    when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
     finishExpiresAfter(DEFAULT_TTL);
 
     TaskWorkflow wf = start();
-    verify(activities, timeout(WAIT_MS)).observeJob(TASK, JOB, false);
+    verify(activities, timeout(WAIT_MS)).start(TASK);
     env.sleep(Duration.ofSeconds(50));
     wf.jobChanged();
     awaitEnd(wf);
@@ -746,14 +807,14 @@ class TaskWorkflowTest {
     WorkflowExecutionHistory history = client.fetchHistory(TASK.workflowId());
     int events = history.getEvents().size();
     System.out.println("History events of a one-minute Task's happy path: " + events);
-    // 46 today: 4 activities (6 events each with their workflow task), the re-check timer
+    // 40 today: 4 activities (6 events each with their workflow task), the re-check timer
     // (started, then cancelled by the signal), the signal, and the TTL timer.
-    assertThat(events).isLessThanOrEqualTo(46);
+    assertThat(events).isLessThanOrEqualTo(40);
     assertThat(history.getLastEvent().getEventType())
         .isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
 
     if (Boolean.getBoolean("history.update")) {
-      Path file = Path.of("src/test/resources/histories/task-happy-path.json");
+      Path file = TaskWorkflowReplayTest.CREATED_JOB;
       Files.createDirectories(file.getParent());
       Files.writeString(file, history.toJson(true), StandardCharsets.UTF_8);
     }
