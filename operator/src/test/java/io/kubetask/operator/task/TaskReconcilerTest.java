@@ -11,6 +11,8 @@ import static io.kubetask.operator.task.TestTasks.running;
 import static io.kubetask.operator.task.TestTasks.task;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.Mockito.CALLS_REAL_METHODS;
+import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
@@ -28,10 +30,10 @@ import io.kubetask.workflows.api.TaskRef;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class TaskReconcilerTest {
@@ -75,24 +77,22 @@ class TaskReconcilerTest {
 
   @Test
   void asksTemporalAgainOnlyAfterHalfTheResyncPeriod() {
-    var clock = new StepClock();
-    var reconciler = new TaskReconciler(gateway, clock, RESYNC);
+    var now = new AtomicReference<>(NOW);
+    var reconciler = new TaskReconciler(gateway, steppingClock(now), RESYNC);
     var task = running(NOW.minusSeconds(600));
 
     reconciler.reconcile(task, context(Set.of(job()), null));
-    clock.advance(RESYNC.dividedBy(2).minusSeconds(1));
+    now.set(NOW.plus(RESYNC.dividedBy(2)).minusSeconds(1));
     reconciler.reconcile(task, context(Set.of(job()), null));
     assertThat(gateway.summary()).containsExactly("ensureStarted");
 
-    clock.advance(Duration.ofSeconds(1)); // what the periodic resync always finds
+    now.set(NOW.plus(RESYNC.dividedBy(2))); // what the periodic resync always finds
     reconciler.reconcile(task, context(Set.of(job()), null));
     assertThat(gateway.summary()).containsExactly("ensureStarted", "ensureStarted");
   }
 
   @Test
   void signalsAreAlwaysSentAndCountAsAStart() {
-    var clock = new StepClock();
-    var reconciler = new TaskReconciler(gateway, clock, RESYNC);
     var task = running(NOW.minusSeconds(600));
 
     reconciler.reconcile(task, context(Set.of(finishedJob("Complete")), null));
@@ -127,27 +127,10 @@ class TaskReconcilerTest {
   }
 
   /** A clock that moves only when told. */
-  private static final class StepClock extends Clock {
-    private Instant now = NOW;
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
+  private static Clock steppingClock(AtomicReference<Instant> now) {
+    Clock clock = mock(Clock.class, CALLS_REAL_METHODS);
+    doAnswer(inv -> now.get()).when(clock).instant();
+    return clock;
   }
 
   @Test
