@@ -147,6 +147,9 @@ class MetricsE2E {
                   .isEqualTo(1);
               assertThat(w.delta(w0, "kubetask_crontask_fires_total", "outcome", "created"))
                   .isEqualTo(1);
+              // Task activities are local activities; a CronTask fire's are regular ones.
+              assertThat(w.sum("temporal_local_activity_execution_latency_seconds_count", Map.of()))
+                  .isPositive();
               assertThat(w.sum("temporal_activity_execution_latency_seconds_count", Map.of()))
                   .isPositive();
               assertThat(w.names()).doesNotContain("kubetask_reconcile_total", "kubetask_tasks");

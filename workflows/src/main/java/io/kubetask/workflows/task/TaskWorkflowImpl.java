@@ -26,8 +26,10 @@ import org.slf4j.Logger;
 public class TaskWorkflowImpl implements TaskWorkflow {
   private static final Logger log = Workflow.getLogger(TaskWorkflowImpl.class);
 
-  private final TaskActivities activities =
-      Workflow.newActivityStub(TaskActivities.class, Waits.clusterActivities().build());
+  /** The version that made the activities local (see {@link #activities()}). */
+  static final String LOCAL_ACTIVITIES = "local-activities";
+
+  private TaskActivities activities;
 
   private boolean jobChanged;
   private boolean dependenciesChanged;
@@ -37,6 +39,7 @@ public class TaskWorkflowImpl implements TaskWorkflow {
 
   @Override
   public void run(TaskRef task) {
+    activities = activities();
     StartResult start = startWhenReady(task);
     switch (start.state()) {
       case GONE -> {
@@ -51,6 +54,19 @@ public class TaskWorkflowImpl implements TaskWorkflow {
       case BLOCKED -> finish(task, stopped(), start.cronTaskRun()); // stopped while blocked
       case STARTED -> finish(task, runJob(task, start), start.cronTaskRun());
     }
+  }
+
+  /**
+   * The activities are Kubernetes API calls of a few milliseconds: local activities. Workflows
+   * started before they were keep regular activities, so that their histories still replay.
+   */
+  private static TaskActivities activities() {
+    if (Workflow.getVersion(LOCAL_ACTIVITIES, Workflow.DEFAULT_VERSION, 1)
+        == Workflow.DEFAULT_VERSION) {
+      return Workflow.newActivityStub(TaskActivities.class, Waits.clusterActivities().build());
+    }
+    return Workflow.newLocalActivityStub(
+        TaskActivities.class, Waits.clusterLocalActivities().build());
   }
 
   /** Starts the Task, waiting for a missing Agent or ConfigMap as long as it takes. */

@@ -8,8 +8,11 @@ import io.kubetask.workflows.api.TaskActivities;
 import io.kubetask.workflows.api.TaskRef;
 import io.kubetask.workflows.api.TaskWorkflow;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.testing.WorkflowReplayer;
 import io.temporal.workflow.Workflow;
 import java.io.File;
@@ -18,6 +21,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,7 +38,10 @@ class TaskWorkflowReplayTest {
    */
   static final Path HAPPY_PATH = Path.of("src/test/resources/histories/task-happy-path.json");
 
-  /** The start activity created the Job: the first look waits for the operator's jobChanged. */
+  /**
+   * The start activity created the Job, so the first look waits for the operator's jobChanged; the
+   * activities are local.
+   */
   static final Path CREATED_JOB =
       Path.of("src/test/resources/histories/task-happy-path-created-job.json");
 
@@ -50,18 +58,40 @@ class TaskWorkflowReplayTest {
             "Task.Start", "Task.ObserveJob", "Task.ObserveJob", "Task.Finish", "Task.DeleteTask");
     assertThat(activities(CREATED_JOB))
         .containsExactly("Task.Start", "Task.ObserveJob", "Task.Finish", "Task.DeleteTask");
+    assertThat(events(CREATED_JOB, EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)).isZero();
   }
 
-  /** The activities a completed history ran, in order. */
+  private static long events(Path file, EventType type) throws Exception {
+    return WorkflowExecutionHistory.fromJson(Files.readString(file, StandardCharsets.UTF_8))
+        .getEvents()
+        .stream()
+        .filter(e -> e.getEventType() == type)
+        .count();
+  }
+
+  /** The activities (regular or local) a completed history ran, in order. */
   private static List<String> activities(Path file) throws Exception {
     WorkflowExecutionHistory history =
         WorkflowExecutionHistory.fromJson(Files.readString(file, StandardCharsets.UTF_8));
     assertThat(history.getLastEvent().getEventType())
         .isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
     return history.getEvents().stream()
-        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
-        .map(e -> e.getActivityTaskScheduledEventAttributes().getActivityType().getName())
+        .map(TaskWorkflowReplayTest::activityType)
+        .filter(Objects::nonNull)
         .toList();
+  }
+
+  private static String activityType(HistoryEvent event) {
+    if (event.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) {
+      return event.getActivityTaskScheduledEventAttributes().getActivityType().getName();
+    }
+    if (event.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED
+        && event.getMarkerRecordedEventAttributes().getMarkerName().equals("LocalActivity")) {
+      Payloads type = event.getMarkerRecordedEventAttributes().getDetailsOrThrow("type");
+      return DefaultDataConverter.STANDARD_INSTANCE.fromPayloads(
+          0, Optional.of(type), String.class, String.class);
+    }
+    return null;
   }
 
   /** A workflow that skips waiting for the Job: incompatible with the recorded history. */
