@@ -43,7 +43,7 @@ public final class KubeTask implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KubeTask.class);
   static final String USAGE =
       "usage: kubetask operator|worker|all-in-one   (or set KUBETASK_MODE); settings come from"
-          + " the environment, see docs/configuration.md";
+          + " the environment, see the Configuration table of README.md";
 
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private final HttpEndpoints http;

@@ -168,12 +168,12 @@ class PackagingTest {
     assertThat(read).containsAll(documented());
   }
 
-  /** The variables in the first column of docs/configuration.md's table. */
+  /** The variables in the first column of the README's configuration table. */
   private static Set<String> documented() throws IOException {
     Set<String> names = new TreeSet<>();
     Matcher m =
         Pattern.compile("(?m)^\\| `([A-Z_]+)` \\|")
-            .matcher(Files.readString(ROOT.resolve("docs/configuration.md")));
+            .matcher(Files.readString(ROOT.resolve("README.md")));
     while (m.find()) {
       names.add(m.group(1));
     }
