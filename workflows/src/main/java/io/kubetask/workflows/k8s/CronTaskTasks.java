@@ -2,7 +2,6 @@ package io.kubetask.workflows.k8s;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.kubetask.api.KubeTaskAnnotations;
 import io.kubetask.api.KubeTaskLabels;
 import io.kubetask.api.v1alpha1.CronTask;
@@ -13,7 +12,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /** The Tasks a CronTask creates: one per fire, named after the fire's scheduled time. */
 public final class CronTaskTasks {
@@ -53,21 +51,13 @@ public final class CronTaskTasks {
   }
 
   public static OwnerReference owner(CronTask cronTask) {
-    return new OwnerReferenceBuilder()
-        .withApiVersion(HasMetadata.getApiVersion(CronTask.class))
-        .withKind(HasMetadata.getKind(CronTask.class))
-        .withName(cronTask.getMetadata().getName())
-        .withUid(cronTask.getMetadata().getUid())
-        .withController(true)
-        .withBlockOwnerDeletion(true)
-        .build();
+    return Owners.controller(
+        CronTask.class, cronTask.getMetadata().getName(), cronTask.getMetadata().getUid());
   }
 
   /** Whether an object is controlled by the CronTask with this uid. */
   public static boolean ownedBy(HasMetadata object, String cronTaskUid) {
-    return object.getMetadata().getOwnerReferences().stream()
-        .anyMatch(
-            o -> Objects.equals(o.getUid(), cronTaskUid) && Boolean.TRUE.equals(o.getController()));
+    return Owners.controlledBy(object, cronTaskUid);
   }
 
   /** The run workflow recorded on a Task, or null. */

@@ -4,12 +4,10 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.kubetask.api.KubeTaskLabels;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.workflows.api.TaskRef;
 import java.util.Map;
-import java.util.Objects;
 
 /** Labels and owner references shared by every object a Task owns. */
 public final class TaskObjects {
@@ -38,20 +36,11 @@ public final class TaskObjects {
   }
 
   public static OwnerReference owner(TaskRef task) {
-    return new OwnerReferenceBuilder()
-        .withApiVersion(HasMetadata.getApiVersion(Task.class))
-        .withKind(HasMetadata.getKind(Task.class))
-        .withName(task.name())
-        .withUid(task.uid())
-        .withController(true)
-        .withBlockOwnerDeletion(true)
-        .build();
+    return Owners.controller(Task.class, task.name(), task.uid());
   }
 
   /** Whether an existing object was made for this Task (and not for an earlier one of its name). */
   public static boolean ownedBy(HasMetadata object, TaskRef task) {
-    return object.getMetadata().getOwnerReferences().stream()
-        .anyMatch(
-            o -> Objects.equals(o.getUid(), task.uid()) && Boolean.TRUE.equals(o.getController()));
+    return Owners.controlledBy(object, task.uid());
   }
 }
