@@ -3,12 +3,7 @@ package io.kubetask.e2e.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubetask.api.v1alpha1.Task;
-import io.kubetask.e2e.support.TestNamespace;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * kill -9 of the operator with Tasks at every point of their life (see {@link FaultScenario}). The
@@ -16,45 +11,24 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * that finished, release annotations, a deleted Task) reaches them once it is back. A Task deleted
  * while the operator is down stays, with its Job, until the operator removes its finalizer.
  */
-@Tag("faults")
-class OperatorFaultsE2E {
-  @RegisterExtension static final TestNamespace NS = new TestNamespace();
-
-  private static FaultRig rig;
-
-  @BeforeAll
-  static void start() {
-    rig = FaultRig.start(NS);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (rig != null) {
-      rig.close();
-    }
-  }
+class OperatorFaultsE2E extends FaultSuite {
 
   @Test
   void everyTaskReachesItsEndStateAfterTheOperatorWasKilled() {
-    FaultScenario scenario = rig.scenario();
-    scenario.arm();
-    scenario.assertStillArmed();
-
-    rig.operator.kill();
-    scenario.duringOutage();
-    scenario.awaitOutageEffects();
-
-    Task deleted = rig.run.get("deleted");
-    assertThat(deleted).as("a Task deleted while the operator is down waits for it").isNotNull();
-    assertThat(deleted.getMetadata().getDeletionTimestamp()).isNotNull();
-    assertThat(rig.run.jobs(deleted)).as("and so does its Job").hasSize(1);
-    assertThat(rig.run.get("created-1").getStatus())
-        .as("no workflow without the operator")
-        .isNull();
-
-    rig.operator.start();
-    scenario.awaitEndStates();
-    scenario.assertEndStates(true);
-    System.out.println("OperatorFaultsE2E: " + scenario.report());
+    survive(
+        () -> rig.operator.kill(),
+        () -> {
+          Task deleted = rig.run.get("deleted");
+          assertThat(deleted)
+              .as("a Task deleted while the operator is down waits for it")
+              .isNotNull();
+          assertThat(deleted.getMetadata().getDeletionTimestamp()).isNotNull();
+          assertThat(rig.run.jobs(deleted)).as("and so does its Job").hasSize(1);
+          assertThat(rig.run.get("created-1").getStatus())
+              .as("no workflow without the operator")
+              .isNull();
+        },
+        () -> rig.operator.start(),
+        true);
   }
 }
