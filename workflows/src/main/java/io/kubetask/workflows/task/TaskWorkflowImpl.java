@@ -89,54 +89,60 @@ public class TaskWorkflowImpl implements TaskWorkflow {
   /** Waits for the Job to finish, holding the keep-alive window when the Agent asks for one. */
   private Outcome runJob(TaskRef task, StartResult start) {
     String job = start.jobName();
+    if (start.jobCreated()) {
+      // A Job created just now has nothing to report: the first look waits for the operator's
+      // jobChanged (or the re-check). One found from an earlier attempt is looked at at once.
+      awaitOrTimeout(FIRST_RECHECK, () -> jobChanged || stopReason != null);
+      if (stopReason != null) {
+        return stopJob(task, job);
+      }
+    }
     boolean keepAlive = start.keepAliveSeconds() > 0;
     long windowClosesAt = -1;
     boolean podReleased = false;
     Duration recheck = FIRST_RECHECK;
-    // A Job created just now has nothing to report: the first look waits for the operator's
-    // jobChanged (or the re-check). A Job found from an earlier attempt may have finished long ago.
-    boolean look = !start.jobCreated();
     while (true) {
-      if (look) {
-        jobChanged = false;
-        JobObservation seen = activities.observeJob(task, job, keepAlive);
-        if (seen.state() == JobObservation.State.FINISHED) {
-          return seen.outcome();
-        }
-        if (seen.state() == JobObservation.State.AGENT_DONE && windowClosesAt < 0) {
-          // Counted from when the agent ended, as the wrapper counts: a workflow started again
-          // after Temporal lost its state keeps the window's closing time.
-          long agentDone =
-              seen.agentDoneAtEpochMillis() != null
-                  ? seen.agentDoneAtEpochMillis()
-                  : Workflow.currentTimeMillis();
-          windowClosesAt = agentDone + start.keepAliveSeconds() * 1000L;
-          activities.windowOpened(task, windowClosesAt);
-        }
-        if (windowClosesAt >= 0
-            && !podReleased
-            && (released || Workflow.currentTimeMillis() >= windowClosesAt)) {
-          activities.releasePod(task, job);
-          podReleased = true;
-        }
+      jobChanged = false;
+      JobObservation seen = activities.observeJob(task, job, keepAlive);
+      if (seen.state() == JobObservation.State.FINISHED) {
+        return seen.outcome();
       }
-      look = true;
-      Duration wait = recheck;
-      if (windowClosesAt >= 0 && !podReleased) {
-        wait =
-            min(
-                wait,
-                Duration.ofMillis(Math.max(0, windowClosesAt - Workflow.currentTimeMillis())));
+      if (seen.state() == JobObservation.State.AGENT_DONE && windowClosesAt < 0) {
+        // Counted from when the agent ended, as the wrapper counts: a workflow started again
+        // after Temporal lost its state keeps the window's closing time.
+        long agentDone =
+            seen.agentDoneAtEpochMillis() != null
+                ? seen.agentDoneAtEpochMillis()
+                : Workflow.currentTimeMillis();
+        windowClosesAt = agentDone + start.keepAliveSeconds() * 1000L;
+        activities.windowOpened(task, windowClosesAt);
+      }
+      if (windowClosesAt >= 0
+          && !podReleased
+          && (released || Workflow.currentTimeMillis() >= windowClosesAt)) {
+        activities.releasePod(task, job);
+        podReleased = true;
       }
       boolean open = windowClosesAt >= 0 && !podReleased;
+      Duration wait =
+          open
+              ? min(
+                  recheck,
+                  Duration.ofMillis(Math.max(0, windowClosesAt - Workflow.currentTimeMillis())))
+              : recheck;
       boolean signalled =
           awaitOrTimeout(wait, () -> jobChanged || stopReason != null || (open && released));
       if (stopReason != null) {
-        activities.deleteJob(task, job);
-        return stopped();
+        return stopJob(task, job);
       }
       recheck = signalled ? FIRST_RECHECK : nextRecheck(recheck);
     }
+  }
+
+  /** Deletes the Job (and so the agent) of a Task stopped on request. */
+  private Outcome stopJob(TaskRef task, String job) {
+    activities.deleteJob(task, job);
+    return stopped();
   }
 
   private void finish(TaskRef task, Outcome outcome, String cronTaskRun) {
