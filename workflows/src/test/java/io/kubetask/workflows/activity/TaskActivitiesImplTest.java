@@ -170,6 +170,22 @@ class TaskActivitiesImplTest {
     return new TaskRef(NS, name, created.getMetadata().getUid());
   }
 
+  /** An Agent like {@link #coder()} that keeps its pod alive (null: the default keep-alive). */
+  private void applyKeepAliveAgent(String name, Integer keepAliveSeconds) {
+    AgentSpec spec = coder();
+    applyAgent(
+        name,
+        new AgentSpec(
+            spec.agentImage(),
+            spec.command(),
+            new HumanInTheLoop(true, keepAliveSeconds),
+            null,
+            null,
+            null,
+            null,
+            "sa"));
+  }
+
   private void applyAgent(String name, AgentSpec spec) {
     client.resource(new Agent(NS, name, spec)).create();
   }
@@ -512,29 +528,8 @@ class TaskActivitiesImplTest {
 
   @Test
   void keepAliveComesFromTheAgent() {
-    AgentSpec spec = coder();
-    applyAgent(
-        "hitl",
-        new AgentSpec(
-            spec.agentImage(),
-            spec.command(),
-            new HumanInTheLoop(true, 120),
-            null,
-            null,
-            null,
-            null,
-            "sa"));
-    applyAgent(
-        "hitl-default",
-        new AgentSpec(
-            spec.agentImage(),
-            spec.command(),
-            new HumanInTheLoop(true, null),
-            null,
-            null,
-            null,
-            null,
-            "sa"));
+    applyKeepAliveAgent("hitl", 120);
+    applyKeepAliveAgent("hitl-default", null);
     TaskRef ref = applyTask("hitl-task", "hitl", List.of());
     TaskRef ref2 = applyTask("hitl-task-2", "hitl-default", List.of());
 
@@ -750,18 +745,7 @@ class TaskActivitiesImplTest {
 
   @Test
   void finishClosesAKeepAliveWindowThatIsStillOpen() {
-    AgentSpec spec = coder();
-    applyAgent(
-        "hitl",
-        new AgentSpec(
-            spec.agentImage(),
-            spec.command(),
-            new HumanInTheLoop(true, 600),
-            null,
-            null,
-            null,
-            null,
-            "sa"));
+    applyKeepAliveAgent("hitl", 600);
     TaskRef ref = applyTask("stopped-in-window", "hitl", List.of());
     activities.start(ref);
     activities.windowOpened(ref, NOW.plusSeconds(600).toEpochMilli());
@@ -778,18 +762,7 @@ class TaskActivitiesImplTest {
 
   @Test
   void finishLeavesAClosedWindowAsItIs() {
-    AgentSpec spec = coder();
-    applyAgent(
-        "hitl",
-        new AgentSpec(
-            spec.agentImage(),
-            spec.command(),
-            new HumanInTheLoop(true, 600),
-            null,
-            null,
-            null,
-            null,
-            "sa"));
+    applyKeepAliveAgent("hitl", 600);
     TaskRef ref = applyTask("released", "hitl", List.of());
     String name = activities.start(ref).jobName();
     activities.windowOpened(ref, NOW.plusSeconds(600).toEpochMilli());
@@ -1057,18 +1030,7 @@ class TaskActivitiesImplTest {
 
   @Test
   void keepAliveWindowOpensIsRecordedAndTheReleaseReachesThePod() {
-    AgentSpec spec = coder();
-    applyAgent(
-        "hitl",
-        new AgentSpec(
-            spec.agentImage(),
-            spec.command(),
-            new HumanInTheLoop(true, 600),
-            null,
-            null,
-            null,
-            null,
-            "sa"));
+    applyKeepAliveAgent("hitl", 600);
     TaskRef ref = applyTask("hitl-task", "hitl", List.of());
     String name = activities.start(ref).jobName();
     Job job = markJob(name, null, null, 1);

@@ -339,6 +339,14 @@ class TaskWorkflowTest {
     return opened;
   }
 
+  /** The window opened, then the pod was let go, then the Task finished with the outcome. */
+  private void verifyWindowReleaseFinish(Outcome outcome) {
+    InOrder order = inOrder(activities);
+    order.verify(activities).windowOpened(any(), anyLong());
+    order.verify(activities).releasePod(TASK, JOB);
+    order.verify(activities).finish(TASK, outcome);
+  }
+
   @Test
   void keepAliveWindowOpensAndAReleaseLetsThePodGo() throws Exception {
     int keepAlive = 1800;
@@ -405,10 +413,7 @@ class TaskWorkflowTest {
     wf.jobChanged();
     awaitEnd(wf);
 
-    InOrder order = inOrder(activities);
-    order.verify(activities).windowOpened(any(), anyLong());
-    order.verify(activities).releasePod(TASK, JOB);
-    order.verify(activities).finish(TASK, OK);
+    verifyWindowReleaseFinish(OK);
   }
 
   /**
@@ -478,10 +483,7 @@ class TaskWorkflowTest {
     wf.jobChanged();
     awaitEnd(wf);
 
-    InOrder order = inOrder(activities);
-    order.verify(activities).windowOpened(any(), anyLong());
-    order.verify(activities).releasePod(TASK, JOB);
-    order.verify(activities).finish(TASK, OK);
+    verifyWindowReleaseFinish(OK);
   }
 
   @Test
