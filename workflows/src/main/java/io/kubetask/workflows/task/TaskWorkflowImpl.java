@@ -26,7 +26,7 @@ import org.slf4j.Logger;
 public class TaskWorkflowImpl implements TaskWorkflow {
   private static final Logger log = Workflow.getLogger(TaskWorkflowImpl.class);
 
-  /** The version that made the activities local (see {@link #activities()}). */
+  /** The version that made the activities local (see {@link #activityStub()}). */
   static final String LOCAL_ACTIVITIES = "local-activities";
 
   private TaskActivities activities;
@@ -39,7 +39,7 @@ public class TaskWorkflowImpl implements TaskWorkflow {
 
   @Override
   public void run(TaskRef task) {
-    activities = activities();
+    activities = activityStub();
     StartResult start = startWhenReady(task);
     switch (start.state()) {
       case GONE -> {
@@ -60,7 +60,7 @@ public class TaskWorkflowImpl implements TaskWorkflow {
    * The activities are Kubernetes API calls of a few milliseconds: local activities. Workflows
    * started before they were keep regular activities, so that their histories still replay.
    */
-  private static TaskActivities activities() {
+  private static TaskActivities activityStub() {
     if (Workflow.getVersion(LOCAL_ACTIVITIES, Workflow.DEFAULT_VERSION, 1)
         == Workflow.DEFAULT_VERSION) {
       return Workflow.newActivityStub(TaskActivities.class, Waits.clusterActivities().build());
