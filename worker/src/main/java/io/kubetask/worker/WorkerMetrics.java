@@ -61,7 +61,7 @@ public final class WorkerMetrics implements ActivityMetrics {
   @Override
   public void taskFinished(boolean success, Duration runTime) {
     (success ? succeeded : failed).increment();
-    if (runTime != null && !runTime.isNegative()) {
+    if (runTime != null) {
       (success ? succeededRuns : failedRuns).record(runTime);
     }
   }

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.kubetask.e2e.support.Stack;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,26 +16,32 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code java -jar app/target/kubetask.jar <mode>}, as a child process against the stack: the real
  * program, packaging included. Its output goes to e2e/target/kubetask-processes/; {@link #close()}
  * sends SIGTERM (the program's shutdown hook stops it) and waits.
+ *
+ * <p>The process binds its HTTP endpoints to port 0 and this class reads the port it got from its
+ * log: a port picked here and handed over could be taken by another process in between, and the
+ * requests would then reach that process instead.
  */
 public final class KubeTaskProcess implements AutoCloseable {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final Pattern SERVING = Pattern.compile("Serving /metrics.* on port (\\d+)");
 
   private final String mode;
   private final Process process;
   private final Path log;
-  private final int port;
+  private volatile int port;
 
-  private KubeTaskProcess(String mode, Process process, Path log, int port) {
+  private KubeTaskProcess(String mode, Process process, Path log) {
     this.mode = mode;
     this.process = process;
     this.log = log;
-    this.port = port;
   }
 
   /**
@@ -48,7 +53,6 @@ public final class KubeTaskProcess implements AutoCloseable {
     assertThat(jar)
         .as("the KubeTask jar; build it with: mvn -B package -DskipTests -pl app -am")
         .isRegularFile();
-    int port = freePort();
     try {
       Path logs = stack.repoRoot().resolve("e2e/target/kubetask-processes");
       Files.createDirectories(logs);
@@ -64,10 +68,10 @@ public final class KubeTaskProcess implements AutoCloseable {
       env.put("KUBECONFIG", stack.kubeconfig());
       env.put("TEMPORAL_ADDRESS", stack.temporalAddress());
       env.put("TEMPORAL_NAMESPACE", stack.temporalNamespace());
-      env.put("KUBETASK_HTTP_ADDRESS", "127.0.0.1:" + port);
+      env.put("KUBETASK_HTTP_ADDRESS", "127.0.0.1:0");
       env.putAll(settings);
       builder.redirectErrorStream(true).redirectOutput(log.toFile());
-      KubeTaskProcess started = new KubeTaskProcess(mode, builder.start(), log, port);
+      KubeTaskProcess started = new KubeTaskProcess(mode, builder.start(), log);
       Runtime.getRuntime().addShutdownHook(new Thread(started.process::destroyForcibly));
       started.awaitReady();
       return started;
@@ -86,6 +90,13 @@ public final class KubeTaskProcess implements AutoCloseable {
                 if (!process.isAlive()) {
                   throw new AssertionError(
                       "KubeTask " + mode + " exited with " + process.exitValue() + ":\n" + log());
+                }
+                if (port == 0) {
+                  Matcher serving = SERVING.matcher(log());
+                  if (!serving.find()) {
+                    return false;
+                  }
+                  port = Integer.parseInt(serving.group(1));
                 }
                 return get("/readyz").status() == 200;
               });
@@ -154,14 +165,6 @@ public final class KubeTaskProcess implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 

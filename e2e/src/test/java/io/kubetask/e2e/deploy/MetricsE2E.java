@@ -123,7 +123,7 @@ class MetricsE2E {
         .pollInterval(Duration.ofSeconds(1))
         .untilAsserted(
             () -> {
-              // Counted since this test began (the worker is shared with the other tests).
+              // Counted since this test began.
               PrometheusText w = worker.metrics();
               assertThat(w.delta(w0, "kubetask_tasks_finished_total", "outcome", "succeeded"))
                   .isEqualTo(2);

@@ -12,8 +12,8 @@ public interface ActivityMetrics {
   /**
    * A Task reached Completed or Failed.
    *
-   * @param runTime from the Task's startTime to its completionTime, or null when its agent never
-   *     started
+   * @param runTime from the Task's startTime to its completionTime (never negative: a run of less
+   *     than a second is zero), or null when its agent never started
    */
   default void taskFinished(boolean succeeded, Duration runTime) {}
 

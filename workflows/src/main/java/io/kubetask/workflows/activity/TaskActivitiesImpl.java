@@ -239,11 +239,7 @@ public class TaskActivitiesImpl implements TaskActivities {
     patchStatus(task, patch);
     boolean changed = status.phase() == null || !status.phase().isFinished();
     if (changed) {
-      Duration runTime =
-          status.startTime() == null
-              ? null
-              : Duration.between(Instant.parse(status.startTime()), completion);
-      metrics.taskFinished(outcome.succeeded(), runTime);
+      metrics.taskFinished(outcome.succeeded(), runTime(status.startTime(), completion));
     }
     if (changed && outcome.succeeded()) {
       events.normal(task, outcome.reason(), outcome.message());
@@ -251,6 +247,19 @@ public class TaskActivitiesImpl implements TaskActivities {
       events.warning(task, outcome.reason(), outcome.message());
     }
     return expiry;
+  }
+
+  /**
+   * From startTime to completionTime, or null when the agent never started. Both are whole seconds
+   * now, but Tasks started by earlier versions carry a startTime with fractions, and replicas'
+   * clocks may differ by a little: a run of less than a second counts as zero, never as negative.
+   */
+  private static Duration runTime(String startTime, Instant completion) {
+    if (startTime == null) {
+      return null;
+    }
+    Duration runTime = Duration.between(Instant.parse(startTime), completion);
+    return runTime.isNegative() ? Duration.ZERO : runTime;
   }
 
   @Override
@@ -344,8 +353,12 @@ public class TaskActivitiesImpl implements TaskActivities {
     Map<String, Object> patch = identity(task);
     patch.put("phase", TaskPhase.RUNNING);
     patch.put("jobName", run.objectName());
+    // Whole seconds, as Kubernetes writes times and as completionTime is written.
     patch.put(
-        "startTime", status.startTime() != null ? status.startTime() : clock.instant().toString());
+        "startTime",
+        status.startTime() != null
+            ? status.startTime()
+            : clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
     patch.put("conditions", conditions);
     patchStatus(task, patch);
     events.normal(task, Conditions.JOB_CREATED, message);

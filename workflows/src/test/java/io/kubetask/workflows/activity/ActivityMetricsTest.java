@@ -78,6 +78,18 @@ class ActivityMetricsTest {
   }
 
   @Test
+  void aRunOfLessThanASecondIsReportedWithARunTimeOfZero() {
+    // completionTime has whole seconds; a startTime written with fractions (as earlier versions
+    // did) lies after it when the agent ran for less than a second.
+    var activities = taskActivities(NOW.plusMillis(900));
+    TaskRef quick = task("quick", NOW.plusMillis(400).toString());
+
+    activities.finish(quick, Outcome.succeeded("Completed", "ok"));
+
+    assertThat(reported).containsExactly("finished true PT0S");
+  }
+
+  @Test
   void aCreatedFireIsReportedButNotItsRetry() {
     var activities = new CronTaskActivitiesImpl(client, Clock.fixed(NOW, ZoneOffset.UTC), metrics);
     var spec =
@@ -102,10 +114,14 @@ class ActivityMetricsTest {
   }
 
   private TaskActivitiesImpl taskActivities() {
+    return taskActivities(NOW);
+  }
+
+  private TaskActivitiesImpl taskActivities(Instant now) {
     return new TaskActivitiesImpl(
         client,
         new ActivitySettings("agent:1", "default", null),
-        Clock.fixed(NOW, ZoneOffset.UTC),
+        Clock.fixed(now, ZoneOffset.UTC),
         metrics);
   }
 

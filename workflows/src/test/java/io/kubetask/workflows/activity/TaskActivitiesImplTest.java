@@ -347,6 +347,16 @@ class TaskActivitiesImplTest {
   }
 
   @Test
+  void startTimeHasWholeSecondsAsCompletionTimeHas() {
+    TaskRef ref = fullTask();
+    clock.advance(Duration.ofMillis(400));
+
+    activities.start(ref);
+
+    assertThat(status(ref).startTime()).isEqualTo(NOW.toString());
+  }
+
+  @Test
   void startIsIdempotent() {
     TaskRef ref = fullTask();
 
