@@ -12,7 +12,8 @@ import io.kubetask.operator.temporal.SearchAttributeRegistrar;
 import io.kubetask.worker.KubeTaskWorker;
 import io.kubetask.worker.WorkerConfig;
 import io.kubetask.worker.WorkerMetrics;
-import io.kubetask.workflows.api.TemporalSettings;
+import io.kubetask.workflows.temporal.TemporalConnection;
+import io.kubetask.workflows.temporal.TemporalSettings;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -112,14 +113,14 @@ public final class KubeTask implements AutoCloseable {
     resources.push(temporalMetrics::close);
     KubernetesClient kubernetes = new KubernetesClientBuilder().build();
     resources.push(kubernetes);
-    WorkflowServiceStubs stubs = temporal.connect(temporalMetrics);
+    WorkflowServiceStubs stubs = TemporalConnection.connect(temporal, temporalMetrics);
     resources.push(
         () -> {
           stubs.shutdown();
           stubs.awaitTermination(5, TimeUnit.SECONDS);
         });
     http.check("temporal", () -> temporalProblem(stubs));
-    WorkflowClient client = temporal.client(stubs);
+    WorkflowClient client = TemporalConnection.client(temporal, stubs);
 
     if (mode.runsWorker()) {
       WorkerFactory factory =

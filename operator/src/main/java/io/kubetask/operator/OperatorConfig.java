@@ -1,6 +1,6 @@
 package io.kubetask.operator;
 
-import io.kubetask.workflows.api.TemporalSettings;
+import io.kubetask.workflows.temporal.TemporalSettings;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;

@@ -20,7 +20,7 @@ import io.kubetask.api.v1alpha1.TaskStatus;
 import io.kubetask.operator.crontask.FakeScheduleGateway;
 import io.kubetask.operator.task.FakeTaskWorkflowGateway;
 import io.kubetask.operator.task.TaskWorkflowGateway.Signal;
-import io.kubetask.workflows.api.TaskRef;
+import io.kubetask.workflows.task.TaskRef;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

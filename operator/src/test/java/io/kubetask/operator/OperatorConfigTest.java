@@ -3,7 +3,7 @@ package io.kubetask.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.kubetask.workflows.api.TaskQueues;
+import io.kubetask.workflows.temporal.TaskQueues;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;

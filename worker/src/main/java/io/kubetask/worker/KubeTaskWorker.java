@@ -1,10 +1,10 @@
 package io.kubetask.worker;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.kubetask.workflows.activity.ActivityMetrics;
-import io.kubetask.workflows.activity.CronTaskActivitiesImpl;
-import io.kubetask.workflows.activity.TaskActivitiesImpl;
+import io.kubetask.workflows.crontask.CronTaskActivitiesImpl;
 import io.kubetask.workflows.crontask.CronTaskRunWorkflowImpl;
+import io.kubetask.workflows.support.ActivityMetrics;
+import io.kubetask.workflows.task.TaskActivitiesImpl;
 import io.kubetask.workflows.task.TaskWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;

@@ -1,8 +1,8 @@
 package io.kubetask.worker;
 
-import io.kubetask.workflows.api.CronTaskFire;
-import io.kubetask.workflows.api.CronTaskRef;
-import io.kubetask.workflows.api.TaskRef;
+import io.kubetask.workflows.crontask.CronTaskFire;
+import io.kubetask.workflows.crontask.CronTaskRef;
+import io.kubetask.workflows.task.TaskRef;
 import io.temporal.common.interceptors.ActivityInboundCallsInterceptor;
 import io.temporal.common.interceptors.ActivityInboundCallsInterceptorBase;
 import io.temporal.common.interceptors.WorkerInterceptorBase;

@@ -1,7 +1,7 @@
 package io.kubetask.worker;
 
-import io.kubetask.workflows.activity.ActivitySettings;
-import io.kubetask.workflows.api.TemporalSettings;
+import io.kubetask.workflows.task.ActivitySettings;
+import io.kubetask.workflows.temporal.TemporalSettings;
 import java.util.Map;
 
 /**

@@ -1,6 +1,6 @@
 package io.kubetask.worker;
 
-import io.kubetask.workflows.activity.ActivityMetrics;
+import io.kubetask.workflows.support.ActivityMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

@@ -2,9 +2,9 @@ package io.kubetask.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kubetask.workflows.api.CronTaskFire;
-import io.kubetask.workflows.api.CronTaskRef;
-import io.kubetask.workflows.api.TaskRef;
+import io.kubetask.workflows.crontask.CronTaskFire;
+import io.kubetask.workflows.crontask.CronTaskRef;
+import io.kubetask.workflows.task.TaskRef;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.common.interceptors.ActivityInboundCallsInterceptor;
 import io.temporal.common.interceptors.Header;

@@ -14,7 +14,7 @@ import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Singular;
 import io.fabric8.kubernetes.model.annotation.Version;
-import io.kubetask.api.schema.DeepMerge;
+import io.kubetask.crd.DeepMerge;
 
 /** How Tasks run: the agent image, its command, credentials, default contexts and placement. */
 @Group(Task.GROUP)

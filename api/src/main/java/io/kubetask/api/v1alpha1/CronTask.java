@@ -15,7 +15,7 @@ import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Singular;
 import io.fabric8.kubernetes.model.annotation.Version;
-import io.kubetask.api.schema.DeepMerge;
+import io.kubetask.crd.DeepMerge;
 
 /** Creates Tasks on a cron schedule, like a CronJob creates Jobs. */
 @Group(Task.GROUP)

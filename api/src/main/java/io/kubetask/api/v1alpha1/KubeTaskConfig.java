@@ -13,7 +13,7 @@ import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Singular;
 import io.fabric8.kubernetes.model.annotation.Version;
-import io.kubetask.api.schema.DeepMerge;
+import io.kubetask.crd.DeepMerge;
 
 /** Settings for the Tasks of a namespace. KubeTask reads the one named {@code default}. */
 @Group(Task.GROUP)

@@ -15,7 +15,7 @@ import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Singular;
 import io.fabric8.kubernetes.model.annotation.Version;
-import io.kubetask.api.schema.DeepMerge;
+import io.kubetask.crd.DeepMerge;
 
 /** One run of an AI agent as a Kubernetes Job. */
 @Group(Task.GROUP)

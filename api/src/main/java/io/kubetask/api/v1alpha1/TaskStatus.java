@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.kubetask.api.schema.DeepMerge;
+import io.kubetask.crd.DeepMerge;
 import java.util.List;
 
 /** What KubeTask observed of a Task. Written by the Task's workflow. */

@@ -155,7 +155,8 @@ class PackagingTest {
       }
     }
     sources.add(
-        ROOT.resolve("workflows/src/main/java/io/kubetask/workflows/api/TemporalSettings.java"));
+        ROOT.resolve(
+            "workflows/src/main/java/io/kubetask/workflows/temporal/TemporalSettings.java"));
     for (Path source : sources) {
       Matcher m = name.matcher(Files.readString(source));
       while (m.find()) {

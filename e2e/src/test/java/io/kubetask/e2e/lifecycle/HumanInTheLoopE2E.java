@@ -17,7 +17,7 @@ import io.kubetask.api.v1alpha1.TaskPhase;
 import io.kubetask.e2e.support.TestNamespace;
 import io.kubetask.e2e.system.AgentSpecs;
 import io.kubetask.e2e.system.KubeTaskSystem;
-import io.kubetask.workflows.k8s.KeepAlive;
+import io.kubetask.workflows.task.KeepAlive;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -10,6 +10,7 @@ import io.kubetask.operator.OperatorConfig;
 import io.kubetask.operator.temporal.SearchAttributeRegistrar;
 import io.kubetask.worker.KubeTaskWorker;
 import io.kubetask.worker.WorkerConfig;
+import io.kubetask.workflows.temporal.TemporalConnection;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.WorkerFactory;
@@ -74,8 +75,8 @@ public final class KubeTaskSystem {
         stack.setting("TEMPORAL_UI_URL").orElse("http://127.0.0.1:8233"));
     operatorConfig = OperatorConfig.fromEnv(env);
     workerConfig = WorkerConfig.fromEnv(env);
-    stubs = operatorConfig.temporal().connect();
-    temporal = operatorConfig.temporal().client(stubs);
+    stubs = TemporalConnection.connect(operatorConfig.temporal());
+    temporal = TemporalConnection.client(operatorConfig.temporal(), stubs);
     new SearchAttributeRegistrar(temporal).register();
     KubernetesClient operatorClient = stack.client();
     KubernetesClient workerClient = stack.client();

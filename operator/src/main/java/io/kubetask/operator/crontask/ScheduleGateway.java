@@ -1,6 +1,6 @@
 package io.kubetask.operator.crontask;
 
-import io.kubetask.workflows.api.CronTaskRef;
+import io.kubetask.workflows.crontask.CronTaskRef;
 import io.temporal.client.schedules.Schedule;
 import io.temporal.client.schedules.ScheduleDescription;
 import java.util.Optional;

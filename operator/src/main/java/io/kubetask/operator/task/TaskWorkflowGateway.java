@@ -1,6 +1,6 @@
 package io.kubetask.operator.task;
 
-import io.kubetask.workflows.api.TaskRef;
+import io.kubetask.workflows.task.TaskRef;
 
 /**
  * Starts, signals and cancels the Temporal workflow of a Task. Every call is idempotent; errors

@@ -2,7 +2,7 @@ package io.kubetask.operator.task;
 
 import io.kubetask.api.KubeTaskLabels;
 import io.kubetask.api.v1alpha1.Task;
-import io.kubetask.workflows.api.TaskRef;
+import io.kubetask.workflows.task.TaskRef;
 import java.util.Map;
 
 /**

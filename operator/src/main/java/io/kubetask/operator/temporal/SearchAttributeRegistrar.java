@@ -2,7 +2,7 @@ package io.kubetask.operator.temporal;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.kubetask.workflows.api.SearchAttributes;
+import io.kubetask.workflows.temporal.SearchAttributes;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
 import io.temporal.api.operatorservice.v1.ListSearchAttributesRequest;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kubetask.api.v1alpha1.ConcurrencyPolicy;
-import io.kubetask.workflows.api.CronTaskRef;
-import io.kubetask.workflows.api.SearchAttributes;
+import io.kubetask.workflows.crontask.CronTaskRef;
+import io.kubetask.workflows.temporal.SearchAttributes;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.schedules.Schedule;

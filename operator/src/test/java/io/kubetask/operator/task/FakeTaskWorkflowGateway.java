@@ -1,6 +1,6 @@
 package io.kubetask.operator.task;
 
-import io.kubetask.workflows.api.TaskRef;
+import io.kubetask.workflows.task.TaskRef;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 

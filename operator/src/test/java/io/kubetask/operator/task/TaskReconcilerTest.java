@@ -26,7 +26,7 @@ import io.kubetask.api.v1alpha1.Conditions;
 import io.kubetask.api.v1alpha1.KubeTaskConfig;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
-import io.kubetask.workflows.api.TaskRef;
+import io.kubetask.workflows.task.TaskRef;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubetask.operator.task.TaskWorkflowGateway.Signal;
 import io.kubetask.operator.temporal.SearchAttributeRegistrar;
-import io.kubetask.workflows.api.SearchAttributes;
-import io.kubetask.workflows.api.TaskRef;
-import io.kubetask.workflows.api.TaskWorkflow;
+import io.kubetask.workflows.task.TaskRef;
+import io.kubetask.workflows.task.TaskWorkflow;
+import io.kubetask.workflows.temporal.SearchAttributes;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.testing.TestWorkflowEnvironment;

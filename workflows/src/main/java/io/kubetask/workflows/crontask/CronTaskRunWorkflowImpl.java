@@ -4,11 +4,6 @@ import static io.kubetask.workflows.support.Waits.FIRST_RECHECK;
 import static io.kubetask.workflows.support.Waits.awaitOrTimeout;
 import static io.kubetask.workflows.support.Waits.nextRecheck;
 
-import io.kubetask.workflows.api.CronTaskActivities;
-import io.kubetask.workflows.api.CronTaskFire;
-import io.kubetask.workflows.api.CronTaskRef;
-import io.kubetask.workflows.api.CronTaskRunWorkflow;
-import io.kubetask.workflows.api.FireResult;
 import io.kubetask.workflows.support.Waits;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.common.SearchAttributeKey;

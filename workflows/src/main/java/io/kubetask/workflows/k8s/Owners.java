@@ -9,10 +9,11 @@ import java.util.Objects;
  * Controller owner references. Deleting the owner garbage-collects the object, and the owner's uid
  * tells an object made for it from one left by an earlier owner of the same name.
  */
-final class Owners {
+public final class Owners {
   private Owners() {}
 
-  static OwnerReference controller(Class<? extends HasMetadata> kind, String name, String uid) {
+  public static OwnerReference controller(
+      Class<? extends HasMetadata> kind, String name, String uid) {
     return new OwnerReferenceBuilder()
         .withApiVersion(HasMetadata.getApiVersion(kind))
         .withKind(HasMetadata.getKind(kind))
@@ -23,7 +24,7 @@ final class Owners {
         .build();
   }
 
-  static boolean controlledBy(HasMetadata object, String ownerUid) {
+  public static boolean controlledBy(HasMetadata object, String ownerUid) {
     return object.getMetadata().getOwnerReferences().stream()
         .anyMatch(
             o -> Objects.equals(o.getUid(), ownerUid) && Boolean.TRUE.equals(o.getController()));

@@ -5,14 +5,7 @@ import static io.kubetask.workflows.support.Waits.awaitOrTimeout;
 import static io.kubetask.workflows.support.Waits.nextRecheck;
 
 import io.kubetask.api.v1alpha1.Conditions;
-import io.kubetask.workflows.api.CronTaskRunWorkflow;
-import io.kubetask.workflows.api.Expiry;
-import io.kubetask.workflows.api.JobObservation;
-import io.kubetask.workflows.api.Outcome;
-import io.kubetask.workflows.api.StartResult;
-import io.kubetask.workflows.api.TaskActivities;
-import io.kubetask.workflows.api.TaskRef;
-import io.kubetask.workflows.api.TaskWorkflow;
+import io.kubetask.workflows.crontask.CronTaskRunWorkflow;
 import io.kubetask.workflows.support.Waits;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Workflow;

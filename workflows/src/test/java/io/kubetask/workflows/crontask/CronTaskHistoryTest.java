@@ -8,7 +8,6 @@ import io.kubetask.api.v1alpha1.ConcurrencyPolicy;
 import io.kubetask.api.v1alpha1.CronTask;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
-import io.kubetask.workflows.k8s.CronTaskHistory;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -2,9 +2,6 @@ package io.kubetask.workflows.crontask;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kubetask.workflows.api.CronTaskFire;
-import io.kubetask.workflows.api.CronTaskRef;
-import io.kubetask.workflows.api.FireResult;
 import io.temporal.common.converter.DataConverter;
 import io.temporal.common.converter.DefaultDataConverter;
 import org.junit.jupiter.api.Test;

@@ -14,11 +14,6 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
-import io.kubetask.workflows.api.CronTaskActivities;
-import io.kubetask.workflows.api.CronTaskFire;
-import io.kubetask.workflows.api.CronTaskRef;
-import io.kubetask.workflows.api.CronTaskRunWorkflow;
-import io.kubetask.workflows.api.FireResult;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;

@@ -9,9 +9,6 @@ import io.kubetask.api.KubeTaskLabels;
 import io.kubetask.api.v1alpha1.ConcurrencyPolicy;
 import io.kubetask.api.v1alpha1.CronTask;
 import io.kubetask.api.v1alpha1.Task;
-import io.kubetask.workflows.api.CronTaskFire;
-import io.kubetask.workflows.api.CronTaskRef;
-import io.kubetask.workflows.k8s.CronTaskTasks;
 import org.junit.jupiter.api.Test;
 
 class CronTaskTasksTest {

@@ -3,10 +3,6 @@ package io.kubetask.workflows.task;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.kubetask.workflows.api.Outcome;
-import io.kubetask.workflows.api.TaskActivities;
-import io.kubetask.workflows.api.TaskRef;
-import io.kubetask.workflows.api.TaskWorkflow;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.enums.v1.EventType;

@@ -19,15 +19,8 @@ import static org.mockito.Mockito.verifyNoMoreInteractions;
 import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
-import io.kubetask.workflows.api.CronTaskRef;
-import io.kubetask.workflows.api.CronTaskRunWorkflow;
-import io.kubetask.workflows.api.Expiry;
-import io.kubetask.workflows.api.JobObservation;
-import io.kubetask.workflows.api.Outcome;
-import io.kubetask.workflows.api.StartResult;
-import io.kubetask.workflows.api.TaskActivities;
-import io.kubetask.workflows.api.TaskRef;
-import io.kubetask.workflows.api.TaskWorkflow;
+import io.kubetask.workflows.crontask.CronTaskRef;
+import io.kubetask.workflows.crontask.CronTaskRunWorkflow;
 import io.kubetask.workflows.support.Waits;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;

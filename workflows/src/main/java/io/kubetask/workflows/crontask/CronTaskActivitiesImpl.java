@@ -1,0 +1,235 @@
+package io.kubetask.workflows.crontask;
+
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.kubetask.api.KubeTaskAnnotations;
+import io.kubetask.api.KubeTaskLabels;
+import io.kubetask.api.v1alpha1.ConcurrencyPolicy;
+import io.kubetask.api.v1alpha1.Conditions;
+import io.kubetask.api.v1alpha1.CronTask;
+import io.kubetask.api.v1alpha1.CronTaskSpec;
+import io.kubetask.api.v1alpha1.Task;
+import io.kubetask.workflows.k8s.EventRecorder;
+import io.kubetask.workflows.support.ActivityMetrics;
+import java.net.HttpURLConnection;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The CronTask run workflow's activities. The Task of a fire is found again by its deterministic
+ * name, its owner uid and the run annotation, so retried attempts never create a second one.
+ */
+public class CronTaskActivitiesImpl implements CronTaskActivities {
+  private static final Logger log = LoggerFactory.getLogger(CronTaskActivitiesImpl.class);
+
+  static final String TASK_CREATED = "TaskCreated";
+  static final String TASK_CREATION_FAILED = "TaskCreationFailed";
+  static final String PRUNED = "TasksPruned";
+
+  private final KubernetesClient client;
+  private final EventRecorder events;
+  private final ActivityMetrics metrics;
+
+  public CronTaskActivitiesImpl(KubernetesClient client, Clock clock) {
+    this(client, clock, ActivityMetrics.NONE);
+  }
+
+  public CronTaskActivitiesImpl(KubernetesClient client, Clock clock, ActivityMetrics metrics) {
+    this.client = client;
+    this.events = new EventRecorder(client, clock, "kubetask-worker");
+    this.metrics = metrics;
+  }
+
+  @Override
+  public FireResult createTask(CronTaskFire fire) {
+    CronTask cronTask = current(fire.cronTask());
+    if (cronTask == null) {
+      return FireResult.gone();
+    }
+    Task desired = CronTaskTasks.desired(cronTask, fire);
+    String scheduledAt = Instant.ofEpochSecond(fire.scheduledAtEpochSeconds()).toString();
+    try {
+      Task created = client.resource(desired).create();
+      metrics.cronTaskFireCreated();
+      events.normal(
+          cronTask,
+          TASK_CREATED,
+          "Created Task "
+              + desired.getMetadata().getName()
+              + " for the fire scheduled at "
+              + scheduledAt
+              + ".");
+      return FireResult.created(created.getMetadata().getName(), created.getMetadata().getUid());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+        return existing(cronTask, fire);
+      }
+      if (e.getCode() == 422 || e.getCode() == HttpURLConnection.HTTP_BAD_REQUEST) {
+        String message =
+            "The API server rejected Task "
+                + desired.getMetadata().getName()
+                + ": "
+                + apiMessage(e);
+        events.warning(cronTask, TASK_CREATION_FAILED, message);
+        return FireResult.rejected();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * The Task of the fire already exists: made by an earlier attempt, another run, or someone else.
+   */
+  private FireResult existing(CronTask cronTask, CronTaskFire fire) {
+    Task task = task(fire.cronTask().namespace(), fire.taskName());
+    if (task == null) {
+      // Deleted between our create and get: the retry creates it again.
+      throw new IllegalStateException("Task " + fire.taskName() + " vanished, retrying");
+    }
+    String name = task.getMetadata().getName();
+    String uid = task.getMetadata().getUid();
+    if (!CronTaskTasks.ownedBy(task, fire.cronTask().uid())) {
+      events.warning(
+          cronTask,
+          TASK_CREATION_FAILED,
+          "Task " + name + " already exists and does not belong to this CronTask.");
+      return FireResult.rejected();
+    }
+    // A Task told to stop is not this run's to wait for: the same workflow id can come back
+    // when Replace cancels a run and the Schedule starts a fire of the same second.
+    boolean ours =
+        Objects.equals(CronTaskTasks.runWorkflowId(task), fire.runWorkflowId())
+            && (task.getMetadata().getAnnotations() == null
+                || !task.getMetadata().getAnnotations().containsKey(KubeTaskAnnotations.STOP));
+    return ours ? FireResult.exists(name, uid) : FireResult.duplicate(name, uid);
+  }
+
+  @Override
+  public boolean taskFinished(CronTaskRef cronTask, String taskName, String taskUid) {
+    Task task = task(cronTask.namespace(), taskName);
+    if (task == null
+        || !Objects.equals(task.getMetadata().getUid(), taskUid)
+        || task.getMetadata().getDeletionTimestamp() != null) {
+      return true;
+    }
+    return task.getStatus() != null
+        && task.getStatus().phase() != null
+        && task.getStatus().phase().isFinished();
+  }
+
+  @Override
+  public void replaced(CronTaskFire fire) {
+    CronTask cronTask = current(fire.cronTask());
+    if (cronTask == null) {
+      return; // Its Tasks go with it by garbage collection.
+    }
+    if (policy(cronTask.getSpec()) != ConcurrencyPolicy.REPLACE) {
+      // Cancelled by hand rather than by a newer fire: the Task is left alone.
+      log.info("Run {} was cancelled; its CronTask does not replace Tasks", fire.runWorkflowId());
+      return;
+    }
+    Task task = task(fire.cronTask().namespace(), fire.taskName());
+    if (task == null
+        || !Objects.equals(CronTaskTasks.runWorkflowId(task), fire.runWorkflowId())
+        || (task.getStatus() != null
+            && task.getStatus().phase() != null
+            && task.getStatus().phase().isFinished())) {
+      return;
+    }
+    Map<String, String> annotations = task.getMetadata().getAnnotations();
+    if (annotations != null && annotations.containsKey(KubeTaskAnnotations.STOP)) {
+      return;
+    }
+    Map<String, Object> patch =
+        Map.of(
+            "metadata",
+            Map.of("annotations", Map.of(KubeTaskAnnotations.STOP, Conditions.REPLACED)));
+    client
+        .resources(Task.class)
+        .inNamespace(fire.cronTask().namespace())
+        .withName(fire.taskName())
+        .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch));
+    events.normal(
+        cronTask,
+        Conditions.REPLACED,
+        "Stopping Task "
+            + fire.taskName()
+            + ": a newer fire replaces it (concurrencyPolicy Replace).");
+  }
+
+  @Override
+  public int pruneHistory(CronTaskRef ref) {
+    CronTask cronTask = current(ref);
+    if (cronTask == null) {
+      return 0;
+    }
+    List<Task> children =
+        client
+            .resources(Task.class)
+            .inNamespace(ref.namespace())
+            .withLabel(KubeTaskLabels.CRONTASK, CronTaskTasks.labelValue(ref.name()))
+            .list()
+            .getItems()
+            .stream()
+            .filter(t -> CronTaskTasks.ownedBy(t, ref.uid()))
+            .toList();
+    CronTaskSpec spec = cronTask.getSpec();
+    List<Task> doomed =
+        CronTaskHistory.toDelete(
+            children, spec.successfulTasksHistoryLimit(), spec.failedTasksHistoryLimit());
+    for (Task task : doomed) {
+      log.info(
+          "Deleting Task {}/{}: beyond its CronTask's history limit",
+          ref.namespace(),
+          task.getMetadata().getName());
+      // A Task that is already gone is fine: delete() reports it and does not throw.
+      client.resource(task).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+    }
+    if (!doomed.isEmpty()) {
+      events.normal(
+          cronTask,
+          PRUNED,
+          "Deleted "
+              + doomed.size()
+              + " finished Task(s) beyond the history limits: "
+              + String.join(", ", doomed.stream().map(t -> t.getMetadata().getName()).toList())
+              + ".");
+    }
+    return doomed.size();
+  }
+
+  /** The CronTask that fired, or null when it is gone, being deleted, or another uid. */
+  private CronTask current(CronTaskRef ref) {
+    CronTask cronTask =
+        client.resources(CronTask.class).inNamespace(ref.namespace()).withName(ref.name()).get();
+    return cronTask != null
+            && ref.uid().equals(cronTask.getMetadata().getUid())
+            && cronTask.getMetadata().getDeletionTimestamp() == null
+            && cronTask.getSpec() != null
+        ? cronTask
+        : null;
+  }
+
+  private Task task(String namespace, String name) {
+    return client.resources(Task.class).inNamespace(namespace).withName(name).get();
+  }
+
+  private static ConcurrencyPolicy policy(CronTaskSpec spec) {
+    return spec.concurrencyPolicy() == null ? ConcurrencyPolicy.FORBID : spec.concurrencyPolicy();
+  }
+
+  private static String apiMessage(KubernetesClientException e) {
+    return e.getStatus() != null && e.getStatus().getMessage() != null
+        ? e.getStatus().getMessage()
+        : e.getMessage();
+  }
+}

@@ -1,0 +1,51 @@
+package io.kubetask.workflows.task;
+
+import io.kubetask.api.v1alpha1.Credential;
+import io.kubetask.api.v1alpha1.PodScheduling;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything needed to build a Task's ConfigMap and Job, resolved from the Task, its Agent and its
+ * contexts. Built by the start activity, consumed by the pure builders.
+ *
+ * @param task the owning Task
+ * @param image the agent image
+ * @param command the agent argv, or null for the image's entrypoint
+ * @param keepAliveSeconds the human-in-the-loop window, or 0 when off
+ * @param credentials Secret keys as env vars and/or files
+ * @param podLabels the Agent's pod labels
+ * @param scheduling node selector, tolerations, affinity (may be null)
+ * @param serviceAccountName the pod's ServiceAccount
+ * @param files files copied into the context ConfigMap, sorted by path
+ * @param dirs ConfigMaps mounted as directories, sorted by path
+ */
+public record AgentRun(
+    TaskRef task,
+    String image,
+    List<String> command,
+    int keepAliveSeconds,
+    List<Credential> credentials,
+    Map<String, String> podLabels,
+    PodScheduling scheduling,
+    String serviceAccountName,
+    List<ContextFile> files,
+    List<ContextDir> dirs) {
+
+  public AgentRun {
+    command = command == null || command.isEmpty() ? null : List.copyOf(command);
+    credentials = credentials == null ? List.of() : List.copyOf(credentials);
+    podLabels = podLabels == null ? Map.of() : Map.copyOf(podLabels);
+    files = List.copyOf(files);
+    dirs = List.copyOf(dirs);
+  }
+
+  /** Name of the Job and of the context ConfigMap. */
+  public String objectName() {
+    return TaskNames.objectName(task.name(), task.uid());
+  }
+
+  public boolean keepAlive() {
+    return keepAliveSeconds > 0;
+  }
+}

@@ -1,0 +1,105 @@
+package io.kubetask.workflows.task;
+
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.kubetask.api.v1alpha1.Conditions;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads where an agent is from its Job and pods. */
+public final class JobOutcomes {
+  private JobOutcomes() {}
+
+  /** Whether the Job has finished: condition Complete or Failed is True. */
+  public static boolean finished(Job job) {
+    return condition(job, "Complete").isPresent() || condition(job, "Failed").isPresent();
+  }
+
+  /**
+   * Where the agent is. A Job that no longer exists is a failure; a Job with a ready pod under the
+   * keep-alive wrapper means the agent command has ended and the window is open.
+   */
+  public static JobObservation observe(Job job, List<Pod> pods, boolean keepAlive, String jobName) {
+    if (job == null) {
+      return JobObservation.finished(
+          Outcome.failed(
+              Conditions.JOB_NOT_FOUND,
+              "The Job " + jobName + " no longer exists; the agent's outcome is unknown."));
+    }
+    if (condition(job, "Complete").isPresent()) {
+      return JobObservation.finished(
+          Outcome.succeeded(Conditions.COMPLETED, "The agent finished successfully."));
+    }
+    Optional<JobCondition> failed = condition(job, "Failed");
+    if (failed.isPresent()) {
+      return JobObservation.finished(failure(failed.get(), pods));
+    }
+    Integer ready = job.getStatus() == null ? null : job.getStatus().getReady();
+    if (keepAlive && ready != null && ready > 0) {
+      return readySince(pods).map(JobObservation::agentDone).orElseGet(JobObservation::agentDone);
+    }
+    return JobObservation.running();
+  }
+
+  /**
+   * When a pod of the Job turned Ready: under the keep-alive wrapper, when the agent command ended
+   * (within the probe's period), which is where the wrapper starts its countdown.
+   */
+  static Optional<Long> readySince(List<Pod> pods) {
+    return pods.stream()
+        .filter(p -> p.getStatus() != null && p.getStatus().getConditions() != null)
+        .flatMap(p -> p.getStatus().getConditions().stream())
+        .filter(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))
+        .map(PodCondition::getLastTransitionTime)
+        .filter(t -> t != null && !t.isBlank())
+        .map(t -> OffsetDateTime.parse(t).toInstant().toEpochMilli())
+        .min(Long::compare);
+  }
+
+  /** The failure, with the agent container's exit code when Kubernetes recorded one. */
+  static Outcome failure(JobCondition failed, List<Pod> pods) {
+    Optional<ContainerStateTerminated> terminated = agentTermination(pods);
+    if (terminated.isPresent()) {
+      ContainerStateTerminated t = terminated.get();
+      String reason = t.getReason() == null || t.getReason().isBlank() ? "Error" : t.getReason();
+      // The container's free-form termination message is left out on purpose: it is the agent's
+      // output and could hold anything, while outcomes are kept in workflow history.
+      String message = "The agent exited with code " + t.getExitCode() + " (" + reason + ").";
+      return Outcome.failed(reasonOf(reason), message);
+    }
+    String reason = failed.getReason() == null ? Conditions.FAILED : failed.getReason();
+    String message = failed.getMessage() == null ? "The Job failed." : failed.getMessage();
+    return Outcome.failed(reasonOf(reason), "The Job failed (" + reason + "): " + message);
+  }
+
+  /** Condition reasons are PascalCase; Kubernetes' generic "Error" becomes "Failed". */
+  private static String reasonOf(String kubernetesReason) {
+    return "Error".equals(kubernetesReason) ? Conditions.FAILED : kubernetesReason;
+  }
+
+  private static Optional<ContainerStateTerminated> agentTermination(List<Pod> pods) {
+    return pods.stream()
+        .filter(p -> p.getStatus() != null && p.getStatus().getContainerStatuses() != null)
+        .flatMap(p -> p.getStatus().getContainerStatuses().stream())
+        .filter(cs -> TaskJobs.CONTAINER.equals(cs.getName()))
+        .map(ContainerStatus::getState)
+        .filter(s -> s != null && s.getTerminated() != null)
+        .map(s -> s.getTerminated())
+        .filter(t -> t.getExitCode() != null && t.getExitCode() != 0)
+        .findFirst();
+  }
+
+  private static Optional<JobCondition> condition(Job job, String type) {
+    if (job.getStatus() == null || job.getStatus().getConditions() == null) {
+      return Optional.empty();
+    }
+    return job.getStatus().getConditions().stream()
+        .filter(c -> type.equals(c.getType()) && "True".equals(c.getStatus()))
+        .findFirst();
+  }
+}

@@ -1,0 +1,455 @@
+package io.kubetask.workflows.task;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.kubetask.api.KubeTaskAnnotations;
+import io.kubetask.api.v1alpha1.Conditions;
+import io.kubetask.api.v1alpha1.KubeTaskConfig;
+import io.kubetask.api.v1alpha1.Task;
+import io.kubetask.api.v1alpha1.TaskLifecycleConfig;
+import io.kubetask.api.v1alpha1.TaskPhase;
+import io.kubetask.api.v1alpha1.TaskStatus;
+import io.kubetask.workflows.k8s.ConditionLists;
+import io.kubetask.workflows.k8s.EventRecorder;
+import io.kubetask.workflows.support.ActivityMetrics;
+import io.temporal.activity.Activity;
+import java.net.HttpURLConnection;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Task workflow's activities: the only code that reads and writes the cluster for a Task. Every
+ * method is safe to run twice: objects have deterministic names and are recognised by their owner
+ * uid, and status writes are merge patches of the fields this worker owns.
+ */
+public class TaskActivitiesImpl implements TaskActivities {
+  private static final Logger log = LoggerFactory.getLogger(TaskActivitiesImpl.class);
+
+  private final KubernetesClient client;
+  private final ActivitySettings settings;
+  private final Clock clock;
+  private final EventRecorder events;
+  private final RunResolver resolver;
+  private final ActivityMetrics metrics;
+
+  public TaskActivitiesImpl(KubernetesClient client, ActivitySettings settings, Clock clock) {
+    this(client, settings, clock, ActivityMetrics.NONE);
+  }
+
+  public TaskActivitiesImpl(
+      KubernetesClient client, ActivitySettings settings, Clock clock, ActivityMetrics metrics) {
+    this.metrics = metrics;
+    this.client = client;
+    this.settings = settings;
+    this.clock = clock;
+    this.events = new EventRecorder(client, clock, "kubetask-worker");
+    this.resolver = new RunResolver(client, settings);
+  }
+
+  @Override
+  public StartResult start(TaskRef ref) {
+    Task task = current(ref);
+    if (task == null || task.getMetadata().getDeletionTimestamp() != null) {
+      return StartResult.gone();
+    }
+    String cronRun = annotation(task, KubeTaskAnnotations.CRONTASK_RUN);
+    TaskStatus status = status(task);
+    if (status.phase() != null && status.phase().isFinished()) {
+      return StartResult.finished(cronRun);
+    }
+    RunResolver.Resolution resolution = resolver.resolve(task, ref);
+    if (resolution.blocked()) {
+      markPending(task, resolution.reason(), resolution.message());
+      return StartResult.blocked(cronRun);
+    }
+    if (resolution.run() == null) {
+      return StartResult.invalid(
+          Outcome.failed(resolution.reason(), resolution.message()), cronRun);
+    }
+    AgentRun run = resolution.run();
+    boolean jobCreated;
+    try {
+      ConfigMap configMap = TaskConfigMaps.desired(run);
+      if (configMap != null) {
+        createOwned(configMap, ref);
+      }
+      jobCreated = createOwned(TaskJobs.desired(run), ref);
+    } catch (NotOwnedException e) {
+      return StartResult.invalid(Outcome.failed(Conditions.JOB_CONFLICT, e.getMessage()), cronRun);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 422 || e.getCode() == HttpURLConnection.HTTP_BAD_REQUEST) {
+        return StartResult.invalid(
+            Outcome.failed(
+                Conditions.JOB_CREATION_FAILED,
+                "The API server rejected the agent's objects: " + apiMessage(e)),
+            cronRun);
+      }
+      throw e;
+    }
+    markRunning(task, run);
+    return jobCreated
+        ? StartResult.created(run.objectName(), run.keepAliveSeconds(), cronRun)
+        : StartResult.adopted(run.objectName(), run.keepAliveSeconds(), cronRun);
+  }
+
+  @Override
+  public JobObservation observeJob(TaskRef ref, String jobName, boolean keepAlive) {
+    Job job = client.batch().v1().jobs().inNamespace(ref.namespace()).withName(jobName).get();
+    if (job != null && !TaskObjects.ownedBy(job, ref)) {
+      job = null;
+    }
+    List<Pod> pods = job == null ? List.of() : pods(ref, job);
+    return JobOutcomes.observe(job, pods, keepAlive, jobName);
+  }
+
+  @Override
+  public void windowOpened(TaskRef ref, long closesAtEpochMillis) {
+    Task task = current(ref);
+    if (task == null) {
+      return;
+    }
+    String closes = Instant.ofEpochMilli(closesAtEpochMillis).toString();
+    String message =
+        "The agent command has ended; its container stays for kubectl exec until "
+            + closes
+            + ". End the window early: kubectl annotate task "
+            + ref.name()
+            + " -n "
+            + ref.namespace()
+            + " "
+            + KubeTaskAnnotations.RELEASE
+            + "=true";
+    patchStatus(
+        task,
+        Map.of(
+            "conditions",
+            condition(
+                task, Conditions.HUMAN_IN_THE_LOOP, "True", Conditions.WINDOW_OPEN, message)));
+    events.normal(task, Conditions.WINDOW_OPEN, message);
+  }
+
+  @Override
+  public void releasePod(TaskRef ref, String jobName) {
+    Job job = client.batch().v1().jobs().inNamespace(ref.namespace()).withName(jobName).get();
+    if (job != null && TaskObjects.ownedBy(job, ref)) {
+      for (Pod pod : pods(ref, job)) {
+        client
+            .pods()
+            .inNamespace(ref.namespace())
+            .withName(pod.getMetadata().getName())
+            .patch(
+                PatchContext.of(PatchType.JSON_MERGE),
+                "{\"metadata\":{\"annotations\":{\""
+                    + KubeTaskAnnotations.RELEASE
+                    + "\":\"true\"}}}");
+      }
+    }
+    Task task = current(ref);
+    if (task != null
+        && ConditionLists.isTrue(status(task).conditions(), Conditions.HUMAN_IN_THE_LOOP)) {
+      String message = "The keep-alive window closed at " + clock.instant() + ".";
+      patchStatus(
+          task,
+          Map.of(
+              "conditions",
+              condition(
+                  task, Conditions.HUMAN_IN_THE_LOOP, "False", Conditions.WINDOW_CLOSED, message)));
+    }
+  }
+
+  @Override
+  public void deleteJob(TaskRef ref, String jobName) {
+    Job job = client.batch().v1().jobs().inNamespace(ref.namespace()).withName(jobName).get();
+    if (job != null && TaskObjects.ownedBy(job, ref)) {
+      client.resource(job).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+    }
+  }
+
+  @Override
+  public Expiry finish(TaskRef ref, Outcome outcome) {
+    Task task = current(ref);
+    if (task == null) {
+      return Expiry.gone();
+    }
+    TaskStatus status = status(task);
+    // Whole seconds, as Kubernetes writes times: expirationTime is then exactly completionTime +
+    // TTL.
+    Instant completion =
+        status.completionTime() != null
+            ? Instant.parse(status.completionTime())
+            : clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    Expiry expiry = expiry(ref.namespace(), completion);
+    List<Condition> conditions = status.conditions();
+    if (!ConditionLists.isTrue(conditions, Conditions.READY) && status.jobName() == null) {
+      // Failed before a Job existed: Ready says why it never ran.
+      conditions =
+          set(task, conditions, Conditions.READY, "False", outcome.reason(), outcome.message());
+    }
+    if (ConditionLists.isTrue(conditions, Conditions.HUMAN_IN_THE_LOOP)) {
+      // The window ended with the Task (stopped, or the pod ended on its own before the release).
+      conditions =
+          set(
+              task,
+              conditions,
+              Conditions.HUMAN_IN_THE_LOOP,
+              "False",
+              Conditions.WINDOW_CLOSED,
+              "The keep-alive window closed at " + completion + ": the Task finished.");
+    }
+    conditions =
+        set(
+            task,
+            conditions,
+            Conditions.SUCCEEDED,
+            outcome.succeeded() ? "True" : "False",
+            outcome.reason(),
+            outcome.message());
+    Map<String, Object> patch = new LinkedHashMap<>();
+    patch.put("phase", outcome.succeeded() ? TaskPhase.COMPLETED : TaskPhase.FAILED);
+    patch.put("completionTime", completion.toString());
+    patch.put("expirationTime", expirationTime(expiry));
+    patch.put("conditions", conditions);
+    patchStatus(task, patch);
+    boolean changed = status.phase() == null || !status.phase().isFinished();
+    if (changed) {
+      metrics.taskFinished(outcome.succeeded(), runTime(status.startTime(), completion));
+    }
+    if (changed && outcome.succeeded()) {
+      events.normal(task, outcome.reason(), outcome.message());
+    } else if (changed) {
+      events.warning(task, outcome.reason(), outcome.message());
+    }
+    return expiry;
+  }
+
+  /**
+   * From startTime to completionTime, or null when the agent never started. Both are whole seconds
+   * now, but Tasks started by earlier versions carry a startTime with fractions, and replicas'
+   * clocks may differ by a little: a run of less than a second counts as zero, never as negative.
+   */
+  private static Duration runTime(String startTime, Instant completion) {
+    if (startTime == null) {
+      return null;
+    }
+    Duration runTime = Duration.between(Instant.parse(startTime), completion);
+    return runTime.isNegative() ? Duration.ZERO : runTime;
+  }
+
+  @Override
+  public Expiry refreshExpiry(TaskRef ref) {
+    Task task = current(ref);
+    if (task == null || task.getMetadata().getDeletionTimestamp() != null) {
+      return Expiry.gone();
+    }
+    TaskStatus status = status(task);
+    Instant completion =
+        status.completionTime() != null ? Instant.parse(status.completionTime()) : clock.instant();
+    Expiry expiry = expiry(ref.namespace(), completion);
+    String expirationTime = expirationTime(expiry);
+    if (!Objects.equals(expirationTime, status.expirationTime())) {
+      Map<String, Object> patch = new LinkedHashMap<>();
+      patch.put("expirationTime", expirationTime);
+      patchStatus(task, patch);
+    }
+    return expiry;
+  }
+
+  @Override
+  public void deleteTask(TaskRef ref) {
+    Task task = current(ref);
+    if (task != null) {
+      log.info("Deleting Task {}/{}: its TTL expired", ref.namespace(), ref.name());
+      client.resource(task).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+    }
+  }
+
+  /** The Task this workflow drives, or null when it is gone or replaced by another uid. */
+  private Task current(TaskRef ref) {
+    Task task =
+        client.resources(Task.class).inNamespace(ref.namespace()).withName(ref.name()).get();
+    return task != null && ref.uid().equals(task.getMetadata().getUid()) ? task : null;
+  }
+
+  private Expiry expiry(String namespace, Instant completion) {
+    KubeTaskConfig config =
+        client
+            .resources(KubeTaskConfig.class)
+            .inNamespace(namespace)
+            .withName(KubeTaskConfig.DEFAULT_NAME)
+            .get();
+    long ttl =
+        config == null || config.getSpec() == null
+            ? TaskLifecycleConfig.DEFAULT_TTL_SECONDS
+            : config.getSpec().ttlSecondsOrDefault();
+    return ttl == 0 ? Expiry.never() : Expiry.at(completion.plusSeconds(ttl).toEpochMilli());
+  }
+
+  private static String expirationTime(Expiry expiry) {
+    return expiry.disabled()
+        ? null
+        : Instant.ofEpochMilli(expiry.expiresAtEpochMillis()).toString();
+  }
+
+  private void markPending(Task task, String reason, String message) {
+    TaskStatus status = status(task);
+    boolean unchanged =
+        status.phase() == TaskPhase.PENDING
+            && ConditionLists.find(status.conditions(), Conditions.READY)
+                .map(c -> reason.equals(c.getReason()) && message.equals(c.getMessage()))
+                .orElse(false);
+    if (unchanged) {
+      return;
+    }
+    Map<String, Object> patch = identity(task);
+    patch.put("phase", TaskPhase.PENDING);
+    patch.put("conditions", condition(task, Conditions.READY, "False", reason, message));
+    patchStatus(task, patch);
+    events.warning(task, reason, message);
+  }
+
+  private void markRunning(Task task, AgentRun run) {
+    TaskStatus status = status(task);
+    if (status.phase() == TaskPhase.RUNNING) {
+      return;
+    }
+    String message = "Job " + run.objectName() + " runs the agent (image " + run.image() + ").";
+    List<Condition> conditions =
+        set(task, status.conditions(), Conditions.READY, "True", Conditions.JOB_CREATED, message);
+    conditions =
+        set(
+            task,
+            conditions,
+            Conditions.SUCCEEDED,
+            "Unknown",
+            Conditions.RUNNING,
+            "The agent is running.");
+    Map<String, Object> patch = identity(task);
+    patch.put("phase", TaskPhase.RUNNING);
+    patch.put("jobName", run.objectName());
+    // Whole seconds, as Kubernetes writes times and as completionTime is written.
+    patch.put(
+        "startTime",
+        status.startTime() != null
+            ? status.startTime()
+            : clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
+    patch.put("conditions", conditions);
+    patchStatus(task, patch);
+    events.normal(task, Conditions.JOB_CREATED, message);
+  }
+
+  /** Status fields that tie the Task to its workflow. */
+  private Map<String, Object> identity(Task task) {
+    Map<String, Object> patch = new LinkedHashMap<>();
+    patch.put("observedGeneration", task.getMetadata().getGeneration());
+    String workflowId = Activity.getExecutionContext().getInfo().getWorkflowId();
+    patch.put("workflowId", workflowId);
+    patch.put("workflowUrl", settings.workflowUrl(workflowId));
+    return patch;
+  }
+
+  private List<Condition> condition(
+      Task task, String type, String value, String reason, String message) {
+    return set(task, status(task).conditions(), type, value, reason, message);
+  }
+
+  private List<Condition> set(
+      Task task,
+      List<Condition> conditions,
+      String type,
+      String value,
+      String reason,
+      String message) {
+    return ConditionLists.set(
+        conditions,
+        type,
+        value,
+        reason,
+        message,
+        task.getMetadata().getGeneration(),
+        clock.instant());
+  }
+
+  private void patchStatus(Task task, Map<String, Object> fields) {
+    Map<String, Object> body = Map.of("status", fields);
+    client
+        .resources(Task.class)
+        .inNamespace(task.getMetadata().getNamespace())
+        .withName(task.getMetadata().getName())
+        .subresource("status")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(body));
+  }
+
+  private List<Pod> pods(TaskRef ref, Job job) {
+    return client
+        .pods()
+        .inNamespace(ref.namespace())
+        .withLabel("batch.kubernetes.io/controller-uid", job.getMetadata().getUid())
+        .list()
+        .getItems();
+  }
+
+  /**
+   * Creates an object, or accepts the one that a previous attempt of this Task created.
+   *
+   * @return whether this call created it
+   */
+  private boolean createOwned(HasMetadata object, TaskRef ref) {
+    try {
+      client.resource(object).create();
+      return true;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+        throw e;
+      }
+      HasMetadata existing = client.resource(object).get();
+      if (existing != null && !TaskObjects.ownedBy(existing, ref)) {
+        throw new NotOwnedException(
+            object.getKind()
+                + " "
+                + object.getMetadata().getName()
+                + " already exists and does not belong to this Task.");
+      }
+      return false;
+    }
+  }
+
+  private static TaskStatus status(Task task) {
+    return task.getStatus() == null
+        ? new TaskStatus(null, null, null, null, null, null, null, null, null)
+        : task.getStatus();
+  }
+
+  private static String annotation(Task task, String key) {
+    Map<String, String> annotations = task.getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get(key);
+  }
+
+  private static String apiMessage(KubernetesClientException e) {
+    return e.getStatus() != null && e.getStatus().getMessage() != null
+        ? e.getStatus().getMessage()
+        : e.getMessage();
+  }
+
+  private static final class NotOwnedException extends RuntimeException {
+    NotOwnedException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,259 @@
+package io.kubetask.workflows.task;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.KeyToPathBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.kubetask.api.v1alpha1.Credential;
+import io.kubetask.api.v1alpha1.PodScheduling;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Builds the Job that runs a Task's agent. */
+public final class TaskJobs {
+  public static final String CONTAINER = "agent";
+  public static final String WORKSPACE = "/workspace";
+  static final String CREDENTIAL_FILE = "secret-file";
+
+  private TaskJobs() {}
+
+  public static Job desired(AgentRun run) {
+    Mounts mounts = mounts(run);
+    Map<String, String> podLabels = new LinkedHashMap<>(run.podLabels());
+    podLabels.putAll(TaskObjects.labels(run.task())); // KubeTask's labels win
+    PodScheduling scheduling = run.scheduling();
+    return new JobBuilder()
+        .withMetadata(TaskObjects.metadata(run))
+        .withNewSpec()
+        // An agent run is not idempotent: never re-run it behind the user's back.
+        .withBackoffLimit(0)
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(podLabels)
+        .endMetadata()
+        .withNewSpec()
+        .withRestartPolicy("Never")
+        .withServiceAccountName(run.serviceAccountName())
+        .withNodeSelector(scheduling == null ? null : scheduling.nodeSelector())
+        .withTolerations(scheduling == null ? null : scheduling.tolerations())
+        .withAffinity(scheduling == null ? null : scheduling.affinity())
+        .withContainers(container(run, mounts.mounts))
+        .withVolumes(mounts.volumes)
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  /**
+   * Two mounts on one path make the API server reject the Job; say which instead. Paths under
+   * {@code /kubetask} are reserved for the keep-alive wrapper.
+   */
+  public static Optional<String> mountConflict(AgentRun run) {
+    Map<String, String> owners = new HashMap<>();
+    for (Mount m : userMounts(run)) {
+      String previous = owners.putIfAbsent(m.path, m.what);
+      if (previous != null) {
+        return Optional.of(previous + " and " + m.what + " both use the path " + m.path);
+      }
+      if (m.path.equals("/kubetask") || m.path.startsWith("/kubetask/")) {
+        return Optional.of(m.what + " uses " + m.path + ", which is reserved for KubeTask");
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Container container(AgentRun run, List<VolumeMount> mounts) {
+    List<EnvVar> env = new ArrayList<>();
+    env.add(new EnvVar("TASK_NAME", run.task().name(), null));
+    env.add(new EnvVar("TASK_NAMESPACE", run.task().namespace(), null));
+    if (run.keepAlive()) {
+      env.add(new EnvVar(KeepAlive.ENV, Integer.toString(run.keepAliveSeconds()), null));
+    }
+    for (Credential c : run.credentials()) {
+      if (c.env() != null) {
+        env.add(
+            new EnvVarBuilder()
+                .withName(c.env())
+                .withNewValueFrom()
+                .withNewSecretKeyRef(c.secretRef().key(), c.secretRef().name(), false)
+                .endValueFrom()
+                .build());
+      }
+    }
+    ContainerBuilder container =
+        new ContainerBuilder()
+            .withName(CONTAINER)
+            .withImage(run.image())
+            .withEnv(env)
+            .withVolumeMounts(mounts);
+    if (run.keepAlive()) {
+      container
+          .withCommand(KeepAlive.wrap(run.command()))
+          .withNewReadinessProbe()
+          .withNewExec()
+          .withCommand(KeepAlive.probe())
+          .endExec()
+          .withPeriodSeconds(5)
+          .endReadinessProbe();
+    } else {
+      container.withCommand(run.command());
+    }
+    return container.build();
+  }
+
+  private record Mount(String path, String what, VolumeMount mount) {}
+
+  private record Mounts(List<Volume> volumes, List<VolumeMount> mounts) {}
+
+  /** The mounts that come from the Task and its Agent, with what each one is, for messages. */
+  private static List<Mount> userMounts(AgentRun run) {
+    List<Mount> result = new ArrayList<>();
+    for (int i = 0; i < run.files().size(); i++) {
+      String path = run.files().get(i).path();
+      result.add(
+          new Mount(
+              path,
+              "context file " + path,
+              new VolumeMountBuilder()
+                  .withName("context-files")
+                  .withMountPath(path)
+                  .withSubPath(TaskConfigMaps.key(i))
+                  .withReadOnly(true)
+                  .build()));
+    }
+    for (int i = 0; i < run.dirs().size(); i++) {
+      ContextDir dir = run.dirs().get(i);
+      result.add(
+          new Mount(
+              dir.path(),
+              "context directory " + dir.path(),
+              new VolumeMountBuilder()
+                  .withName("dir-mount-" + i)
+                  .withMountPath(dir.path())
+                  .withReadOnly(true)
+                  .build()));
+    }
+    for (int i = 0; i < run.credentials().size(); i++) {
+      Credential c = run.credentials().get(i);
+      if (c.mountPath() != null) {
+        result.add(
+            new Mount(
+                c.mountPath(),
+                "credential " + c.name(),
+                new VolumeMountBuilder()
+                    .withName("credential-" + i)
+                    .withMountPath(c.mountPath())
+                    .withSubPath(CREDENTIAL_FILE)
+                    .withReadOnly(true)
+                    .build()));
+      }
+    }
+    return result;
+  }
+
+  private static Mounts mounts(AgentRun run) {
+    List<Volume> volumes = new ArrayList<>();
+    List<Mount> mounts = new ArrayList<>(userMounts(run));
+    // The agent may write to /workspace: it is an emptyDir, and context files are mounted into it
+    // one by one, so the directory itself is never a read-only, root-owned mount point.
+    if (mounts.stream().noneMatch(m -> m.path.equals(WORKSPACE))) {
+      volumes.add(
+          new VolumeBuilder().withName("workspace").withNewEmptyDir().endEmptyDir().build());
+      mounts.add(
+          new Mount(
+              WORKSPACE,
+              "workspace",
+              new VolumeMountBuilder().withName("workspace").withMountPath(WORKSPACE).build()));
+    }
+    if (!run.files().isEmpty()) {
+      volumes.add(
+          new VolumeBuilder()
+              .withName("context-files")
+              .withNewConfigMap()
+              .withName(run.objectName())
+              .endConfigMap()
+              .build());
+    }
+    for (int i = 0; i < run.dirs().size(); i++) {
+      ContextDir dir = run.dirs().get(i);
+      volumes.add(
+          new VolumeBuilder()
+              .withName("dir-mount-" + i)
+              .withNewConfigMap()
+              .withName(dir.configMap())
+              .withOptional(dir.optional() ? true : null)
+              .endConfigMap()
+              .build());
+    }
+    for (int i = 0; i < run.credentials().size(); i++) {
+      Credential c = run.credentials().get(i);
+      if (c.mountPath() != null) {
+        int mode = c.fileMode() == null ? Credential.DEFAULT_FILE_MODE : c.fileMode();
+        volumes.add(
+            new VolumeBuilder()
+                .withName("credential-" + i)
+                .withNewSecret()
+                .withSecretName(c.secretRef().name())
+                .withDefaultMode(mode)
+                .withItems(
+                    new KeyToPathBuilder()
+                        .withKey(c.secretRef().key())
+                        .withPath(CREDENTIAL_FILE)
+                        .withMode(mode)
+                        .build())
+                .endSecret()
+                .build());
+      }
+    }
+    if (run.keepAlive()) {
+      volumes.add(
+          new VolumeBuilder().withName("kubetask-state").withNewEmptyDir().endEmptyDir().build());
+      volumes.add(
+          new VolumeBuilder()
+              .withName("kubetask-pod")
+              .withNewDownwardAPI()
+              .addNewItem()
+              .withPath(KeepAlive.ANNOTATIONS_FILE)
+              .withNewFieldRef()
+              .withFieldPath("metadata.annotations")
+              .endFieldRef()
+              .endItem()
+              .endDownwardAPI()
+              .build());
+      mounts.add(
+          new Mount(
+              KeepAlive.STATE_DIR,
+              "state",
+              new VolumeMountBuilder()
+                  .withName("kubetask-state")
+                  .withMountPath(KeepAlive.STATE_DIR)
+                  .build()));
+      mounts.add(
+          new Mount(
+              KeepAlive.POD_INFO_DIR,
+              "pod info",
+              new VolumeMountBuilder()
+                  .withName("kubetask-pod")
+                  .withMountPath(KeepAlive.POD_INFO_DIR)
+                  .withReadOnly(true)
+                  .build()));
+    }
+    // Sorted by path: a directory is mounted before the files placed inside it.
+    List<VolumeMount> sorted =
+        mounts.stream().sorted(Comparator.comparing(Mount::path)).map(Mount::mount).toList();
+    return new Mounts(volumes, sorted);
+  }
+}
