@@ -184,6 +184,10 @@ public final class KubeTask implements AutoCloseable {
   /** Stops everything this process started, newest first. */
   @Override
   public synchronized void close() {
+    if (resources.isEmpty()) {
+      return;
+    }
+    log.info("KubeTask stopping");
     while (!resources.isEmpty()) {
       try {
         resources.pop().close();
@@ -191,5 +195,6 @@ public final class KubeTask implements AutoCloseable {
         log.warn("Error while stopping: {}", e.toString());
       }
     }
+    log.info("KubeTask stopped");
   }
 }

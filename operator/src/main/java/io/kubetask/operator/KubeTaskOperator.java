@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.kubetask.operator.crontask.CronTaskReconciler;
 import io.kubetask.operator.crontask.ScheduleGateway;
@@ -84,6 +83,10 @@ public final class KubeTaskOperator {
       MeterRegistry metrics,
       Consumer<ConfigurationServiceOverrider> overrides) {
     var operatorMetrics = new OperatorMetrics(metrics);
+    LeaseHandover lease =
+        config.leaderElection().enabled()
+            ? new LeaseHandover(kubernetes, config.leaderElection())
+            : null;
     // The caller owns the client: stopping the operator leaves it open.
     Operator operator =
         new Operator(
@@ -92,13 +95,19 @@ public final class KubeTaskOperator {
                   .withKubernetesClient(kubernetes)
                   .withCloseClientOnStop(false)
                   .withMetrics(operatorMetrics);
-              if (config.leaderElection().enabled()) {
-                overrider.withLeaderElectionConfiguration(
-                    new LeaderElectionConfiguration(
-                        config.leaderElection().leaseName(), config.leaderElection().namespace()));
+              if (lease != null) {
+                overrider.withLeaderElectionConfiguration(lease.configuration());
               }
               overrides.accept(overrider);
-            });
+            }) {
+          @Override
+          public void stop() {
+            if (lease != null) {
+              lease.stopping();
+            }
+            super.stop();
+          }
+        };
     operator.register(
         new TaskReconciler(tasks, Clock.systemUTC(), config.resync()),
         controller -> configure(controller, config));

@@ -152,6 +152,16 @@ public final class KubeTaskProcess implements AutoCloseable {
     stop();
   }
 
+  /**
+   * Like {@link #close()}; how long the process took to end after SIGTERM (at least 30 s when it
+   * did not end by itself and was killed).
+   */
+  public Duration terminate() {
+    long start = System.nanoTime();
+    stop();
+    return Duration.ofNanos(System.nanoTime() - start);
+  }
+
   /** Like {@link #close()}; says whether the process ended by itself within 30 s of SIGTERM. */
   public boolean stop() {
     process.destroy();

@@ -153,9 +153,9 @@ class LeaderElectionE2E {
             config,
             new SimpleMeterRegistry(),
             o ->
-                // Short durations keep the test quick; exitOnStopLeading false keeps this JVM alive
-                // when a replica stops (in a pod the process exits, to be sure it stops
-                // reconciling).
+                // Short durations keep the test quick; this configuration replaces the program's
+                // own (see LeaseHandover and ShutdownE2E), so a replica that stops here neither
+                // releases the Lease nor ends this JVM: what a killed pod looks like.
                 o.withLeaderElectionConfiguration(
                     new LeaderElectionConfiguration(
                         LEASE_NAME,
