@@ -1,6 +1,5 @@
 package io.kubetask.workflows.task;
 
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -16,21 +15,15 @@ import io.kubetask.api.v1alpha1.Conditions;
 import io.kubetask.api.v1alpha1.KubeTaskConfig;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskLifecycleConfig;
-import io.kubetask.api.v1alpha1.TaskPhase;
 import io.kubetask.api.v1alpha1.TaskStatus;
-import io.kubetask.workflows.k8s.ConditionLists;
 import io.kubetask.workflows.k8s.EventRecorder;
 import io.kubetask.workflows.support.ActivityMetrics;
 import io.temporal.activity.Activity;
 import java.net.HttpURLConnection;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,8 +63,7 @@ public class TaskActivitiesImpl implements TaskActivities {
       return StartResult.gone();
     }
     String cronRun = annotation(task, KubeTaskAnnotations.CRONTASK_RUN);
-    TaskStatus status = status(task);
-    if (status.phase() != null && status.phase().isFinished()) {
+    if (isFinished(TaskStatusPatches.status(task))) {
       return StartResult.finished(cronRun);
     }
     RunResolver.Resolution resolution = resolver.resolve(task, ref);
@@ -125,24 +117,11 @@ public class TaskActivitiesImpl implements TaskActivities {
     if (task == null) {
       return;
     }
-    String closes = Instant.ofEpochMilli(closesAtEpochMillis).toString();
-    String message =
-        "The agent command has ended; its container stays for kubectl exec until "
-            + closes
-            + ". End the window early: kubectl annotate task "
-            + ref.name()
-            + " -n "
-            + ref.namespace()
-            + " "
-            + KubeTaskAnnotations.RELEASE
-            + "=true";
-    patchStatus(
+    patchStatus(task, TaskStatusPatches.windowOpened(task, closesAtEpochMillis, clock.instant()));
+    events.normal(
         task,
-        Map.of(
-            "conditions",
-            condition(
-                task, Conditions.HUMAN_IN_THE_LOOP, "True", Conditions.WINDOW_OPEN, message)));
-    events.normal(task, Conditions.WINDOW_OPEN, message);
+        Conditions.WINDOW_OPEN,
+        TaskStatusPatches.windowOpenMessage(task, closesAtEpochMillis));
   }
 
   @Override
@@ -162,15 +141,9 @@ public class TaskActivitiesImpl implements TaskActivities {
       }
     }
     Task task = current(ref);
-    if (task != null
-        && ConditionLists.isTrue(status(task).conditions(), Conditions.HUMAN_IN_THE_LOOP)) {
-      String message = "The keep-alive window closed at " + clock.instant() + ".";
-      patchStatus(
-          task,
-          Map.of(
-              "conditions",
-              condition(
-                  task, Conditions.HUMAN_IN_THE_LOOP, "False", Conditions.WINDOW_CLOSED, message)));
+    if (task != null) {
+      TaskStatusPatches.windowClosed(task, clock.instant())
+          .ifPresent(patch -> patchStatus(task, patch));
     }
   }
 
@@ -188,48 +161,14 @@ public class TaskActivitiesImpl implements TaskActivities {
     if (task == null) {
       return Expiry.gone();
     }
-    TaskStatus status = status(task);
-    // Whole seconds, as Kubernetes writes times: expirationTime is then exactly completionTime +
-    // TTL.
-    Instant completion =
-        status.completionTime() != null
-            ? Instant.parse(status.completionTime())
-            : clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    TaskStatus status = TaskStatusPatches.status(task);
+    Instant now = clock.instant();
+    Instant completion = TaskStatusPatches.completion(status, now);
     Expiry expiry = expiry(ref.namespace(), completion);
-    List<Condition> conditions = status.conditions();
-    if (!ConditionLists.isTrue(conditions, Conditions.READY) && status.jobName() == null) {
-      // Failed before a Job existed: Ready says why it never ran.
-      conditions =
-          set(task, conditions, Conditions.READY, "False", outcome.reason(), outcome.message());
-    }
-    if (ConditionLists.isTrue(conditions, Conditions.HUMAN_IN_THE_LOOP)) {
-      // The window ended with the Task (stopped, or the pod ended on its own before the release).
-      conditions =
-          set(
-              task,
-              conditions,
-              Conditions.HUMAN_IN_THE_LOOP,
-              "False",
-              Conditions.WINDOW_CLOSED,
-              "The keep-alive window closed at " + completion + ": the Task finished.");
-    }
-    conditions =
-        set(
-            task,
-            conditions,
-            Conditions.SUCCEEDED,
-            outcome.succeeded() ? "True" : "False",
-            outcome.reason(),
-            outcome.message());
-    Map<String, Object> patch = new LinkedHashMap<>();
-    patch.put("phase", outcome.succeeded() ? TaskPhase.COMPLETED : TaskPhase.FAILED);
-    patch.put("completionTime", completion.toString());
-    patch.put("expirationTime", expirationTime(expiry));
-    patch.put("conditions", conditions);
-    patchStatus(task, patch);
-    boolean changed = status.phase() == null || !status.phase().isFinished();
+    patchStatus(task, TaskStatusPatches.finished(task, outcome, expiry, now));
+    boolean changed = !isFinished(status);
     if (changed) {
-      metrics.taskFinished(outcome.succeeded(), runTime(status.startTime(), completion));
+      metrics.taskFinished(outcome.succeeded(), TaskStatusPatches.runTime(status, completion));
     }
     if (changed && outcome.succeeded()) {
       events.normal(task, outcome.reason(), outcome.message());
@@ -239,35 +178,17 @@ public class TaskActivitiesImpl implements TaskActivities {
     return expiry;
   }
 
-  /**
-   * From startTime to completionTime, or null when the agent never started. Both are whole seconds
-   * now, but Tasks started by earlier versions carry a startTime with fractions, and replicas'
-   * clocks may differ by a little: a run of less than a second counts as zero, never as negative.
-   */
-  private static Duration runTime(String startTime, Instant completion) {
-    if (startTime == null) {
-      return null;
-    }
-    Duration runTime = Duration.between(Instant.parse(startTime), completion);
-    return runTime.isNegative() ? Duration.ZERO : runTime;
-  }
-
   @Override
   public Expiry refreshExpiry(TaskRef ref) {
     Task task = current(ref);
     if (task == null || task.getMetadata().getDeletionTimestamp() != null) {
       return Expiry.gone();
     }
-    TaskStatus status = status(task);
+    TaskStatus status = TaskStatusPatches.status(task);
     Instant completion =
         status.completionTime() != null ? Instant.parse(status.completionTime()) : clock.instant();
     Expiry expiry = expiry(ref.namespace(), completion);
-    String expirationTime = expirationTime(expiry);
-    if (!Objects.equals(expirationTime, status.expirationTime())) {
-      Map<String, Object> patch = new LinkedHashMap<>();
-      patch.put("expirationTime", expirationTime);
-      patchStatus(task, patch);
-    }
+    TaskStatusPatches.expiry(status, expiry).ifPresent(patch -> patchStatus(task, patch));
     return expiry;
   }
 
@@ -301,89 +222,27 @@ public class TaskActivitiesImpl implements TaskActivities {
     return ttl == 0 ? Expiry.never() : Expiry.at(completion.plusSeconds(ttl).toEpochMilli());
   }
 
-  private static String expirationTime(Expiry expiry) {
-    return expiry.disabled()
-        ? null
-        : Instant.ofEpochMilli(expiry.expiresAtEpochMillis()).toString();
-  }
-
   private void markPending(Task task, String reason, String message) {
-    TaskStatus status = status(task);
-    boolean unchanged =
-        status.phase() == TaskPhase.PENDING
-            && ConditionLists.find(status.conditions(), Conditions.READY)
-                .map(c -> reason.equals(c.getReason()) && message.equals(c.getMessage()))
-                .orElse(false);
-    if (unchanged) {
-      return;
-    }
-    Map<String, Object> patch = identity(task);
-    patch.put("phase", TaskPhase.PENDING);
-    patch.put("conditions", condition(task, Conditions.READY, "False", reason, message));
-    patchStatus(task, patch);
-    events.warning(task, reason, message);
+    TaskStatusPatches.pending(task, workflowLink(), reason, message, clock.instant())
+        .ifPresent(
+            patch -> {
+              patchStatus(task, patch);
+              events.warning(task, reason, message);
+            });
   }
 
   private void markRunning(Task task, AgentRun run) {
-    TaskStatus status = status(task);
-    if (status.phase() == TaskPhase.RUNNING) {
-      return;
-    }
-    String message = "Job " + run.objectName() + " runs the agent (image " + run.image() + ").";
-    List<Condition> conditions =
-        set(task, status.conditions(), Conditions.READY, "True", Conditions.JOB_CREATED, message);
-    conditions =
-        set(
-            task,
-            conditions,
-            Conditions.SUCCEEDED,
-            "Unknown",
-            Conditions.RUNNING,
-            "The agent is running.");
-    Map<String, Object> patch = identity(task);
-    patch.put("phase", TaskPhase.RUNNING);
-    patch.put("jobName", run.objectName());
-    // Whole seconds, as Kubernetes writes times and as completionTime is written.
-    patch.put(
-        "startTime",
-        status.startTime() != null
-            ? status.startTime()
-            : clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
-    patch.put("conditions", conditions);
-    patchStatus(task, patch);
-    events.normal(task, Conditions.JOB_CREATED, message);
+    TaskStatusPatches.running(task, workflowLink(), run, clock.instant())
+        .ifPresent(
+            patch -> {
+              patchStatus(task, patch);
+              events.normal(task, Conditions.JOB_CREATED, TaskStatusPatches.runningMessage(run));
+            });
   }
 
-  /** Status fields that tie the Task to its workflow. */
-  private Map<String, Object> identity(Task task) {
-    Map<String, Object> patch = new LinkedHashMap<>();
-    patch.put("observedGeneration", task.getMetadata().getGeneration());
+  private TaskStatusPatches.WorkflowLink workflowLink() {
     String workflowId = Activity.getExecutionContext().getInfo().getWorkflowId();
-    patch.put("workflowId", workflowId);
-    patch.put("workflowUrl", settings.workflowUrl(workflowId));
-    return patch;
-  }
-
-  private List<Condition> condition(
-      Task task, String type, String value, String reason, String message) {
-    return set(task, status(task).conditions(), type, value, reason, message);
-  }
-
-  private List<Condition> set(
-      Task task,
-      List<Condition> conditions,
-      String type,
-      String value,
-      String reason,
-      String message) {
-    return ConditionLists.set(
-        conditions,
-        type,
-        value,
-        reason,
-        message,
-        task.getMetadata().getGeneration(),
-        clock.instant());
+    return new TaskStatusPatches.WorkflowLink(workflowId, settings.workflowUrl(workflowId));
   }
 
   private void patchStatus(Task task, Map<String, Object> fields) {
@@ -430,10 +289,8 @@ public class TaskActivitiesImpl implements TaskActivities {
     }
   }
 
-  private static TaskStatus status(Task task) {
-    return task.getStatus() == null
-        ? new TaskStatus(null, null, null, null, null, null, null, null, null)
-        : task.getStatus();
+  private static boolean isFinished(TaskStatus status) {
+    return status.phase() != null && status.phase().isFinished();
   }
 
   private static String annotation(Task task, String key) {

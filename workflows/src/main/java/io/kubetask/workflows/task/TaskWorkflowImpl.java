@@ -90,39 +90,26 @@ public class TaskWorkflowImpl implements TaskWorkflow {
         return stopJob(task, job);
       }
     }
-    boolean keepAlive = start.keepAliveSeconds() > 0;
-    long windowClosesAt = -1;
-    boolean podReleased = false;
+    KeepAliveWindow window = KeepAliveWindow.notOpened(start.keepAliveSeconds());
     Duration recheck = FIRST_RECHECK;
     while (true) {
       jobChanged = false;
-      JobObservation seen = activities.observeJob(task, job, keepAlive);
+      JobObservation seen = activities.observeJob(task, job, window.enabled());
       if (seen.state() == JobObservation.State.FINISHED) {
         return seen.outcome();
       }
-      if (seen.state() == JobObservation.State.AGENT_DONE && windowClosesAt < 0) {
-        // Counted from when the agent ended, as the wrapper counts: a workflow started again
-        // after Temporal lost its state keeps the window's closing time.
-        long agentDone =
-            seen.agentDoneAtEpochMillis() != null
-                ? seen.agentDoneAtEpochMillis()
-                : Workflow.currentTimeMillis();
-        windowClosesAt = agentDone + start.keepAliveSeconds() * 1000L;
-        activities.windowOpened(task, windowClosesAt);
+      // The clock is read where each decision is made: the workflow's time moves on while an
+      // activity runs.
+      if (window.opensOn(seen)) {
+        window = window.open(seen, Workflow.currentTimeMillis());
+        activities.windowOpened(task, window.closesAtEpochMillis());
       }
-      if (windowClosesAt >= 0
-          && !podReleased
-          && (released || Workflow.currentTimeMillis() >= windowClosesAt)) {
+      if (window.mustRelease(released, Workflow.currentTimeMillis())) {
         activities.releasePod(task, job);
-        podReleased = true;
+        window = window.withPodReleased();
       }
-      boolean open = windowClosesAt >= 0 && !podReleased;
-      Duration wait =
-          open
-              ? min(
-                  recheck,
-                  Duration.ofMillis(Math.max(0, windowClosesAt - Workflow.currentTimeMillis())))
-              : recheck;
+      boolean open = window.holdsPod();
+      Duration wait = window.nextWakeUp(recheck, Workflow.currentTimeMillis());
       boolean signalled =
           awaitOrTimeout(wait, () -> jobChanged || stopReason != null || (open && released));
       if (stopReason != null) {
@@ -187,10 +174,6 @@ public class TaskWorkflowImpl implements TaskWorkflow {
             ? "Stopped: its CronTask started a newer Task (concurrencyPolicy Replace)."
             : "Stopped on request (" + reason + ").";
     return Outcome.failed(reason, message);
-  }
-
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
   }
 
   @Override

@@ -1,0 +1,244 @@
+package io.kubetask.workflows.task;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.kubetask.api.KubeTaskAnnotations;
+import io.kubetask.api.v1alpha1.Conditions;
+import io.kubetask.api.v1alpha1.Task;
+import io.kubetask.api.v1alpha1.TaskPhase;
+import io.kubetask.api.v1alpha1.TaskStatus;
+import io.kubetask.workflows.k8s.ConditionLists;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The status merge patches that the Task activities write: only the fields the workflow owns, from
+ * the Task as read and the time the activity passes in. An empty result means the status already
+ * says it, so the activity writes nothing and records no Event.
+ */
+final class TaskStatusPatches {
+  private TaskStatusPatches() {}
+
+  /** The workflow that drives the Task, recorded on it when it becomes Pending or Running. */
+  record WorkflowLink(String workflowId, String workflowUrl) {}
+
+  /** Pending with Ready False saying why, unless the Task already says exactly that. */
+  static Optional<Map<String, Object>> pending(
+      Task task, WorkflowLink link, String reason, String message, Instant now) {
+    TaskStatus status = status(task);
+    boolean unchanged =
+        status.phase() == TaskPhase.PENDING
+            && ConditionLists.find(status.conditions(), Conditions.READY)
+                .map(c -> reason.equals(c.getReason()) && message.equals(c.getMessage()))
+                .orElse(false);
+    if (unchanged) {
+      return Optional.empty();
+    }
+    ConditionSetter setter = new ConditionSetter(task, now);
+    Map<String, Object> patch = identity(task, link);
+    patch.put("phase", TaskPhase.PENDING);
+    patch.put(
+        "conditions", setter.set(status.conditions(), Conditions.READY, "False", reason, message));
+    return Optional.of(patch);
+  }
+
+  /** The message of the Ready condition and the Event when the Job runs the agent. */
+  static String runningMessage(AgentRun run) {
+    return "Job " + run.objectName() + " runs the agent (image " + run.image() + ").";
+  }
+
+  /** Running with its Job, unless the Task is Running already. */
+  static Optional<Map<String, Object>> running(
+      Task task, WorkflowLink link, AgentRun run, Instant now) {
+    TaskStatus status = status(task);
+    if (status.phase() == TaskPhase.RUNNING) {
+      return Optional.empty();
+    }
+    ConditionSetter setter = new ConditionSetter(task, now);
+    List<Condition> conditions =
+        setter.set(
+            status.conditions(),
+            Conditions.READY,
+            "True",
+            Conditions.JOB_CREATED,
+            runningMessage(run));
+    conditions =
+        setter.set(
+            conditions,
+            Conditions.SUCCEEDED,
+            "Unknown",
+            Conditions.RUNNING,
+            "The agent is running.");
+    Map<String, Object> patch = identity(task, link);
+    patch.put("phase", TaskPhase.RUNNING);
+    patch.put("jobName", run.objectName());
+    // Whole seconds, as Kubernetes writes times and as completionTime is written.
+    patch.put(
+        "startTime",
+        status.startTime() != null ? status.startTime() : wholeSeconds(now).toString());
+    patch.put("conditions", conditions);
+    return Optional.of(patch);
+  }
+
+  /** The message of the HumanInTheLoop condition and the Event when the window opens. */
+  static String windowOpenMessage(Task task, long closesAtEpochMillis) {
+    return "The agent command has ended; its container stays for kubectl exec until "
+        + Instant.ofEpochMilli(closesAtEpochMillis)
+        + ". End the window early: kubectl annotate task "
+        + task.getMetadata().getName()
+        + " -n "
+        + task.getMetadata().getNamespace()
+        + " "
+        + KubeTaskAnnotations.RELEASE
+        + "=true";
+  }
+
+  /** HumanInTheLoop True until the window's closing time. */
+  static Map<String, Object> windowOpened(Task task, long closesAtEpochMillis, Instant now) {
+    return Map.of(
+        "conditions",
+        new ConditionSetter(task, now)
+            .set(
+                status(task).conditions(),
+                Conditions.HUMAN_IN_THE_LOOP,
+                "True",
+                Conditions.WINDOW_OPEN,
+                windowOpenMessage(task, closesAtEpochMillis)));
+  }
+
+  /** HumanInTheLoop False now that the pod is released, unless the window is not open. */
+  static Optional<Map<String, Object>> windowClosed(Task task, Instant now) {
+    List<Condition> conditions = status(task).conditions();
+    if (!ConditionLists.isTrue(conditions, Conditions.HUMAN_IN_THE_LOOP)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        Map.of(
+            "conditions",
+            new ConditionSetter(task, now)
+                .set(
+                    conditions,
+                    Conditions.HUMAN_IN_THE_LOOP,
+                    "False",
+                    Conditions.WINDOW_CLOSED,
+                    "The keep-alive window closed at " + now + ".")));
+  }
+
+  /**
+   * When the Task finished: as recorded, or now. Whole seconds, as Kubernetes writes times:
+   * expirationTime is then exactly completionTime + TTL.
+   */
+  static Instant completion(TaskStatus status, Instant now) {
+    return status.completionTime() != null
+        ? Instant.parse(status.completionTime())
+        : wholeSeconds(now);
+  }
+
+  /**
+   * Completed or Failed with the outcome, the {@link #completion} time and the expiry. A window
+   * still open closes with the Task, and a Task that never had a Job says on Ready why it never
+   * ran.
+   */
+  static Map<String, Object> finished(Task task, Outcome outcome, Expiry expiry, Instant now) {
+    ConditionSetter setter = new ConditionSetter(task, now);
+    TaskStatus status = status(task);
+    Instant completion = completion(status, now);
+    List<Condition> conditions = status.conditions();
+    if (!ConditionLists.isTrue(conditions, Conditions.READY) && status.jobName() == null) {
+      // Failed before a Job existed: Ready says why it never ran.
+      conditions =
+          setter.set(conditions, Conditions.READY, "False", outcome.reason(), outcome.message());
+    }
+    if (ConditionLists.isTrue(conditions, Conditions.HUMAN_IN_THE_LOOP)) {
+      // The window ended with the Task (stopped, or the pod ended on its own before the release).
+      conditions =
+          setter.set(
+              conditions,
+              Conditions.HUMAN_IN_THE_LOOP,
+              "False",
+              Conditions.WINDOW_CLOSED,
+              "The keep-alive window closed at " + completion + ": the Task finished.");
+    }
+    conditions =
+        setter.set(
+            conditions,
+            Conditions.SUCCEEDED,
+            outcome.succeeded() ? "True" : "False",
+            outcome.reason(),
+            outcome.message());
+    Map<String, Object> patch = new LinkedHashMap<>();
+    patch.put("phase", outcome.succeeded() ? TaskPhase.COMPLETED : TaskPhase.FAILED);
+    patch.put("completionTime", completion.toString());
+    patch.put("expirationTime", expirationTime(expiry));
+    patch.put("conditions", conditions);
+    return patch;
+  }
+
+  /** The expiration time of a changed TTL, unless the status already has it. */
+  static Optional<Map<String, Object>> expiry(TaskStatus status, Expiry expiry) {
+    String expirationTime = expirationTime(expiry);
+    if (Objects.equals(expirationTime, status.expirationTime())) {
+      return Optional.empty();
+    }
+    Map<String, Object> patch = new LinkedHashMap<>();
+    // A null removes the field: cleanup is disabled.
+    patch.put("expirationTime", expirationTime);
+    return Optional.of(patch);
+  }
+
+  /**
+   * From startTime to completionTime, or null when the agent never started. Both are whole seconds
+   * now, but Tasks started by earlier versions carry a startTime with fractions, and replicas'
+   * clocks may differ by a little: a run of less than a second counts as zero, never as negative.
+   */
+  static Duration runTime(TaskStatus status, Instant completion) {
+    if (status.startTime() == null) {
+      return null;
+    }
+    Duration runTime = Duration.between(Instant.parse(status.startTime()), completion);
+    return runTime.isNegative() ? Duration.ZERO : runTime;
+  }
+
+  /** The Task's status, or an empty one when it has none yet. */
+  static TaskStatus status(Task task) {
+    return task.getStatus() == null
+        ? new TaskStatus(null, null, null, null, null, null, null, null, null)
+        : task.getStatus();
+  }
+
+  /** Status fields that tie the Task to its workflow. */
+  private static Map<String, Object> identity(Task task, WorkflowLink link) {
+    Map<String, Object> patch = new LinkedHashMap<>();
+    patch.put("observedGeneration", task.getMetadata().getGeneration());
+    patch.put("workflowId", link.workflowId());
+    patch.put("workflowUrl", link.workflowUrl());
+    return patch;
+  }
+
+  private static String expirationTime(Expiry expiry) {
+    return expiry.disabled()
+        ? null
+        : Instant.ofEpochMilli(expiry.expiresAtEpochMillis()).toString();
+  }
+
+  /** Sets conditions as the Task's current generation observes them at one time. */
+  private record ConditionSetter(Long generation, Instant now) {
+    ConditionSetter(Task task, Instant now) {
+      this(task.getMetadata().getGeneration(), now);
+    }
+
+    List<Condition> set(
+        List<Condition> conditions, String type, String value, String reason, String message) {
+      return ConditionLists.set(conditions, type, value, reason, message, generation, now);
+    }
+  }
+
+  private static Instant wholeSeconds(Instant time) {
+    return time.truncatedTo(ChronoUnit.SECONDS);
+  }
+}
