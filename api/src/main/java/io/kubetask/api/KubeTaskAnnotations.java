@@ -20,5 +20,17 @@ public final class KubeTaskAnnotations {
   /** Set by a user on a CronTask (any value) to fire it once now; removed by the operator. */
   public static final String RUN_NOW = "kubetask.io/run-now";
 
+  /**
+   * On a Task's Job: the seconds its agent may take to start, resolved from the Task and its Agent
+   * when the Job was created, so that a workflow re-created later keeps the same deadline.
+   */
+  public static final String START_TIMEOUT_SECONDS = "kubetask.io/start-timeout-seconds";
+
+  /** On a Task's Job: the seconds its agent may run (absent: no limit); see above. */
+  public static final String TIMEOUT_SECONDS = "kubetask.io/timeout-seconds";
+
+  /** On a Task's Job: the keep-alive window of its agent in seconds (absent: none); see above. */
+  public static final String KEEP_ALIVE_SECONDS = "kubetask.io/keep-alive-seconds";
+
   private KubeTaskAnnotations() {}
 }

@@ -28,6 +28,12 @@ public final class ApiRules {
   public static final String UNIQUE_CONTEXT_PATHS_MSG =
       "two contexts have the same path: each filePath or dirPath may appear only once in a list";
 
+  /** A duration such as {@code 90s}, {@code 15m} or {@code 1h30m} (whole numbers of each unit). */
+  public static final String DURATION = "^([0-9]+(ms|s|m|h))+$";
+
+  public static final String AT_LEAST_A_SECOND = "duration(self) >= duration('1s')";
+  public static final String AT_LEAST_A_SECOND_MSG = "must be at least 1s";
+
   /**
    * Upper bounds that keep the CEL cost estimate of the rules above within the API server's budget.
    */

@@ -57,7 +57,52 @@ public record AgentSpec(
         @Size(min = 1, max = 253)
         @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
         @JsonPropertyDescription("ServiceAccount the agent pods run as.")
-        String serviceAccountName) {
+        String serviceAccountName,
+    @Size(max = 32)
+        @Pattern(ApiRules.DURATION)
+        @ValidationRule(
+            value = ApiRules.AT_LEAST_A_SECOND,
+            message = ApiRules.AT_LEAST_A_SECOND_MSG)
+        @JsonPropertyDescription(
+            "How long the agent may take to start: from its Job's creation until the agent"
+                + " container runs (e.g. 90s, 15m, 1h). Past it the Job is deleted and the Task"
+                + " fails with reason StartTimeout, saying why the pod never ran (Unschedulable,"
+                + " ImagePullBackOff, ...). A Task may set its own. Default: 15m.")
+        String startTimeout,
+    @Size(max = 32)
+        @Pattern(ApiRules.DURATION)
+        @ValidationRule(
+            value = ApiRules.AT_LEAST_A_SECOND,
+            message = ApiRules.AT_LEAST_A_SECOND_MSG)
+        @JsonPropertyDescription(
+            "How long the agent may run: from when its container runs until the agent command"
+                + " ends (the humanInTheLoop window does not count). Past it the Job is deleted"
+                + " and the Task fails with reason DeadlineExceeded. A Task may set its own."
+                + " Default: no limit.")
+        String timeout) {
+
+  /** The fields every Agent had before startTimeout and timeout. */
+  public AgentSpec(
+      String agentImage,
+      List<String> command,
+      HumanInTheLoop humanInTheLoop,
+      List<Context> defaultContexts,
+      List<Credential> credentials,
+      Map<String, String> podLabels,
+      PodScheduling scheduling,
+      String serviceAccountName) {
+    this(
+        agentImage,
+        command,
+        humanInTheLoop,
+        defaultContexts,
+        credentials,
+        podLabels,
+        scheduling,
+        serviceAccountName,
+        null,
+        null);
+  }
 
   public boolean humanInTheLoopEnabled() {
     return humanInTheLoop != null && Boolean.TRUE.equals(humanInTheLoop.enabled());

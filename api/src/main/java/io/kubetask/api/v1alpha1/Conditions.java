@@ -28,11 +28,17 @@ public final class Conditions {
   public static final String CONTEXT_NOT_FOUND = "ContextNotFound";
   public static final String CONTEXT_TOO_LARGE = "ContextTooLarge";
   public static final String INVALID_CONTEXT = "InvalidContext";
+  public static final String INVALID_SPEC = "InvalidSpec";
   public static final String JOB_CREATED = "JobCreated";
   public static final String JOB_CREATION_FAILED = "JobCreationFailed";
   public static final String JOB_CONFLICT = "JobConflict";
   public static final String JOB_NOT_FOUND = "JobNotFound";
   public static final String RUNNING = "Running";
+  public static final String POD_PENDING = "PodPending";
+  public static final String UNSCHEDULABLE = "Unschedulable";
+  public static final String POD_CREATION_FAILED = "PodCreationFailed";
+  public static final String START_TIMEOUT = "StartTimeout";
+  public static final String DEADLINE_EXCEEDED = "DeadlineExceeded";
   public static final String COMPLETED = "Completed";
   public static final String FAILED = "Failed";
   public static final String STOPPED = "Stopped";

@@ -29,7 +29,29 @@ public record TaskSpec(
             "Name of the Agent in the Task's namespace that runs this Task. Default: 'default'."
                 + " Without an Agent named 'default' the built-in default image runs under the"
                 + " namespace's default ServiceAccount.")
-        String agentRef) {
+        String agentRef,
+    @Size(max = 32)
+        @Pattern(ApiRules.DURATION)
+        @ValidationRule(
+            value = ApiRules.AT_LEAST_A_SECOND,
+            message = ApiRules.AT_LEAST_A_SECOND_MSG)
+        @JsonPropertyDescription(
+            "How long the agent may take to start (Job created until the agent container"
+                + " runs), e.g. 15m. Default: the Agent's startTimeout, else 15m.")
+        String startTimeout,
+    @Size(max = 32)
+        @Pattern(ApiRules.DURATION)
+        @ValidationRule(
+            value = ApiRules.AT_LEAST_A_SECOND,
+            message = ApiRules.AT_LEAST_A_SECOND_MSG)
+        @JsonPropertyDescription(
+            "How long the agent may run (container running until the agent command ends), e.g."
+                + " 2h. Default: the Agent's timeout, else no limit.")
+        String timeout) {
+
+  public TaskSpec(List<Context> contexts, String agentRef) {
+    this(contexts, agentRef, null, null);
+  }
 
   /** The Agent name this Task asks for: agentRef or 'default'. */
   public String agentName() {

@@ -19,6 +19,7 @@ import java.util.Map;
  * @param serviceAccountName the pod's ServiceAccount
  * @param files files copied into the context ConfigMap, sorted by path
  * @param dirs ConfigMaps mounted as directories, sorted by path
+ * @param limits how long the agent may take to start and to run
  */
 public record AgentRun(
     TaskRef task,
@@ -30,9 +31,11 @@ public record AgentRun(
     PodScheduling scheduling,
     String serviceAccountName,
     List<ContextFile> files,
-    List<ContextDir> dirs) {
+    List<ContextDir> dirs,
+    RunLimits limits) {
 
   public AgentRun {
+    limits = limits == null ? RunLimits.DEFAULT : limits;
     command = command == null || command.isEmpty() ? null : List.copyOf(command);
     credentials = credentials == null ? List.of() : List.copyOf(credentials);
     podLabels = podLabels == null ? Map.of() : Map.copyOf(podLabels);

@@ -7,8 +7,28 @@ package io.kubetask.workflows.task;
  * @param outcome the final outcome (FINISHED)
  * @param agentDoneAtEpochMillis when the agent command ended, as the pod's readiness says
  *     (AGENT_DONE), or null when unknown
+ * @param deadline what the Task becomes if the agent is still where it is at a given time (RUNNING
+ *     with the Job's start or run limit), or null for no deadline. Histories recorded before
+ *     deadlines existed have none, and replay exactly as before.
  */
-public record JobObservation(State state, Outcome outcome, Long agentDoneAtEpochMillis) {
+public record JobObservation(
+    State state, Outcome outcome, Long agentDoneAtEpochMillis, Deadline deadline) {
+
+  /**
+   * A limit of the run: past {@code atEpochMillis} the agent is stopped and the Task ends with
+   * {@code outcome}.
+   */
+  public record Deadline(long atEpochMillis, Outcome outcome) {
+    /** Whether the deadline has passed at {@code nowEpochMillis}. */
+    public boolean passed(long nowEpochMillis) {
+      return nowEpochMillis >= atEpochMillis;
+    }
+
+    /** How long until it passes (zero once it has). */
+    public java.time.Duration left(long nowEpochMillis) {
+      return java.time.Duration.ofMillis(Math.max(0, atEpochMillis - nowEpochMillis));
+    }
+  }
 
   public enum State {
     /** The agent command runs (or the pod is not running yet). */
@@ -20,19 +40,24 @@ public record JobObservation(State state, Outcome outcome, Long agentDoneAtEpoch
   }
 
   public static JobObservation running() {
-    return new JobObservation(State.RUNNING, null, null);
+    return new JobObservation(State.RUNNING, null, null, null);
+  }
+
+  /** The agent has not finished, and must by {@code deadline}. */
+  public static JobObservation running(Deadline deadline) {
+    return new JobObservation(State.RUNNING, null, null, deadline);
   }
 
   /** The agent command ended at a time nobody recorded. */
   public static JobObservation agentDone() {
-    return new JobObservation(State.AGENT_DONE, null, null);
+    return new JobObservation(State.AGENT_DONE, null, null, null);
   }
 
   public static JobObservation agentDone(long epochMillis) {
-    return new JobObservation(State.AGENT_DONE, null, epochMillis);
+    return new JobObservation(State.AGENT_DONE, null, epochMillis, null);
   }
 
   public static JobObservation finished(Outcome outcome) {
-    return new JobObservation(State.FINISHED, outcome, null);
+    return new JobObservation(State.FINISHED, outcome, null, null);
   }
 }

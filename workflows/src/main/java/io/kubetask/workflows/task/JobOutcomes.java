@@ -22,9 +22,56 @@ public final class JobOutcomes {
 
   /**
    * Where the agent is. A Job that no longer exists is a failure; a Job with a ready pod under the
-   * keep-alive wrapper means the agent command has ended and the window is open.
+   * keep-alive wrapper means the agent command has ended and the window is open. While the agent
+   * has not finished, the Job's limits (see {@link RunLimits}) give the next deadline: its start
+   * limit until the agent container runs, then its run limit.
+   *
+   * @param progress what the pod is doing ({@link AgentProgress#of}), when the Job exists
    */
-  public static JobObservation observe(Job job, List<Pod> pods, boolean keepAlive, String jobName) {
+  public static JobObservation observe(
+      Job job, List<Pod> pods, AgentProgress progress, boolean keepAlive, String jobName) {
+    JobObservation seen = observe(job, pods, keepAlive, jobName);
+    if (seen.state() != JobObservation.State.RUNNING) {
+      return seen;
+    }
+    return RunLimits.fromAnnotations(job.getMetadata().getAnnotations())
+        .map(limits -> deadline(job, progress, limits))
+        .map(JobObservation::running)
+        .orElse(seen);
+  }
+
+  private static JobObservation.Deadline deadline(
+      Job job, AgentProgress progress, RunLimits limits) {
+    if (!progress.started()) {
+      long created =
+          OffsetDateTime.parse(job.getMetadata().getCreationTimestamp()).toInstant().toEpochMilli();
+      return new JobObservation.Deadline(
+          created + limits.startTimeoutSeconds() * 1000,
+          Outcome.failed(
+              Conditions.START_TIMEOUT,
+              "The agent did not start within "
+                  + DurationText.of(limits.startTimeoutSeconds())
+                  + " of Job "
+                  + job.getMetadata().getName()
+                  + "'s creation; its pod: "
+                  + progress.reason()
+                  + ": "
+                  + progress.message()));
+    }
+    if (limits.timeoutSeconds() == null) {
+      return null;
+    }
+    return new JobObservation.Deadline(
+        progress.agentStartedAtEpochMillis() + limits.timeoutSeconds() * 1000,
+        Outcome.failed(
+            Conditions.DEADLINE_EXCEEDED,
+            "The agent ran longer than its timeout of "
+                + DurationText.of(limits.timeoutSeconds())
+                + " and was stopped."));
+  }
+
+  /** Where the agent is, without deadlines (Jobs created before Jobs carried their limits). */
+  static JobObservation observe(Job job, List<Pod> pods, boolean keepAlive, String jobName) {
     if (job == null) {
       return JobObservation.finished(
           Outcome.failed(

@@ -131,6 +131,12 @@ final class RunResolver {
         spec.agentImage() == null || spec.agentImage().isBlank()
             ? settings.defaultAgentImage()
             : spec.agentImage();
+    RunLimits limits;
+    try {
+      limits = RunLimits.of(task.getSpec(), spec);
+    } catch (IllegalArgumentException e) {
+      return Resolution.invalid(Conditions.INVALID_SPEC, e.getMessage() + ".");
+    }
     AgentRun run =
         new AgentRun(
             ref,
@@ -142,7 +148,8 @@ final class RunResolver {
             spec.scheduling(),
             spec.serviceAccountName(),
             files,
-            dirs);
+            dirs,
+            limits);
     Optional<String> conflict = TaskJobs.mountConflict(run);
     if (conflict.isPresent()) {
       return Resolution.invalid(Conditions.INVALID_CONTEXT, conflict.get() + ".");

@@ -2,6 +2,7 @@ package io.kubetask.workflows.task;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -16,6 +17,7 @@ import io.kubetask.api.v1alpha1.KubeTaskConfig;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskLifecycleConfig;
 import io.kubetask.api.v1alpha1.TaskStatus;
+import io.kubetask.workflows.k8s.ConditionLists;
 import io.kubetask.workflows.k8s.EventRecorder;
 import io.kubetask.workflows.support.ActivityMetrics;
 import io.temporal.activity.Activity;
@@ -24,6 +26,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +69,21 @@ public class TaskActivitiesImpl implements TaskActivities {
     if (isFinished(TaskStatusPatches.status(task))) {
       return StartResult.finished(cronRun);
     }
+    Job job = ownedJob(ref, TaskNames.objectName(ref.name(), ref.uid()));
+    String stop = annotation(task, KubeTaskAnnotations.STOP);
+    if (stop != null) {
+      // Stopped before its agent started, or while its workflow was lost: nothing may run.
+      if (job != null) {
+        delete(job);
+      }
+      return StartResult.invalid(StopRequests.outcome(stop), cronRun);
+    }
+    if (job != null) {
+      Optional<StartResult> adopted = adopt(task, job, cronRun);
+      if (adopted.isPresent()) {
+        return adopted.get();
+      }
+    }
     RunResolver.Resolution resolution = resolver.resolve(task, ref);
     if (resolution.blocked()) {
       markPending(task, resolution.reason(), resolution.message());
@@ -95,20 +113,88 @@ public class TaskActivitiesImpl implements TaskActivities {
       }
       throw e;
     }
-    markRunning(task, run);
+    markRunning(task, run.objectName(), run.image());
     return jobCreated
         ? StartResult.created(run.objectName(), run.keepAliveSeconds(), cronRun)
         : StartResult.adopted(run.objectName(), run.keepAliveSeconds(), cronRun);
   }
 
+  /**
+   * Takes over the Job the Task already has, as it is: its Agent and contexts are not read again
+   * (they may have changed or gone since the Task started), and what the workflow needs comes from
+   * the Job. Only Jobs that carry their settings (see {@link TaskJobs}) are adopted this way; older
+   * ones go the way of a new start, which finds them.
+   */
+  private Optional<StartResult> adopt(Task task, Job job, String cronRun) {
+    Map<String, String> annotations = job.getMetadata().getAnnotations();
+    if (RunLimits.fromAnnotations(annotations).isEmpty()) {
+      return Optional.empty();
+    }
+    String name = job.getMetadata().getName();
+    markRunning(task, name, TaskJobs.agentImage(job));
+    String keepAlive = annotations.get(KubeTaskAnnotations.KEEP_ALIVE_SECONDS);
+    return Optional.of(
+        StartResult.adopted(name, keepAlive == null ? 0 : Integer.parseInt(keepAlive), cronRun));
+  }
+
   @Override
   public JobObservation observeJob(TaskRef ref, String jobName, boolean keepAlive) {
-    Job job = client.batch().v1().jobs().inNamespace(ref.namespace()).withName(jobName).get();
-    if (job != null && !TaskObjects.ownedBy(job, ref)) {
-      job = null;
+    Job job = ownedJob(ref, jobName);
+    if (job == null) {
+      return JobOutcomes.observe(null, List.of(), null, keepAlive, jobName);
     }
-    List<Pod> pods = job == null ? List.of() : pods(ref, job);
-    return JobOutcomes.observe(job, pods, keepAlive, jobName);
+    List<Pod> pods = pods(ref, job);
+    AgentProgress progress =
+        AgentProgress.of(job, pods, pods.isEmpty() ? failedCreates(job) : List.of());
+    JobObservation seen = JobOutcomes.observe(job, pods, progress, keepAlive, jobName);
+    if (seen.state() == JobObservation.State.RUNNING) {
+      recordProgress(ref, progress);
+    }
+    return seen;
+  }
+
+  /** Tells on the Task what the agent's pod is doing, with an Event when the reason changes. */
+  private void recordProgress(TaskRef ref, AgentProgress progress) {
+    Task task = current(ref);
+    if (task == null) {
+      return;
+    }
+    Optional<String> before =
+        ConditionLists.find(TaskStatusPatches.status(task).conditions(), Conditions.SUCCEEDED)
+            .map(c -> c.getReason());
+    TaskStatusPatches.progress(task, progress, clock.instant())
+        .ifPresent(
+            patch -> {
+              patchStatus(task, patch);
+              if (!before.equals(Optional.of(progress.reason()))) {
+                if (progress.troubled()) {
+                  events.warning(task, progress.reason(), progress.message());
+                } else {
+                  events.normal(task, progress.reason(), progress.message());
+                }
+              }
+            });
+  }
+
+  /** The Job controller's FailedCreate Events of a Job: why it has no pod. */
+  private List<Event> failedCreates(Job job) {
+    return client
+        .v1()
+        .events()
+        .inNamespace(job.getMetadata().getNamespace())
+        .withField("involvedObject.uid", job.getMetadata().getUid())
+        .withField("reason", AgentProgress.JOB_FAILED_CREATE)
+        .list()
+        .getItems()
+        .stream()
+        .filter(e -> job.getMetadata().getUid().equals(e.getInvolvedObject().getUid()))
+        .toList();
+  }
+
+  /** The Task's Job of this name, or null when there is none or it belongs to someone else. */
+  private Job ownedJob(TaskRef ref, String jobName) {
+    Job job = client.batch().v1().jobs().inNamespace(ref.namespace()).withName(jobName).get();
+    return job != null && TaskObjects.ownedBy(job, ref) ? job : null;
   }
 
   @Override
@@ -126,8 +212,8 @@ public class TaskActivitiesImpl implements TaskActivities {
 
   @Override
   public void releasePod(TaskRef ref, String jobName) {
-    Job job = client.batch().v1().jobs().inNamespace(ref.namespace()).withName(jobName).get();
-    if (job != null && TaskObjects.ownedBy(job, ref)) {
+    Job job = ownedJob(ref, jobName);
+    if (job != null) {
       for (Pod pod : pods(ref, job)) {
         client
             .pods()
@@ -149,10 +235,14 @@ public class TaskActivitiesImpl implements TaskActivities {
 
   @Override
   public void deleteJob(TaskRef ref, String jobName) {
-    Job job = client.batch().v1().jobs().inNamespace(ref.namespace()).withName(jobName).get();
-    if (job != null && TaskObjects.ownedBy(job, ref)) {
-      client.resource(job).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+    Job job = ownedJob(ref, jobName);
+    if (job != null) {
+      delete(job);
     }
+  }
+
+  private void delete(Job job) {
+    client.resource(job).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
   }
 
   @Override
@@ -231,12 +321,13 @@ public class TaskActivitiesImpl implements TaskActivities {
             });
   }
 
-  private void markRunning(Task task, AgentRun run) {
-    TaskStatusPatches.running(task, workflowLink(), run, clock.instant())
+  private void markRunning(Task task, String jobName, String image) {
+    TaskStatusPatches.running(task, workflowLink(), jobName, image, clock.instant())
         .ifPresent(
             patch -> {
               patchStatus(task, patch);
-              events.normal(task, Conditions.JOB_CREATED, TaskStatusPatches.runningMessage(run));
+              events.normal(
+                  task, Conditions.JOB_CREATED, TaskStatusPatches.runningMessage(jobName, image));
             });
   }
 

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.kubetask.api.KubeTaskAnnotations;
 import io.kubetask.api.v1alpha1.Credential;
 import io.kubetask.api.v1alpha1.PodScheduling;
 import java.util.ArrayList;
@@ -36,6 +37,9 @@ public final class TaskJobs {
     PodScheduling scheduling = run.scheduling();
     return new JobBuilder()
         .withMetadata(TaskObjects.metadata(run))
+        .editMetadata()
+        .withAnnotations(annotations(run))
+        .endMetadata()
         .withNewSpec()
         // An agent run is not idempotent: never re-run it behind the user's back.
         .withBackoffLimit(0)
@@ -55,6 +59,28 @@ public final class TaskJobs {
         .endTemplate()
         .endSpec()
         .build();
+  }
+
+  /** The image of a Job's agent container (null when it has none). */
+  static String agentImage(Job job) {
+    return job.getSpec().getTemplate().getSpec().getContainers().stream()
+        .filter(c -> CONTAINER.equals(c.getName()))
+        .map(Container::getImage)
+        .findFirst()
+        .orElse(null);
+  }
+
+  /**
+   * What the workflow needs of the run after its start, kept on the Job: a workflow re-created
+   * later reads them from there rather than from an Agent that may have changed since.
+   */
+  private static Map<String, String> annotations(AgentRun run) {
+    Map<String, String> annotations = new LinkedHashMap<>(run.limits().annotations());
+    if (run.keepAlive()) {
+      annotations.put(
+          KubeTaskAnnotations.KEEP_ALIVE_SECONDS, Integer.toString(run.keepAliveSeconds()));
+    }
+    return annotations;
   }
 
   /**

@@ -48,13 +48,16 @@ final class TaskStatusPatches {
   }
 
   /** The message of the Ready condition and the Event when the Job runs the agent. */
-  static String runningMessage(AgentRun run) {
-    return "Job " + run.objectName() + " runs the agent (image " + run.image() + ").";
+  static String runningMessage(String jobName, String image) {
+    return "Job " + jobName + " runs the agent (image " + image + ").";
   }
 
-  /** Running with its Job, unless the Task is Running already. */
+  /**
+   * Running with its Job, unless the Task is Running already. Succeeded stays Unknown and says what
+   * the agent's pod does (see {@link #progress}): at first, that the Job has yet to create it.
+   */
   static Optional<Map<String, Object>> running(
-      Task task, WorkflowLink link, AgentRun run, Instant now) {
+      Task task, WorkflowLink link, String jobName, String image, Instant now) {
     TaskStatus status = status(task);
     if (status.phase() == TaskPhase.RUNNING) {
       return Optional.empty();
@@ -66,23 +69,44 @@ final class TaskStatusPatches {
             Conditions.READY,
             "True",
             Conditions.JOB_CREATED,
-            runningMessage(run));
+            runningMessage(jobName, image));
     conditions =
         setter.set(
             conditions,
             Conditions.SUCCEEDED,
             "Unknown",
-            Conditions.RUNNING,
-            "The agent is running.");
+            Conditions.POD_PENDING,
+            AgentProgress.awaitingPod(jobName).message());
     Map<String, Object> patch = identity(task, link);
     patch.put("phase", TaskPhase.RUNNING);
-    patch.put("jobName", run.objectName());
+    patch.put("jobName", jobName);
     // Whole seconds, as Kubernetes writes times and as completionTime is written.
     patch.put(
         "startTime",
         status.startTime() != null ? status.startTime() : wholeSeconds(now).toString());
     patch.put("conditions", conditions);
     return Optional.of(patch);
+  }
+
+  /**
+   * Succeeded Unknown saying what the agent's pod does, unless the Task says so already or is no
+   * longer Running.
+   */
+  static Optional<Map<String, Object>> progress(Task task, AgentProgress progress, Instant now) {
+    TaskStatus status = status(task);
+    if (status.phase() != TaskPhase.RUNNING || progress.isShownOn(status.conditions())) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        Map.of(
+            "conditions",
+            new ConditionSetter(task, now)
+                .set(
+                    status.conditions(),
+                    Conditions.SUCCEEDED,
+                    "Unknown",
+                    progress.reason(),
+                    progress.message())));
   }
 
   /** The message of the HumanInTheLoop condition and the Event when the window opens. */

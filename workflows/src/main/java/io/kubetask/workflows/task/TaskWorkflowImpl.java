@@ -87,7 +87,7 @@ public class TaskWorkflowImpl implements TaskWorkflow {
       // jobChanged (or the re-check). One found from an earlier attempt is looked at at once.
       awaitOrTimeout(FIRST_RECHECK, () -> jobChanged || stopReason != null);
       if (stopReason != null) {
-        return stopJob(task, job);
+        return stopJob(task, job, stopped());
       }
     }
     KeepAliveWindow window = KeepAliveWindow.notOpened(start.keepAliveSeconds());
@@ -108,21 +108,33 @@ public class TaskWorkflowImpl implements TaskWorkflow {
         activities.releasePod(task, job);
         window = window.withPodReleased();
       }
+      JobObservation.Deadline deadline = seen.deadline();
+      if (deadline != null && deadline.passed(Workflow.currentTimeMillis())) {
+        // The agent never started, or ran past its timeout: stop it, and say which.
+        return stopJob(task, job, deadline.outcome());
+      }
       boolean open = window.holdsPod();
       Duration wait = window.nextWakeUp(recheck, Workflow.currentTimeMillis());
+      if (deadline != null) {
+        wait = shorter(wait, deadline.left(Workflow.currentTimeMillis()));
+      }
       boolean signalled =
           awaitOrTimeout(wait, () -> jobChanged || stopReason != null || (open && released));
       if (stopReason != null) {
-        return stopJob(task, job);
+        return stopJob(task, job, stopped());
       }
       recheck = signalled ? FIRST_RECHECK : nextRecheck(recheck);
     }
   }
 
-  /** Deletes the Job (and so the agent) of a Task stopped on request. */
-  private Outcome stopJob(TaskRef task, String job) {
+  private static Duration shorter(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  /** Deletes the Job (and so the agent) and ends the Task with {@code outcome}. */
+  private Outcome stopJob(TaskRef task, String job, Outcome outcome) {
     activities.deleteJob(task, job);
-    return stopped();
+    return outcome;
   }
 
   private void finish(TaskRef task, Outcome outcome, String cronTaskRun) {
@@ -168,12 +180,7 @@ public class TaskWorkflowImpl implements TaskWorkflow {
   }
 
   private Outcome stopped() {
-    String reason = stopReason == null || stopReason.isBlank() ? Conditions.STOPPED : stopReason;
-    String message =
-        Conditions.REPLACED.equals(reason)
-            ? "Stopped: its CronTask started a newer Task (concurrencyPolicy Replace)."
-            : "Stopped on request (" + reason + ").";
-    return Outcome.failed(reason, message);
+    return StopRequests.outcome(stopReason);
   }
 
   @Override

@@ -24,6 +24,7 @@ final class AgentRuns {
   private final Map<String, String> podLabels = new LinkedHashMap<>();
   private PodScheduling scheduling;
   private String serviceAccountName = "agent-sa";
+  private RunLimits limits = RunLimits.DEFAULT;
   private final List<ContextFile> files = new ArrayList<>();
   private final List<ContextDir> dirs = new ArrayList<>();
 
@@ -96,6 +97,11 @@ final class AgentRuns {
     return this;
   }
 
+  AgentRuns limits(RunLimits limits) {
+    this.limits = limits;
+    return this;
+  }
+
   AgentRun build() {
     return new AgentRun(
         task,
@@ -107,6 +113,7 @@ final class AgentRuns {
         scheduling,
         serviceAccountName,
         files,
-        dirs);
+        dirs,
+        limits);
   }
 }

@@ -316,4 +316,80 @@ class JobOutcomesTest {
     assertThat(JobOutcomes.observe(job(1), List.of(runningPod()), true, "j"))
         .isEqualTo(JobObservation.agentDone());
   }
+
+  // ---- deadlines ------------------------------------------------------------------------------
+
+  private static Job limited(String startTimeout, String timeout, String... conditions) {
+    Job job = job(null, conditions);
+    job.getMetadata().setCreationTimestamp("2025-06-01T12:00:00Z");
+    java.util.Map<String, String> annotations = new java.util.HashMap<>();
+    annotations.put("kubetask.io/start-timeout-seconds", startTimeout);
+    if (timeout != null) {
+      annotations.put("kubetask.io/timeout-seconds", timeout);
+    }
+    job.getMetadata().setAnnotations(annotations);
+    return job;
+  }
+
+  private static final long NOON = java.time.Instant.parse("2025-06-01T12:00:00Z").toEpochMilli();
+
+  @Test
+  void untilTheAgentRunsItsStartLimitCountsFromTheJobsCreation() {
+    AgentProgress unschedulable =
+        new AgentProgress("Unschedulable", "0/1 nodes are available.", null);
+
+    JobObservation seen =
+        JobOutcomes.observe(limited("300", "7200"), List.of(), unschedulable, false, "j");
+
+    assertThat(seen)
+        .isEqualTo(
+            JobObservation.running(
+                new JobObservation.Deadline(
+                    NOON + 300_000,
+                    Outcome.failed(
+                        "StartTimeout",
+                        "The agent did not start within 5m of Job j's creation; its pod:"
+                            + " Unschedulable: 0/1 nodes are available."))));
+  }
+
+  @Test
+  void onceTheAgentRunsItsRunLimitCountsFromItsStart() {
+    AgentProgress running = new AgentProgress("Running", "The agent is running.", NOON + 7_000);
+
+    assertThat(JobOutcomes.observe(limited("300", "5400"), List.of(), running, false, "j"))
+        .isEqualTo(
+            JobObservation.running(
+                new JobObservation.Deadline(
+                    NOON + 7_000 + 5_400_000,
+                    Outcome.failed(
+                        "DeadlineExceeded",
+                        "The agent ran longer than its timeout of 1h30m and was stopped."))));
+    assertThat(JobOutcomes.observe(limited("300", null), List.of(), running, false, "j"))
+        .isEqualTo(JobObservation.running());
+  }
+
+  @Test
+  void noDeadlineAppliesToAFinishedJobAnOpenWindowOrAJobWithoutLimits() {
+    AgentProgress running = new AgentProgress("Running", "The agent is running.", NOON);
+
+    assertThat(
+            JobOutcomes.observe(
+                    limited("300", "60", "Complete=True"), List.of(), running, false, "j")
+                .deadline())
+        .isNull();
+    Job ready = limited("300", "60");
+    ready.getStatus().setReady(1);
+    assertThat(JobOutcomes.observe(ready, List.of(), running, true, "j").deadline()).isNull();
+    assertThat(JobOutcomes.observe(job(null), List.of(), running, false, "j"))
+        .isEqualTo(JobObservation.running());
+  }
+
+  @Test
+  void durationsAreWrittenAsASpecWouldWriteThem() {
+    assertThat(DurationText.of(900)).isEqualTo("15m");
+    assertThat(DurationText.of(90)).isEqualTo("1m30s");
+    assertThat(DurationText.of(5400)).isEqualTo("1h30m");
+    assertThat(DurationText.of(3601)).isEqualTo("1h1s");
+    assertThat(DurationText.of(0)).isEqualTo("0s");
+  }
 }

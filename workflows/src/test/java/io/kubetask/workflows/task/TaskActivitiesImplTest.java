@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
@@ -42,6 +44,7 @@ import io.temporal.testing.TestActivityEnvironment;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -969,7 +972,152 @@ class TaskActivitiesImplTest {
     TaskRef ref = applyTask("obs", null, List.of());
     String name = activities.start(ref).jobName();
 
-    assertThat(activities.observeJob(ref, name, false)).isEqualTo(JobObservation.running());
+    JobObservation seen = activities.observeJob(ref, name, false);
+
+    assertThat(seen.state()).isEqualTo(JobObservation.State.RUNNING);
+    // Until the agent runs, its start limit counts from the Job's creation: 15 minutes here.
+    assertThat(seen.deadline().atEpochMillis()).isEqualTo(createdAt(name) + 15 * 60_000);
+    assertThat(seen.deadline().outcome())
+        .isEqualTo(
+            Outcome.failed(
+                "StartTimeout",
+                "The agent did not start within 15m of Job "
+                    + name
+                    + "'s creation; its pod: PodPending: Waiting for Job "
+                    + name
+                    + " to create the agent's pod."));
+    assertThat(condition(ref, "Succeeded"))
+        .extracting(Condition::getStatus, Condition::getReason, Condition::getMessage)
+        .containsExactly(
+            "Unknown", "PodPending", "Waiting for Job " + name + " to create the agent's pod.");
+  }
+
+  @Test
+  void observeJobTellsWhatThePodDoesWithAnEventForEachNewReason() {
+    TaskRef ref = applyTask("story", null, List.of());
+    String name = activities.start(ref).jobName();
+    Pod pod = agentPod(job(name), null);
+    String unschedulable =
+        "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector.";
+    setPodStatus(
+        pod,
+        new PodStatusBuilder()
+            .withPhase("Pending")
+            .addNewCondition()
+            .withType("PodScheduled")
+            .withStatus("False")
+            .withReason("Unschedulable")
+            .withMessage(unschedulable)
+            .endCondition()
+            .build());
+
+    activities.observeJob(ref, name, false);
+    JobObservation seen = activities.observeJob(ref, name, false);
+
+    assertThat(condition(ref, "Succeeded"))
+        .extracting(Condition::getStatus, Condition::getReason, Condition::getMessage)
+        .containsExactly("Unknown", "Unschedulable", unschedulable);
+    assertThat(events("Unschedulable"))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getType()).isEqualTo("Warning");
+              assertThat(e.getMessage()).isEqualTo(unschedulable);
+            });
+    assertThat(seen.deadline().outcome().message()).endsWith("Unschedulable: " + unschedulable);
+
+    setPodStatus(pod, runningSince("2025-06-01T12:00:07Z"));
+    seen = activities.observeJob(ref, name, false);
+
+    assertThat(condition(ref, "Succeeded"))
+        .extracting(Condition::getStatus, Condition::getReason, Condition::getMessage)
+        .containsExactly("Unknown", "Running", "The agent is running.");
+    assertThat(events("Running")).singleElement().extracting(Event::getType).isEqualTo("Normal");
+    // Running, without a timeout: no deadline at all.
+    assertThat(seen).isEqualTo(JobObservation.running());
+  }
+
+  @Test
+  void aTimeoutCountsFromWhenTheAgentContainerRuns() {
+    Task task = new Task(NS, "limited", new TaskSpec(List.of(), null, null, "2m"));
+    TaskRef ref = new TaskRef(NS, "limited", client.resource(task).create().getMetadata().getUid());
+    String name = activities.start(ref).jobName();
+    setPodStatus(agentPod(job(name), null), runningSince("2025-06-01T12:00:07Z"));
+
+    JobObservation seen = activities.observeJob(ref, name, false);
+
+    assertThat(job(name).getMetadata().getAnnotations())
+        .containsEntry("kubetask.io/start-timeout-seconds", "900")
+        .containsEntry("kubetask.io/timeout-seconds", "120");
+    assertThat(seen.deadline())
+        .isEqualTo(
+            new JobObservation.Deadline(
+                Instant.parse("2025-06-01T12:02:07Z").toEpochMilli(),
+                Outcome.failed(
+                    "DeadlineExceeded",
+                    "The agent ran longer than its timeout of 2m and was stopped.")));
+  }
+
+  @Test
+  void aTaskStoppedBeforeItStartedCreatesNothing() {
+    applyAgent("coder", coder());
+    TaskRef ref = applyTask("early", "coder", List.of(), Map.of("kubetask.io/stop", "OutOfBudget"));
+    TaskRef odd = applyTask("odd", "coder", List.of(), Map.of("kubetask.io/stop", "out of budget"));
+
+    assertThat(activities.start(ref))
+        .isEqualTo(
+            StartResult.invalid(
+                Outcome.failed("OutOfBudget", "Stopped on request (OutOfBudget)."), null));
+    assertThat(activities.start(odd))
+        .isEqualTo(
+            StartResult.invalid(
+                Outcome.failed("Stopped", "Stopped on request (kubetask.io/stop: out of budget)."),
+                null));
+    assertThat(jobs()).isEmpty();
+    assertThat(client.configMaps().inNamespace(NS).list().getItems()).isEmpty();
+  }
+
+  @Test
+  void aRestartedWorkflowAdoptsItsJobWithoutReadingTheAgentOrContextsAgain() {
+    applyKeepAliveAgent("hitl", 600);
+    applyConfigMap("docs", Map.of("a.md", "A"), Map.of());
+    TaskRef ref = applyTask("adopt", "hitl", List.of(key("/workspace/a.md", "docs", "a.md", null)));
+    String name = activities.start(ref).jobName();
+    // Legitimate after the start: the content was copied, and the Agent may change or go.
+    client.configMaps().inNamespace(NS).withName("docs").delete();
+    client.resources(Agent.class).inNamespace(NS).withName("hitl").delete();
+
+    StartResult again = activities.start(ref);
+
+    assertThat(again).isEqualTo(StartResult.adopted(name, 600, null));
+    assertThat(status(ref).phase()).isEqualTo(TaskPhase.RUNNING);
+    assertThat(condition(ref, "Ready").getReason()).isEqualTo("JobCreated");
+  }
+
+  private long createdAt(String jobName) {
+    return OffsetDateTime.parse(job(jobName).getMetadata().getCreationTimestamp())
+        .toInstant()
+        .toEpochMilli();
+  }
+
+  private void setPodStatus(Pod pod, PodStatus status) {
+    Pod current = client.pods().inNamespace(NS).withName(pod.getMetadata().getName()).get();
+    current.setStatus(status);
+    client.pods().inNamespace(NS).resource(current).updateStatus();
+  }
+
+  private static PodStatus runningSince(String startedAt) {
+    return new PodStatusBuilder()
+        .withPhase("Running")
+        .addNewContainerStatus()
+        .withName("agent")
+        .withNewState()
+        .withNewRunning()
+        .withStartedAt(startedAt)
+        .endRunning()
+        .endState()
+        .endContainerStatus()
+        .build();
   }
 
   @Test
@@ -1039,7 +1187,8 @@ class TaskActivitiesImplTest {
     Job job = markJob(name, null, null, 1);
     agentPod(job, null);
     assertThat(activities.observeJob(ref, name, true)).isEqualTo(JobObservation.agentDone());
-    assertThat(activities.observeJob(ref, name, false)).isEqualTo(JobObservation.running());
+    assertThat(activities.observeJob(ref, name, false).state())
+        .isEqualTo(JobObservation.State.RUNNING);
 
     long closesAt = NOW.plusSeconds(600).toEpochMilli();
     activities.windowOpened(ref, closesAt);

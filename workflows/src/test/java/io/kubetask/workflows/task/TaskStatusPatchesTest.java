@@ -172,9 +172,10 @@ class TaskStatusPatchesTest {
   @Test
   void runningRecordsTheJobAndAStartTimeInWholeSeconds() {
     Task task = pendingTask(condition("Ready", "False", "AgentNotFound", "no agent"));
-    AgentRun run = AgentRuns.run().image("ghcr.io/example/coder:2").build();
-
-    Map<String, Object> patch = wire(TaskStatusPatches.running(task, LINK, run, NOW));
+    Map<String, Object> patch =
+        wire(
+            TaskStatusPatches.running(
+                task, LINK, "fix-bug-3f2a9c1e", "ghcr.io/example/coder:2", NOW));
 
     assertThat(patch)
         .isEqualTo(
@@ -203,11 +204,11 @@ class TaskStatusPatchesTest {
                     wireCondition(
                         "Succeeded",
                         "Unknown",
-                        "Running",
-                        "The agent is running.",
+                        "PodPending",
+                        "Waiting for Job fix-bug-3f2a9c1e to create the agent's pod.",
                         3,
                         "2025-06-01T12:00:00Z"))));
-    assertThat(TaskStatusPatches.runningMessage(run))
+    assertThat(TaskStatusPatches.runningMessage("fix-bug-3f2a9c1e", "ghcr.io/example/coder:2"))
         .isEqualTo("Job fix-bug-3f2a9c1e runs the agent (image ghcr.io/example/coder:2).");
   }
 
@@ -217,7 +218,7 @@ class TaskStatusPatchesTest {
     Task task = task(status(TaskPhase.PENDING, null, "2025-06-01T11:30:00.250Z"));
 
     Map<String, Object> patch =
-        wire(TaskStatusPatches.running(task, LINK, AgentRuns.run().build(), NOW));
+        wire(TaskStatusPatches.running(task, LINK, "fix-bug-3f2a9c1e", "agent:1", NOW));
 
     assertThat(patch).containsEntry("startTime", "2025-06-01T11:30:00.250Z");
   }
@@ -226,7 +227,7 @@ class TaskStatusPatchesTest {
   void runningOfARunningTaskWritesNothing() {
     Task task = runningTask();
 
-    assertThat(TaskStatusPatches.running(task, LINK, AgentRuns.run().build(), NOW)).isEmpty();
+    assertThat(TaskStatusPatches.running(task, LINK, "fix-bug-3f2a9c1e", "agent:1", NOW)).isEmpty();
   }
 
   @Test
@@ -236,7 +237,8 @@ class TaskStatusPatchesTest {
             TaskStatusPatches.running(
                 task(null),
                 new TaskStatusPatches.WorkflowLink("wf-1", null),
-                AgentRuns.run().build(),
+                "fix-bug-3f2a9c1e",
+                "agent:1",
                 NOW));
 
     assertThat(patch).containsEntry("workflowId", "wf-1").containsEntry("workflowUrl", null);

@@ -560,6 +560,112 @@ class TaskWorkflowTest {
   }
 
   @Test
+  void anAgentThatNeverStartsIsStoppedAtItsStartDeadline() throws Exception {
+    Outcome timedOut =
+        Outcome.failed("StartTimeout", "The agent did not start within 5m: Unschedulable.");
+    AtomicLong startedAt = new AtomicLong();
+    AtomicLong deletedAt = new AtomicLong(-1);
+    when(activities.start(TASK))
+        .thenAnswer(
+            inv -> {
+              startedAt.set(env.currentTimeMillis());
+              return StartResult.adopted(JOB, 0, null);
+            });
+    // The deadline comes from the Job: five minutes after its creation (here: the start).
+    when(activities.observeJob(TASK, JOB, false))
+        .thenAnswer(
+            inv ->
+                JobObservation.running(
+                    new JobObservation.Deadline(startedAt.get() + 300_000, timedOut)));
+    doAnswer(
+            inv -> {
+              deletedAt.set(env.currentTimeMillis());
+              return null;
+            })
+        .when(activities)
+        .deleteJob(TASK, JOB);
+    when(activities.finish(any(), any())).thenReturn(Expiry.never());
+
+    TaskWorkflow wf = start();
+    awaitEnd(wf);
+
+    InOrder order = inOrder(activities);
+    order.verify(activities).start(TASK);
+    // Looked at once, then at the re-checks after 1 and 3 minutes, then at the deadline.
+    order.verify(activities, times(4)).observeJob(TASK, JOB, false);
+    order.verify(activities).deleteJob(TASK, JOB);
+    order.verify(activities).finish(TASK, timedOut);
+    verifyNoMoreInteractions(activities);
+    // At the deadline itself, not at the next re-check (7 minutes).
+    assertThat(deletedAt.get() - startedAt.get()).isBetween(300_000L, 300_000L + 5_000);
+  }
+
+  @Test
+  void aDeadlineIsLookedAtAgainBeforeItStopsTheAgent() throws Exception {
+    // The agent started while the workflow waited: the next look has no start deadline any more.
+    Outcome timedOut = Outcome.failed("StartTimeout", "did not start");
+    AtomicLong startedAt = new AtomicLong();
+    when(activities.start(TASK))
+        .thenAnswer(
+            inv -> {
+              startedAt.set(env.currentTimeMillis());
+              return StartResult.adopted(JOB, 0, null);
+            });
+    when(activities.observeJob(TASK, JOB, false))
+        .thenAnswer(
+            inv ->
+                JobObservation.running(
+                    new JobObservation.Deadline(startedAt.get() + 30_000, timedOut)))
+        .thenReturn(JobObservation.running())
+        .thenReturn(JobObservation.finished(OK));
+    when(activities.finish(any(), any())).thenReturn(Expiry.never());
+
+    TaskWorkflow wf = start();
+    verify(activities, timeout(WAIT_MS)).observeJob(TASK, JOB, false);
+    env.sleep(Duration.ofSeconds(40)); // past the deadline: its timer wakes the workflow
+    verify(activities, timeout(WAIT_MS).times(2)).observeJob(TASK, JOB, false);
+    wf.jobChanged();
+    awaitEnd(wf);
+
+    verify(activities, never()).deleteJob(any(), anyString());
+    verify(activities).finish(TASK, OK);
+  }
+
+  @Test
+  void anAgentPastItsRunDeadlineIsStoppedButNotWhileItsWindowIsOpen() throws Exception {
+    Outcome tooLong = Outcome.failed("DeadlineExceeded", "ran too long");
+    AtomicLong startedAt = new AtomicLong();
+    when(activities.start(TASK))
+        .thenAnswer(
+            inv -> {
+              startedAt.set(env.currentTimeMillis());
+              return StartResult.adopted(JOB, 600, null);
+            });
+    // Running with a run deadline, then the agent ends and the window opens: no deadline then.
+    when(activities.observeJob(TASK, JOB, true))
+        .thenAnswer(
+            inv ->
+                JobObservation.running(
+                    new JobObservation.Deadline(startedAt.get() + 120_000, tooLong)))
+        .thenAnswer(inv -> JobObservation.agentDone(startedAt.get() + 60_000))
+        .thenAnswer(inv -> JobObservation.agentDone(startedAt.get() + 60_000))
+        .thenReturn(JobObservation.finished(OK));
+    when(activities.finish(any(), any())).thenReturn(Expiry.never());
+
+    TaskWorkflow wf = start();
+    verify(activities, timeout(WAIT_MS)).observeJob(TASK, JOB, true);
+    wf.jobChanged();
+    verify(activities, timeout(WAIT_MS)).windowOpened(eq(TASK), anyLong());
+    wf.release();
+    verify(activities, timeout(WAIT_MS)).releasePod(TASK, JOB);
+    wf.jobChanged();
+    awaitEnd(wf);
+
+    verify(activities, never()).deleteJob(any(), anyString());
+    verify(activities).finish(TASK, OK);
+  }
+
+  @Test
   void stopWhileBlockedFinishesWithoutAJob() throws Exception {
     when(activities.start(TASK)).thenReturn(StartResult.blocked(null));
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
