@@ -13,6 +13,7 @@ import io.kubetask.operator.task.TaskReconciler;
 import io.kubetask.operator.task.TaskWorkflowGateway;
 import io.kubetask.operator.task.TemporalTaskWorkflowGateway;
 import io.kubetask.operator.temporal.SearchAttributeRegistrar;
+import io.kubetask.workflows.k8s.EventRecorder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporal.client.WorkflowClient;
@@ -109,7 +110,11 @@ public final class KubeTaskOperator {
           }
         };
     operator.register(
-        new TaskReconciler(tasks, Clock.systemUTC(), config.resync()),
+        new TaskReconciler(
+            tasks,
+            new EventRecorder(kubernetes, Clock.systemUTC(), "kubetask-operator")::warning,
+            Clock.systemUTC(),
+            config.resync()),
         controller -> configure(controller, config));
     operator.register(
         new CronTaskReconciler(

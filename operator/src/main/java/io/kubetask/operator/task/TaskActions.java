@@ -1,8 +1,9 @@
 package io.kubetask.operator.task;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.kubetask.api.KubeTaskAnnotations;
 import io.kubetask.api.v1alpha1.Conditions;
 import io.kubetask.api.v1alpha1.KubeTaskConfig;
@@ -12,6 +13,8 @@ import io.kubetask.api.v1alpha1.TaskLifecycleConfig;
 import io.kubetask.api.v1alpha1.TaskPhase;
 import io.kubetask.api.v1alpha1.TaskStatus;
 import io.kubetask.operator.task.TaskWorkflowGateway.Signal;
+import io.kubetask.workflows.task.AgentProgress;
+import io.kubetask.workflows.task.JobOutcomes;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -58,6 +61,20 @@ final class TaskActions {
    * @param now the current time
    */
   public static Plan plan(Task task, Job job, KubeTaskConfig config, Instant now) {
+    return plan(task, job, null, config, now);
+  }
+
+  /**
+   * Decides the gateway calls for a Task.
+   *
+   * @param task the Task (not being deleted)
+   * @param job the Task's Job from the cache, or null
+   * @param pod what the caches hold about the Job's pod: its pods and the Job's FailedCreate
+   *     Events, or null when unknown
+   * @param config the namespace's KubeTaskConfig named default from the cache, or null
+   * @param now the current time
+   */
+  public static Plan plan(Task task, Job job, PodView pod, KubeTaskConfig config, Instant now) {
     TaskPhase phase = phase(task);
     List<Signal> signals = new ArrayList<>();
     boolean needsWorkflow = true;
@@ -65,11 +82,11 @@ final class TaskActions {
     if (phase == TaskPhase.PENDING && isBlocked(task)) {
       signals.add(Signal.DEPENDENCIES_CHANGED);
     }
-    if (phase == TaskPhase.RUNNING && jobChanged(task, job, now)) {
+    if (phase == TaskPhase.RUNNING && (jobChanged(task, job, now) || podChanged(task, job, pod))) {
       signals.add(Signal.JOB_CHANGED);
     }
     if (phase == TaskPhase.RUNNING
-        && annotation(task, KubeTaskAnnotations.RELEASE) != null
+        && isTrue(annotation(task, KubeTaskAnnotations.RELEASE))
         && hasCondition(task, Conditions.HUMAN_IN_THE_LOOP, "True")) {
       signals.add(Signal.RELEASE);
     }
@@ -91,6 +108,41 @@ final class TaskActions {
     return signals.isEmpty()
         ? (needsWorkflow ? Plan.START : Plan.NOTHING)
         : new Plan(false, signals);
+  }
+
+  /** The pods of a Task's Job and the Job's FailedCreate Events, as the caches hold them. */
+  public record PodView(List<Pod> pods, List<Event> jobEvents) {}
+
+  /**
+   * Whether the Task's status no longer says what its agent's pod is doing: the workflow then looks
+   * and records it. Only for a Job that runs; a finished one is {@link #jobChanged}'s.
+   */
+  private static boolean podChanged(Task task, Job job, PodView pod) {
+    if (job == null || pod == null || JobOutcomes.finished(job)) {
+      return false;
+    }
+    List<Condition> conditions = task.getStatus().conditions();
+    return !AgentProgress.of(job, pod.pods(), pod.jobEvents()).isShownOn(conditions);
+  }
+
+  /**
+   * A {@code kubetask.io/release} value other than {@code true}, which does nothing: the warning to
+   * record, or empty.
+   */
+  public static Optional<String> ignoredRelease(Task task) {
+    String value = annotation(task, KubeTaskAnnotations.RELEASE);
+    if (value == null || isTrue(value)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        KubeTaskAnnotations.RELEASE
+            + "=\""
+            + value
+            + "\" is ignored: only \"true\" ends the keep-alive window.");
+  }
+
+  private static boolean isTrue(String value) {
+    return "true".equals(value);
   }
 
   /** Whether the operator should look at the Task again after the resync period. */
@@ -141,7 +193,7 @@ final class TaskActions {
       Instant since = Objects.requireNonNullElse(startedAt(task), Instant.EPOCH);
       return task.getStatus().jobName() != null && since.plus(JOB_MISSING_GRACE).isBefore(now);
     }
-    if (jobHasCondition(job, "Complete") || jobHasCondition(job, "Failed")) {
+    if (JobOutcomes.finished(job)) {
       return true;
     }
     return windowOpened(job) && condition(task, Conditions.HUMAN_IN_THE_LOOP).isEmpty();
@@ -194,14 +246,6 @@ final class TaskActions {
 
   private static boolean hasCondition(Task task, String type, String status) {
     return condition(task, type).filter(c -> status.equals(c.getStatus())).isPresent();
-  }
-
-  private static boolean jobHasCondition(Job job, String type) {
-    List<JobCondition> conditions =
-        job.getStatus() == null ? null : job.getStatus().getConditions();
-    return conditions != null
-        && conditions.stream()
-            .anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   private static String annotation(Task task, String key) {

@@ -1,10 +1,15 @@
 package io.kubetask.operator.task;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.kubetask.api.KubeTaskLabels;
 import io.kubetask.api.v1alpha1.KubeTaskConfig;
 import io.kubetask.api.v1alpha1.Task;
+import io.kubetask.workflows.task.TaskNames;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -30,6 +35,32 @@ final class TaskMappers {
         .filter(filter)
         .map(ResourceID::fromResource)
         .collect(Collectors.toSet());
+  }
+
+  /** The Task whose agent runs in this pod: the one of its namespace with the pod's Task uid. */
+  static Set<ResourceID> taskOfPod(Pod pod, Function<String, Stream<Task>> tasksOfNamespace) {
+    Map<String, String> labels = pod.getMetadata().getLabels();
+    String uid = labels == null ? null : labels.get(KubeTaskLabels.TASK_UID);
+    if (uid == null) {
+      return Set.of();
+    }
+    return tasksOfSameNamespace(pod, tasksOfNamespace, t -> uid.equals(t.getMetadata().getUid()));
+  }
+
+  /**
+   * The Task whose Job an Event is about: the one whose Job has that name (Job names follow from
+   * their Task's name and uid, so this holds before the Task's status names its Job).
+   */
+  static Set<ResourceID> taskOfJobEvent(
+      Event event, Function<String, Stream<Task>> tasksOfNamespace) {
+    String job = event.getInvolvedObject() == null ? null : event.getInvolvedObject().getName();
+    if (job == null) {
+      return Set.of();
+    }
+    return tasksOfSameNamespace(
+        event,
+        tasksOfNamespace,
+        t -> job.equals(TaskNames.objectName(t.getMetadata().getName(), t.getMetadata().getUid())));
   }
 
   /** A KubeTaskConfig matters to finished Tasks only when it is the namespace's default one. */

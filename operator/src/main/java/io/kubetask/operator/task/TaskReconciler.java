@@ -4,7 +4,10 @@ import com.google.common.base.Ticker;
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -21,9 +24,11 @@ import io.kubetask.api.v1alpha1.Agent;
 import io.kubetask.api.v1alpha1.KubeTaskConfig;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.operator.task.TaskActions.Plan;
+import io.kubetask.workflows.k8s.EventRecorder;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -39,6 +44,12 @@ import org.slf4j.LoggerFactory;
 @ControllerConfiguration(name = TaskReconciler.NAME, generationAwareEventProcessing = false)
 public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
   public static final String NAME = "task";
+
+  /** The reason of the Warning Event about an annotation whose value does nothing. */
+  static final String IGNORED_ANNOTATION = "IgnoredAnnotation";
+
+  /** The label the Job controller puts on its pods: the Job's uid. */
+  private static final String JOB_UID_LABEL = "batch.kubernetes.io/controller-uid";
 
   private static final Logger log = LoggerFactory.getLogger(TaskReconciler.class);
 
@@ -56,8 +67,22 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
    */
   private final Cache<String, Boolean> confirmed;
 
-  public TaskReconciler(TaskWorkflowGateway gateway, Clock clock, Duration resync) {
+  /** Warnings already recorded (Task uid and text), so a reconciliation does not repeat them. */
+  private final Cache<String, Boolean> warned =
+      CacheBuilder.newBuilder().maximumSize(10_000).build();
+
+  private final Warnings events;
+
+  /** Where the reconciler's Warning Events go (an {@link EventRecorder} in the operator). */
+  @FunctionalInterface
+  public interface Warnings {
+    void warning(Task task, String reason, String message);
+  }
+
+  public TaskReconciler(
+      TaskWorkflowGateway gateway, Warnings events, Clock clock, Duration resync) {
     this.gateway = gateway;
+    this.events = events;
     this.clock = clock;
     this.resync = resync;
     this.confirmed =
@@ -77,7 +102,9 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
   public UpdateControl<Task> reconcile(Task task, Context<Task> context) {
     Job job = jobOf(task, context);
     KubeTaskConfig config = context.getSecondaryResource(KubeTaskConfig.class).orElse(null);
-    Plan plan = TaskActions.plan(task, job, config, clock.instant());
+    var pod = job == null ? null : podOf(job, context);
+    Plan plan = TaskActions.plan(task, job, pod, config, clock.instant());
+    TaskActions.ignoredRelease(task).ifPresent(warning -> warnOnce(task, warning));
 
     var target = TaskWorkflowTarget.of(task);
     String workflowId = target.ref().workflowId();
@@ -143,11 +170,58 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
                 config -> TaskMappers.finishedTasksForConfig(config, tasksOf))
             .withPrimaryToSecondaryMapper((Task task) -> TaskMappers.configOf(task))
             .build();
+    // The agent's pod (labelled with its Task's uid) and the Job controller's word when it cannot
+    // create one: they change what the Task says about its pod. Only KubeTask's pods, and only
+    // FailedCreate Events of Jobs, are cached.
+    var pods =
+        InformerEventSourceConfiguration.from(Pod.class, Task.class)
+            .withName("pods")
+            .withLabelSelector(KubeTaskLabels.MANAGED_BY + "=" + KubeTaskLabels.MANAGED_BY_VALUE)
+            .withSecondaryToPrimaryMapper(pod -> TaskMappers.taskOfPod(pod, tasksOf))
+            .build();
+    var failedCreates =
+        InformerEventSourceConfiguration.from(Event.class, Task.class)
+            .withName("job-failed-create-events")
+            .withFieldSelector(
+                new FieldSelector(
+                    new FieldSelector.Field("involvedObject.kind", "Job"),
+                    new FieldSelector.Field("reason", "FailedCreate")))
+            .withSecondaryToPrimaryMapper(event -> TaskMappers.taskOfJobEvent(event, tasksOf))
+            .build();
     return List.of(
+        new InformerEventSource<>(pods, context),
+        new InformerEventSource<>(failedCreates, context),
         new InformerEventSource<>(jobs, context),
         new InformerEventSource<>(agents, context),
         new InformerEventSource<>(configMaps, context),
         new InformerEventSource<>(configs, context));
+  }
+
+  /** What the caches hold about the Job's pod: its pods, and the Job's FailedCreate Events. */
+  private static TaskActions.PodView podOf(Job job, Context<Task> context) {
+    String uid = job.getMetadata().getUid();
+    List<Pod> pods =
+        context.getSecondaryResources(Pod.class).stream()
+            .filter(p -> uid.equals(labels(p).get(JOB_UID_LABEL)))
+            .toList();
+    List<Event> events =
+        context.getSecondaryResources(Event.class).stream()
+            .filter(e -> uid.equals(e.getInvolvedObject().getUid()))
+            .toList();
+    return new TaskActions.PodView(pods, events);
+  }
+
+  private static Map<String, String> labels(Pod pod) {
+    return pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
+  }
+
+  /** Records a Warning Event, once for each Task and text (not again at every reconciliation). */
+  private void warnOnce(Task task, String warning) {
+    String key = task.getMetadata().getUid() + "\n" + warning;
+    if (warned.getIfPresent(key) == null) {
+      warned.put(key, Boolean.TRUE);
+      events.warning(task, IGNORED_ANNOTATION, warning);
+    }
   }
 
   /** The Task's Job: the one named in its status, else any Job it owns. */

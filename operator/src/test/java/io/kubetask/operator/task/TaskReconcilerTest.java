@@ -1,6 +1,8 @@
 package io.kubetask.operator.task;
 
+import static io.kubetask.operator.task.TestTasks.JOB_UID;
 import static io.kubetask.operator.task.TestTasks.NOW;
+import static io.kubetask.operator.task.TestTasks.agentPod;
 import static io.kubetask.operator.task.TestTasks.annotated;
 import static io.kubetask.operator.task.TestTasks.condition;
 import static io.kubetask.operator.task.TestTasks.config;
@@ -16,7 +18,12 @@ import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -31,6 +38,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -40,13 +49,26 @@ class TaskReconcilerTest {
   private static final Duration RESYNC = Duration.ofMinutes(5);
 
   private final FakeTaskWorkflowGateway gateway = new FakeTaskWorkflowGateway();
+  private final List<String> warnings = new ArrayList<>();
   private final TaskReconciler reconciler =
-      new TaskReconciler(gateway, Clock.fixed(NOW, ZoneOffset.UTC), RESYNC);
+      new TaskReconciler(
+          gateway,
+          (task, reason, message) -> warnings.add(reason + ": " + message),
+          Clock.fixed(NOW, ZoneOffset.UTC),
+          RESYNC);
+
+  /** The caches: these Jobs, with the agent running in the pod of {@link TestTasks#job()}. */
+  private static Context<Task> context(Set<Job> jobs, KubeTaskConfig config) {
+    return context(jobs, Set.of(agentPod()), Set.of(), config);
+  }
 
   @SuppressWarnings("unchecked")
-  private static Context<Task> context(Set<Job> jobs, KubeTaskConfig config) {
+  private static Context<Task> context(
+      Set<Job> jobs, Set<Pod> pods, Set<Event> events, KubeTaskConfig config) {
     Context<Task> context = mock(Context.class);
     when(context.getSecondaryResources(Job.class)).thenReturn(jobs);
+    when(context.getSecondaryResources(Pod.class)).thenReturn(pods);
+    when(context.getSecondaryResources(Event.class)).thenReturn(events);
     when(context.getSecondaryResource(KubeTaskConfig.class))
         .thenReturn(Optional.ofNullable(config));
     return context;
@@ -78,7 +100,7 @@ class TaskReconcilerTest {
   @Test
   void asksTemporalAgainOnlyAfterHalfTheResyncPeriod() {
     var now = new AtomicReference<>(NOW);
-    var reconciler = new TaskReconciler(gateway, steppingClock(now), RESYNC);
+    var reconciler = new TaskReconciler(gateway, (t, r, m) -> {}, steppingClock(now), RESYNC);
     var task = running(NOW.minusSeconds(600));
 
     reconciler.reconcile(task, context(Set.of(job()), null));
@@ -162,6 +184,80 @@ class TaskReconcilerTest {
     reconciler.reconcile(running(NOW.minusSeconds(600)), context(Set.of(stale, job()), null));
 
     assertThat(gateway.summary()).containsExactly("ensureStarted");
+  }
+
+  @Test
+  void signalsWhenThePodDoesSomethingTheTaskDoesNotSayYet() {
+    Pod unschedulable =
+        new PodBuilder(agentPod())
+            .withNewStatus()
+            .withPhase("Pending")
+            .addNewCondition()
+            .withType("PodScheduled")
+            .withStatus("False")
+            .withReason("Unschedulable")
+            .withMessage("0/1 nodes are available.")
+            .endCondition()
+            .endStatus()
+            .build();
+    var says =
+        running(
+            NOW.minusSeconds(600),
+            new ConditionBuilder()
+                .withType("Succeeded")
+                .withStatus("Unknown")
+                .withReason("Unschedulable")
+                .withMessage("0/1 nodes are available.")
+                .build());
+
+    reconciler.reconcile(
+        running(NOW.minusSeconds(600)),
+        context(Set.of(job()), Set.of(unschedulable), Set.of(), null));
+    reconciler.reconcile(says, context(Set.of(job()), Set.of(unschedulable), Set.of(), null));
+
+    // Once for the news; the Task that says it already gets nothing more (and the workflow was
+    // confirmed by the signal).
+    assertThat(gateway.summary()).containsExactly("signal JOB_CHANGED");
+  }
+
+  @Test
+  void signalsWhenTheJobCannotCreateItsPod() {
+    Event refused =
+        new EventBuilder()
+            .withNewMetadata()
+            .withName("t-12345678.1")
+            .endMetadata()
+            .withNewInvolvedObject()
+            .withKind("Job")
+            .withName("t-12345678")
+            .withUid(JOB_UID)
+            .endInvolvedObject()
+            .withReason("FailedCreate")
+            .withMessage("Error creating: exceeded quota")
+            .build();
+
+    reconciler.reconcile(
+        running(NOW.minusSeconds(600)), context(Set.of(job()), Set.of(), Set.of(refused), null));
+
+    assertThat(gateway.summary()).containsExactly("signal JOB_CHANGED");
+  }
+
+  @Test
+  void aReleaseValueOtherThanTrueIsIgnoredWithOneWarning() {
+    var task =
+        annotated(
+            running(NOW.minusSeconds(600), condition("HumanInTheLoop", "True", "WindowOpen")),
+            KubeTaskAnnotations.RELEASE,
+            "false");
+
+    reconciler.reconcile(task, context(Set.of(job()), null));
+    reconciler.reconcile(task, context(Set.of(job()), null));
+
+    assertThat(gateway.summary()).containsExactly("ensureStarted");
+    assertThat(warnings)
+        .containsExactly(
+            "IgnoredAnnotation: kubetask.io/release=\"false\" is ignored: only \"true\" ends the"
+                + " keep-alive window.");
   }
 
   @Test

@@ -3,6 +3,8 @@ package io.kubetask.operator.task;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.kubetask.api.v1alpha1.KubeTaskConfig;
@@ -13,12 +15,14 @@ import io.kubetask.api.v1alpha1.TaskPhase;
 import io.kubetask.api.v1alpha1.TaskSpec;
 import io.kubetask.api.v1alpha1.TaskStatus;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Tasks, Jobs and KubeTaskConfigs for tests. */
 final class TestTasks {
   static final Instant NOW = Instant.parse("2026-01-01T12:00:00Z");
   static final String NS = "team-a";
+  static final String JOB_UID = "job-uid";
 
   private TestTasks() {}
 
@@ -38,10 +42,46 @@ final class TestTasks {
     return task;
   }
 
+  /**
+   * A Running Task whose agent runs: Succeeded Unknown says so, as the worker writes it once the
+   * agent container runs (see {@link #agentPod}), unless {@code conditions} say otherwise.
+   */
   static Task running(Instant startTime, Condition... conditions) {
     var task = task("t");
-    task.setStatus(status(TaskPhase.RUNNING, "t-12345678", startTime, null, List.of(conditions)));
+    List<Condition> all = new ArrayList<>(List.of(conditions));
+    if (all.stream().noneMatch(c -> "Succeeded".equals(c.getType()))) {
+      all.add(
+          new ConditionBuilder()
+              .withType("Succeeded")
+              .withStatus("Unknown")
+              .withReason("Running")
+              .withMessage("The agent is running.")
+              .build());
+    }
+    task.setStatus(status(TaskPhase.RUNNING, "t-12345678", startTime, null, all));
     return task;
+  }
+
+  /** The pod of {@link #job()} with its agent container running. */
+  static Pod agentPod() {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName("t-12345678-x7k2p")
+        .withNamespace(NS)
+        .addToLabels("batch.kubernetes.io/controller-uid", JOB_UID)
+        .endMetadata()
+        .withNewStatus()
+        .withPhase("Running")
+        .addNewContainerStatus()
+        .withName("agent")
+        .withNewState()
+        .withNewRunning()
+        .withStartedAt(NOW.minusSeconds(590).toString())
+        .endRunning()
+        .endState()
+        .endContainerStatus()
+        .endStatus()
+        .build();
   }
 
   static Task finished(TaskPhase phase, Instant completion, Instant expiration) {
@@ -90,7 +130,12 @@ final class TestTasks {
 
   static Job job() {
     return new JobBuilder()
-        .withMetadata(new ObjectMetaBuilder().withName("t-12345678").withNamespace(NS).build())
+        .withMetadata(
+            new ObjectMetaBuilder()
+                .withName("t-12345678")
+                .withNamespace(NS)
+                .withUid(JOB_UID)
+                .build())
         .withNewSpec()
         .withNewTemplate()
         .withNewSpec()
