@@ -17,7 +17,6 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.kubetask.api.KubeTaskAnnotations;
 import io.kubetask.api.KubeTaskLabels;
-import io.kubetask.api.v1alpha1.ConcurrencyPolicy;
 import io.kubetask.api.v1alpha1.CronTask;
 import io.kubetask.api.v1alpha1.CronTaskStatus;
 import io.kubetask.api.v1alpha1.Task;
@@ -284,10 +283,6 @@ public class CronTaskReconciler implements Reconciler<CronTask>, Cleaner<CronTas
     }
     if (valid) {
       schedules.trigger(scheduleId);
-      ConcurrencyPolicy policy =
-          cronTask.getSpec().concurrencyPolicy() == null
-              ? ConcurrencyPolicy.FORBID
-              : cronTask.getSpec().concurrencyPolicy();
       log.info("Triggered Schedule {} for {}", scheduleId, KubeTaskAnnotations.RUN_NOW);
       events.normal(
           cronTask,
@@ -295,7 +290,7 @@ public class CronTaskReconciler implements Reconciler<CronTask>, Cleaner<CronTas
           "Fired once on request ("
               + KubeTaskAnnotations.RUN_NOW
               + "); concurrencyPolicy "
-              + policy
+              + cronTask.getSpec().concurrencyPolicyOrDefault()
               + " applies.");
     } else {
       events.warning(

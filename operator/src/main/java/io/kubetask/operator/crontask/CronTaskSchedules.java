@@ -33,8 +33,6 @@ public final class CronTaskSchedules {
   /** Temporal's smallest catch-up window. */
   public static final Duration MIN_CATCHUP_WINDOW = Duration.ofSeconds(10);
 
-  public static final String DEFAULT_TIME_ZONE = "UTC";
-
   private CronTaskSchedules() {}
 
   public static CronTaskRef ref(CronTask cronTask) {
@@ -68,18 +66,15 @@ public final class CronTaskSchedules {
       return Optional.of(prefix + e.getMessage());
     }
     // Offsets such as +02:00 parse in Java but are no IANA names, which Temporal needs.
-    if (!timeZone.equals(DEFAULT_TIME_ZONE) && !ZoneId.getAvailableZoneIds().contains(timeZone)) {
+    if (!timeZone.equals(CronTaskSpec.DEFAULT_TIME_ZONE)
+        && !ZoneId.getAvailableZoneIds().contains(timeZone)) {
       return Optional.of(prefix + "not an IANA time zone name such as Europe/Berlin");
     }
     return Optional.empty();
   }
 
-  public static String timeZone(CronTaskSpec spec) {
-    return spec.timeZone() == null ? DEFAULT_TIME_ZONE : spec.timeZone();
-  }
-
   public static ScheduleOverlapPolicy overlap(ConcurrencyPolicy policy) {
-    return switch (policy == null ? ConcurrencyPolicy.FORBID : policy) {
+    return switch (policy) {
       case FORBID -> ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP;
       case ALLOW -> ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_ALLOW_ALL;
       case REPLACE -> ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_CANCEL_OTHER;
@@ -90,12 +85,8 @@ public final class CronTaskSchedules {
    * How late a fire may still start: startingDeadlineSeconds (default 300, never Temporal's one
    * year), at least Temporal's minimum of 10 seconds.
    */
-  public static Duration catchupWindow(Long startingDeadlineSeconds) {
-    long seconds =
-        startingDeadlineSeconds == null
-            ? CronTaskSpec.DEFAULT_STARTING_DEADLINE_SECONDS
-            : startingDeadlineSeconds;
-    Duration window = Duration.ofSeconds(seconds);
+  public static Duration catchupWindow(CronTaskSpec spec) {
+    Duration window = Duration.ofSeconds(spec.startingDeadlineSecondsOrDefault());
     return window.compareTo(MIN_CATCHUP_WINDOW) < 0 ? MIN_CATCHUP_WINDOW : window;
   }
 
@@ -139,12 +130,12 @@ public final class CronTaskSchedules {
         .setSpec(
             ScheduleSpec.newBuilder()
                 .setCalendars(CronCalendars.calendars(spec.schedule()))
-                .setTimeZoneName(timeZone(spec))
+                .setTimeZoneName(spec.timeZoneOrDefault())
                 .build())
         .setPolicy(
             SchedulePolicy.newBuilder()
-                .setOverlap(overlap(spec.concurrencyPolicy()))
-                .setCatchupWindow(catchupWindow(spec.startingDeadlineSeconds()))
+                .setOverlap(overlap(spec.concurrencyPolicyOrDefault()))
+                .setCatchupWindow(catchupWindow(spec))
                 .build())
         .setState(
             ScheduleState.newBuilder().setPaused(suspended(spec)).setNote(note(cronTask)).build())
@@ -312,7 +303,7 @@ public final class CronTaskSchedules {
   }
 
   private static String zone(String name) {
-    return name == null || name.isEmpty() ? DEFAULT_TIME_ZONE : name;
+    return name == null || name.isEmpty() ? CronTaskSpec.DEFAULT_TIME_ZONE : name;
   }
 
   private static String text(String s) {

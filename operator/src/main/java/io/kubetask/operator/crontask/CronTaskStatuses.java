@@ -123,7 +123,7 @@ public final class CronTaskStatuses {
               + " fires on \""
               + spec.schedule().trim()
               + "\" ("
-              + CronTaskSchedules.timeZone(spec)
+              + spec.timeZoneOrDefault()
               + ").";
       conditions =
           ConditionLists.set(
@@ -178,7 +178,7 @@ public final class CronTaskStatuses {
         && updated.skippedFires() > old.skippedFires()) {
       long n = updated.skippedFires() - old.skippedFires();
       String why =
-          spec.concurrencyPolicy() == null || spec.concurrencyPolicy() == ConcurrencyPolicy.FORBID
+          spec.concurrencyPolicyOrDefault() == ConcurrencyPolicy.FORBID
               ? "a Task of this CronTask was still active (concurrencyPolicy Forbid)"
               : "an earlier fire was still being handled";
       events.add(new Event(false, SKIPPED, n + " fire(s) skipped: " + why + "."));
@@ -194,7 +194,7 @@ public final class CronTaskStatuses {
               MISSED,
               n
                   + " fire(s) missed: they could not start within "
-                  + CronTaskSchedules.catchupWindow(spec.startingDeadlineSeconds()).toSeconds()
+                  + CronTaskSchedules.catchupWindow(spec).toSeconds()
                   + " seconds (startingDeadlineSeconds) of their scheduled time."));
     }
     Optional<Condition> newScheduled =

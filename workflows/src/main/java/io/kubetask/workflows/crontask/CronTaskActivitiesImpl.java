@@ -133,7 +133,7 @@ public class CronTaskActivitiesImpl implements CronTaskActivities {
     if (cronTask == null) {
       return; // Its Tasks go with it by garbage collection.
     }
-    if (policy(cronTask.getSpec()) != ConcurrencyPolicy.REPLACE) {
+    if (cronTask.getSpec().concurrencyPolicyOrDefault() != ConcurrencyPolicy.REPLACE) {
       // Cancelled by hand rather than by a newer fire: the Task is left alone.
       log.info("Run {} was cancelled; its CronTask does not replace Tasks", fire.runWorkflowId());
       return;
@@ -221,9 +221,5 @@ public class CronTaskActivitiesImpl implements CronTaskActivities {
 
   private Task task(String namespace, String name) {
     return client.resources(Task.class).inNamespace(namespace).withName(name).get();
-  }
-
-  private static ConcurrencyPolicy policy(CronTaskSpec spec) {
-    return spec.concurrencyPolicy() == null ? ConcurrencyPolicy.FORBID : spec.concurrencyPolicy();
   }
 }
