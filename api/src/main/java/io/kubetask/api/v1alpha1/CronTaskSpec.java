@@ -69,4 +69,28 @@ public record CronTaskSpec(
         TaskTemplateSpec taskTemplate) {
 
   public static final long DEFAULT_STARTING_DEADLINE_SECONDS = 300;
+
+  public static final ConcurrencyPolicy DEFAULT_CONCURRENCY_POLICY = ConcurrencyPolicy.FORBID;
+
+  public static final String DEFAULT_TIME_ZONE = "UTC";
+
+  /**
+   * The policy this spec sets, or Forbid. The API server fills in the CRD default, but objects
+   * built in code or read before the default existed may lack it.
+   */
+  public ConcurrencyPolicy concurrencyPolicyOrDefault() {
+    return concurrencyPolicy == null ? DEFAULT_CONCURRENCY_POLICY : concurrencyPolicy;
+  }
+
+  /** The time zone this spec sets, or UTC. */
+  public String timeZoneOrDefault() {
+    return timeZone == null ? DEFAULT_TIME_ZONE : timeZone;
+  }
+
+  /** The starting deadline this spec sets, or 300 seconds. */
+  public long startingDeadlineSecondsOrDefault() {
+    return startingDeadlineSeconds == null
+        ? DEFAULT_STARTING_DEADLINE_SECONDS
+        : startingDeadlineSeconds;
+  }
 }

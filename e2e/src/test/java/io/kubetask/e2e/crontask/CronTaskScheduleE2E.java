@@ -13,7 +13,7 @@ import io.kubetask.api.v1alpha1.CronTaskSpec;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
 import io.kubetask.e2e.support.TestNamespace;
-import io.kubetask.operator.crontask.CronTaskSchedules;
+import io.kubetask.operator.crontask.ScheduleDrift;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
 import io.temporal.client.schedules.Schedule;
 import io.temporal.client.schedules.ScheduleDescription;
@@ -161,7 +161,7 @@ class CronTaskScheduleE2E {
         .untilAsserted(
             () ->
                 assertThat(
-                        CronTaskSchedules.differences(
+                        ScheduleDrift.differences(
                             original, world.schedule("drift").orElseThrow().getSchedule()))
                     .isEmpty());
   }

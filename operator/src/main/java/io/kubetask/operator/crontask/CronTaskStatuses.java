@@ -13,17 +13,17 @@ import io.kubetask.api.v1alpha1.CronTaskStatus;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
 import io.kubetask.workflows.k8s.ConditionLists;
+import io.kubetask.workflows.k8s.Metadata;
+import io.kubetask.workflows.k8s.Owners;
+import io.kubetask.workflows.k8s.Times;
 import io.temporal.client.schedules.ScheduleActionResult;
 import io.temporal.client.schedules.ScheduleInfo;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -53,15 +53,7 @@ public final class CronTaskStatuses {
    */
   public static List<Task> children(CronTask cronTask, Collection<Task> tasks) {
     String uid = cronTask.getMetadata().getUid();
-    return tasks.stream()
-        .filter(
-            t ->
-                t.getMetadata().getOwnerReferences().stream()
-                    .anyMatch(
-                        o ->
-                            Objects.equals(o.getUid(), uid)
-                                && Boolean.TRUE.equals(o.getController())))
-        .toList();
+    return tasks.stream().filter(t -> Owners.controlledBy(t, uid)).toList();
   }
 
   /**
@@ -94,8 +86,8 @@ public final class CronTaskStatuses {
     Stream<Instant> scheduled =
         Stream.concat(
             children.stream()
-                .map(t -> annotation(t, KubeTaskAnnotations.SCHEDULED_AT))
-                .map(CronTaskStatuses::instant),
+                .map(t -> Metadata.annotation(t, KubeTaskAnnotations.SCHEDULED_AT))
+                .map(Times::instant),
             info == null
                 ? Stream.empty()
                 : info.getRecentActions().stream().map(ScheduleActionResult::getScheduledAt));
@@ -104,12 +96,12 @@ public final class CronTaskStatuses {
     Stream<Instant> succeeded =
         children.stream()
             .filter(t -> t.getStatus() != null && t.getStatus().phase() == TaskPhase.COMPLETED)
-            .map(t -> instant(t.getStatus().completionTime()));
+            .map(t -> Times.instant(t.getStatus().completionTime()));
     String lastSuccess = latest(succeeded, old == null ? null : old.lastSuccessfulTime());
 
     String next = null;
     if (invalid == null && !suspended && info != null && !info.getNextActionTimes().isEmpty()) {
-      next = format(info.getNextActionTimes().get(0));
+      next = Times.format(info.getNextActionTimes().get(0));
     }
 
     List<Condition> conditions = old == null ? null : old.conditions();
@@ -131,7 +123,7 @@ public final class CronTaskStatuses {
               + " fires on \""
               + spec.schedule().trim()
               + "\" ("
-              + CronTaskSchedules.timeZone(spec)
+              + spec.timeZoneOrDefault()
               + ").";
       conditions =
           ConditionLists.set(
@@ -186,7 +178,7 @@ public final class CronTaskStatuses {
         && updated.skippedFires() > old.skippedFires()) {
       long n = updated.skippedFires() - old.skippedFires();
       String why =
-          spec.concurrencyPolicy() == null || spec.concurrencyPolicy() == ConcurrencyPolicy.FORBID
+          spec.concurrencyPolicyOrDefault() == ConcurrencyPolicy.FORBID
               ? "a Task of this CronTask was still active (concurrencyPolicy Forbid)"
               : "an earlier fire was still being handled";
       events.add(new Event(false, SKIPPED, n + " fire(s) skipped: " + why + "."));
@@ -202,7 +194,7 @@ public final class CronTaskStatuses {
               MISSED,
               n
                   + " fire(s) missed: they could not start within "
-                  + CronTaskSchedules.catchupWindow(spec.startingDeadlineSeconds()).toSeconds()
+                  + CronTaskSchedules.catchupWindow(spec).toSeconds()
                   + " seconds (startingDeadlineSeconds) of their scheduled time."));
     }
     Optional<Condition> newScheduled =
@@ -239,7 +231,8 @@ public final class CronTaskStatuses {
     if (status.nextScheduleTime() == null) {
       return resync;
     }
-    Duration untilFire = Duration.between(now, instant(status.nextScheduleTime())).plus(AFTER_FIRE);
+    Duration untilFire =
+        Duration.between(now, Times.instant(status.nextScheduleTime())).plus(AFTER_FIRE);
     if (untilFire.compareTo(Duration.ofSeconds(1)) < 0) {
       return Duration.ofSeconds(1);
     }
@@ -263,31 +256,11 @@ public final class CronTaskStatuses {
   }
 
   private static String latest(Stream<Instant> candidates, String previous) {
-    return Stream.concat(candidates, Stream.of(instant(previous)))
+    return Stream.concat(candidates, Stream.of(Times.instant(previous)))
         .filter(Objects::nonNull)
         .max(Comparator.naturalOrder())
-        .map(CronTaskStatuses::format)
+        .map(Times::format)
         .orElse(null);
-  }
-
-  static String format(Instant instant) {
-    return instant.truncatedTo(ChronoUnit.SECONDS).toString();
-  }
-
-  private static Instant instant(String value) {
-    if (value == null) {
-      return null;
-    }
-    try {
-      return Instant.parse(value);
-    } catch (DateTimeParseException e) {
-      return null;
-    }
-  }
-
-  private static String annotation(Task task, String key) {
-    Map<String, String> annotations = task.getMetadata().getAnnotations();
-    return annotations == null ? null : annotations.get(key);
   }
 
   private static Long previous(

@@ -16,18 +16,12 @@ import io.temporal.client.schedules.ScheduleClientOptions;
 import io.temporal.client.schedules.ScheduleDescription;
 import io.temporal.client.schedules.ScheduleOptions;
 import io.temporal.client.schedules.ScheduleUpdate;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** {@link ScheduleGateway} on Temporal's {@link ScheduleClient}. */
 public class TemporalScheduleGateway implements ScheduleGateway {
-  private static final Logger log = LoggerFactory.getLogger(TemporalScheduleGateway.class);
-
   private final ScheduleClient client;
   private final WorkflowClient workflows;
   private final SearchAttributeRegistrar searchAttributes;
@@ -74,17 +68,12 @@ public class TemporalScheduleGateway implements ScheduleGateway {
             // Created since we looked (another replica, or a human): make it ours.
             client.getHandle(scheduleId).update(input -> new ScheduleUpdate(schedule));
           }
-          return null;
         });
   }
 
   @Override
   public void update(String scheduleId, Schedule schedule) {
-    writing(
-        () -> {
-          client.getHandle(scheduleId).update(input -> new ScheduleUpdate(schedule));
-          return null;
-        });
+    writing(() -> client.getHandle(scheduleId).update(input -> new ScheduleUpdate(schedule)));
   }
 
   @Override
@@ -143,20 +132,19 @@ public class TemporalScheduleGateway implements ScheduleGateway {
    * Runs a create or update. A namespace that lost KubeTask's search attributes gets them again;
    * any other invalid argument means Temporal refuses the Schedule itself.
    */
-  private void writing(Supplier<Void> write) {
-    try {
-      write.get();
-    } catch (RuntimeException e) {
-      if (!is(e, Status.Code.INVALID_ARGUMENT)) {
-        throw e;
-      }
-      if (!description(e).toLowerCase(Locale.ROOT).contains("search attribute")) {
-        throw new RejectedException(description(e), e);
-      }
-      log.warn("Temporal does not know KubeTask's search attributes, registering them again");
-      searchAttributes.register();
-      write.get();
-    }
+  private void writing(Runnable write) {
+    searchAttributes.retryingUnknown(
+        () -> {
+          try {
+            write.run();
+          } catch (RuntimeException e) {
+            if (is(e, Status.Code.INVALID_ARGUMENT)
+                && !SearchAttributeRegistrar.isUnknownSearchAttribute(e)) {
+              throw new RejectedException(description(e), e);
+            }
+            throw e;
+          }
+        });
   }
 
   private static boolean is(Throwable e, Status.Code code) {

@@ -13,16 +13,16 @@ import io.kubetask.api.v1alpha1.TaskLifecycleConfig;
 import io.kubetask.api.v1alpha1.TaskPhase;
 import io.kubetask.api.v1alpha1.TaskStatus;
 import io.kubetask.operator.task.TaskWorkflowGateway.Signal;
+import io.kubetask.workflows.k8s.ConditionLists;
+import io.kubetask.workflows.k8s.Metadata;
+import io.kubetask.workflows.k8s.Times;
 import io.kubetask.workflows.task.AgentProgress;
 import io.kubetask.workflows.task.JobOutcomes;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -86,20 +86,20 @@ final class TaskActions {
       signals.add(Signal.JOB_CHANGED);
     }
     if (phase == TaskPhase.RUNNING
-        && isTrue(annotation(task, KubeTaskAnnotations.RELEASE))
+        && isTrue(Metadata.annotation(task, KubeTaskAnnotations.RELEASE))
         && hasCondition(task, Conditions.HUMAN_IN_THE_LOOP, "True")) {
       signals.add(Signal.RELEASE);
     }
-    String stop = annotation(task, KubeTaskAnnotations.STOP);
+    String stop = Metadata.annotation(task, KubeTaskAnnotations.STOP);
     if (stop != null && (phase == null || !phase.isFinished())) {
       signals.add(Signal.stop(stop.isEmpty() ? Conditions.STOPPED : stop));
     }
     if (phase != null && phase.isFinished()) {
       long ttl = ttlSeconds(config);
-      Instant completion = instant(task.getStatus().completionTime());
+      Instant completion = Times.instant(task.getStatus().completionTime());
       if (completion != null) {
         Instant expected = ttl == 0 ? null : completion.plusSeconds(ttl);
-        if (!sameSecond(expected, instant(task.getStatus().expirationTime()))) {
+        if (!sameSecond(expected, Times.instant(task.getStatus().expirationTime()))) {
           signals.add(Signal.CONFIG_CHANGED);
         }
       }
@@ -130,7 +130,7 @@ final class TaskActions {
    * record, or empty.
    */
   public static Optional<String> ignoredRelease(Task task) {
-    String value = annotation(task, KubeTaskAnnotations.RELEASE);
+    String value = Metadata.annotation(task, KubeTaskAnnotations.RELEASE);
     if (value == null || isTrue(value)) {
       return Optional.empty();
     }
@@ -163,9 +163,9 @@ final class TaskActions {
     if (!isFinished(task)) {
       return true;
     }
-    Instant expiration = instant(task.getStatus().expirationTime());
+    Instant expiration = Times.instant(task.getStatus().expirationTime());
     Instant deleted =
-        Objects.requireNonNullElse(instant(task.getMetadata().getDeletionTimestamp()), now);
+        Objects.requireNonNullElse(Times.instant(task.getMetadata().getDeletionTimestamp()), now);
     // deletionTimestamp has whole seconds.
     return expiration == null || expiration.truncatedTo(ChronoUnit.SECONDS).isAfter(deleted);
   }
@@ -215,8 +215,8 @@ final class TaskActions {
   }
 
   private static Instant startedAt(Task task) {
-    Instant start = instant(task.getStatus().startTime());
-    return start != null ? start : instant(task.getMetadata().getCreationTimestamp());
+    Instant start = Times.instant(task.getStatus().startTime());
+    return start != null ? start : Times.instant(task.getMetadata().getCreationTimestamp());
   }
 
   private static long ttlSeconds(KubeTaskConfig config) {
@@ -238,29 +238,10 @@ final class TaskActions {
 
   private static Optional<Condition> condition(Task task, String type) {
     TaskStatus status = task.getStatus();
-    if (status == null || status.conditions() == null) {
-      return Optional.empty();
-    }
-    return status.conditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+    return status == null ? Optional.empty() : ConditionLists.find(status.conditions(), type);
   }
 
   private static boolean hasCondition(Task task, String type, String status) {
     return condition(task, type).filter(c -> status.equals(c.getStatus())).isPresent();
-  }
-
-  private static String annotation(Task task, String key) {
-    Map<String, String> annotations = task.getMetadata().getAnnotations();
-    return annotations == null ? null : annotations.get(key);
-  }
-
-  private static Instant instant(String rfc3339) {
-    if (rfc3339 == null || rfc3339.isEmpty()) {
-      return null;
-    }
-    try {
-      return OffsetDateTime.parse(rfc3339).toInstant();
-    } catch (DateTimeParseException e) {
-      return null;
-    }
   }
 }

@@ -1,7 +1,5 @@
 package io.kubetask.operator.task;
 
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.kubetask.operator.temporal.SearchAttributeRegistrar;
 import io.kubetask.workflows.task.TaskRef;
 import io.kubetask.workflows.task.TaskWorkflow;
@@ -13,15 +11,9 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.client.WorkflowServiceException;
-import java.util.Locale;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** {@link TaskWorkflowGateway} on a Temporal {@link WorkflowClient}. */
 public class TemporalTaskWorkflowGateway implements TaskWorkflowGateway {
-  private static final Logger log = LoggerFactory.getLogger(TemporalTaskWorkflowGateway.class);
-
   private final WorkflowClient client;
   private final String taskQueue;
   private final SearchAttributeRegistrar searchAttributes;
@@ -35,7 +27,7 @@ public class TemporalTaskWorkflowGateway implements TaskWorkflowGateway {
 
   @Override
   public void ensureStarted(TaskWorkflowTarget target) {
-    startingWith(
+    searchAttributes.retryingUnknown(
         () -> {
           try {
             WorkflowClient.start(stub(target)::run, target.ref());
@@ -47,7 +39,7 @@ public class TemporalTaskWorkflowGateway implements TaskWorkflowGateway {
 
   @Override
   public void signal(TaskWorkflowTarget target, Signal signal) {
-    startingWith(
+    searchAttributes.retryingUnknown(
         () -> {
           TaskWorkflow workflow = stub(target);
           BatchRequest request = client.newSignalWithStartRequest();
@@ -94,32 +86,5 @@ public class TemporalTaskWorkflowGateway implements TaskWorkflowGateway {
             .setTypedSearchAttributes(attributes.build())
             .build();
     return client.newWorkflowStub(TaskWorkflow.class, options);
-  }
-
-  /** Runs a start, registering the search attributes and retrying once if the server lost them. */
-  private void startingWith(Runnable start) {
-    try {
-      start.run();
-    } catch (WorkflowServiceException e) {
-      if (!isUnknownSearchAttribute(e)) {
-        throw e;
-      }
-      log.warn("Temporal does not know KubeTask's search attributes, registering them again");
-      searchAttributes.register();
-      start.run();
-    }
-  }
-
-  static boolean isUnknownSearchAttribute(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof StatusRuntimeException sre
-          && sre.getStatus().getCode() == Status.Code.INVALID_ARGUMENT
-          && String.valueOf(sre.getStatus().getDescription())
-              .toLowerCase(Locale.ROOT)
-              .contains("search attribute")) {
-        return true;
-      }
-    }
-    return false;
   }
 }

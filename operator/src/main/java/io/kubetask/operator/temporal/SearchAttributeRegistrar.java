@@ -11,6 +11,7 @@ import io.temporal.common.SearchAttributeKey;
 import io.temporal.serviceclient.OperatorServiceStubs;
 import io.temporal.serviceclient.OperatorServiceStubsOptions;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Adds KubeTask's custom search attributes to the Temporal namespace. Workflows cannot start with
  * an attribute the namespace does not know, so this runs at start-up and again when a start fails
- * because the server lost them.
+ * because the server lost them ({@link #retryingUnknown}).
  */
 public class SearchAttributeRegistrar {
   private static final Logger log = LoggerFactory.getLogger(SearchAttributeRegistrar.class);
@@ -27,6 +28,38 @@ public class SearchAttributeRegistrar {
 
   public SearchAttributeRegistrar(WorkflowClient client) {
     this.client = client;
+  }
+
+  /**
+   * Runs a call that sets KubeTask's search attributes (a workflow start, a Schedule write). When
+   * the server does not know them (its namespace was re-created, or start-up registration failed),
+   * registers them and runs the call once more; any other failure is the caller's.
+   */
+  public void retryingUnknown(Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      if (!isUnknownSearchAttribute(e)) {
+        throw e;
+      }
+      log.warn("Temporal does not know KubeTask's search attributes, registering them again");
+      register();
+      call.run();
+    }
+  }
+
+  /** Whether Temporal refused a call because its namespace lacks a search attribute. */
+  public static boolean isUnknownSearchAttribute(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof StatusRuntimeException sre
+          && sre.getStatus().getCode() == Status.Code.INVALID_ARGUMENT
+          && String.valueOf(sre.getStatus().getDescription())
+              .toLowerCase(Locale.ROOT)
+              .contains("search attribute")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Registers the attributes that are missing; those that exist are left alone. */

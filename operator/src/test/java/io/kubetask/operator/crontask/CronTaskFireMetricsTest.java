@@ -6,23 +6,31 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.kubetask.api.v1alpha1.CronTask;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.operator.observability.OperatorMetrics;
+import io.kubetask.testing.MergePatchCrudDispatcher;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The reconciler tells the metrics what its Schedule skipped and missed, each fire once. */
-@EnableKubernetesMockClient(crud = true)
 class CronTaskFireMetricsTest {
-  KubernetesClient client;
+  private final KubernetesMockServer server = MergePatchCrudDispatcher.startServer();
+  private final KubernetesClient client = server.createClient();
+
+  @AfterEach
+  void tearDown() {
+    client.close();
+    server.destroy();
+  }
 
   @Test
   void skippedAndMissedFiresAreCountedOnce() {

@@ -8,9 +8,8 @@ import static org.mockito.Mockito.when;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.kubetask.api.KubeTaskAnnotations;
 import io.kubetask.api.v1alpha1.ConcurrencyPolicy;
@@ -19,8 +18,14 @@ import io.kubetask.api.v1alpha1.CronTaskSpec;
 import io.kubetask.api.v1alpha1.CronTaskStatus;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
+import io.kubetask.operator.crontask.CronTaskReconciler.ScheduleObserver;
+import io.kubetask.testing.MergePatchCrudDispatcher;
+import io.kubetask.workflows.crontask.CronTaskRef;
+import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
 import io.temporal.client.schedules.Schedule;
+import io.temporal.client.schedules.ScheduleActionStartWorkflow;
 import io.temporal.client.schedules.ScheduleState;
+import io.temporal.common.SearchAttributeKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,22 +35,32 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-@EnableKubernetesMockClient(crud = true)
+/**
+ * The reconciler on fabric8's CRUD mock server with RFC 7386 merge patches ({@link
+ * MergePatchCrudDispatcher}), as the API server applies them, and a fake Schedule gateway.
+ */
 class CronTaskReconcilerTest {
   private static final String ID = "crontask/team/nightly";
   private static final Instant NOW = Instant.parse("2025-12-10T09:30:00Z");
   private static final Duration RESYNC = Duration.ofMinutes(5);
 
-  KubernetesClient client;
+  private KubernetesMockServer server;
+  private KubernetesClient client;
   private FakeScheduleGateway schedules;
   private CronTaskReconciler reconciler;
   private final Set<Task> tasks = new HashSet<>();
 
   @BeforeEach
   void setUp() {
+    server = MergePatchCrudDispatcher.startServer();
+    // CronTasks have a status subresource: writes to the main resource leave status alone.
+    server.expectCustomResource(
+        CustomResourceDefinitionContext.fromCustomResourceType(CronTask.class));
+    client = server.createClient();
     schedules = new FakeScheduleGateway();
     reconciler =
         new CronTaskReconciler(
@@ -54,28 +69,13 @@ class CronTaskReconcilerTest {
             "kubetask",
             Clock.fixed(NOW, ZoneOffset.UTC),
             RESYNC,
-            replacing(client));
+            ScheduleObserver.NONE);
   }
 
-  /**
-   * Writes the status as the API server applies the reconciler's merge patch. The mock server
-   * merges lists instead of replacing them (RFC 7386 replaces), so the test replaces the status
-   * with a JSON patch; the merge patch itself is exercised by the E2E tests.
-   */
-  private static CronTaskReconciler.StatusWriter replacing(KubernetesClient client) {
-    return (cronTask, status) -> {
-      Map<String, Object> present = new java.util.LinkedHashMap<>(status);
-      present.values().removeIf(java.util.Objects::isNull);
-      client
-          .resources(CronTask.class)
-          .inNamespace(cronTask.getMetadata().getNamespace())
-          .withName(cronTask.getMetadata().getName())
-          .subresource("status")
-          .patch(
-              PatchContext.of(PatchType.JSON),
-              CronTaskReconciler.json(
-                  List.of(Map.of("op", "add", "path", "/status", "value", present))));
-    };
+  @AfterEach
+  void tearDown() {
+    client.close();
+    server.destroy();
   }
 
   @SuppressWarnings("unchecked")
@@ -104,6 +104,16 @@ class CronTaskReconcilerTest {
         .edit(
             c -> {
               c.setSpec(spec.apply(c.getSpec()));
+              return c;
+            });
+  }
+
+  private CronTask annotate(Map<String, String> annotations) {
+    return client
+        .resource(current())
+        .edit(
+            c -> {
+              c.getMetadata().setAnnotations(annotations);
               return c;
             });
   }
@@ -143,14 +153,35 @@ class CronTaskReconcilerTest {
 
     assertThat(schedules.calls).containsExactly("create " + ID);
     Schedule schedule = schedules.schedules.get(ID);
-    assertThat(
-            CronTaskSchedules.differences(
-                CronTaskSchedules.toSchedule(current(), "kubetask"), schedule))
-        .isEmpty();
+    assertThat(schedule.getSpec().getCalendars())
+        .singleElement()
+        .satisfies(c -> assertThat(c.getComment()).isEqualTo("0 9 * * *"));
+    assertThat(schedule.getSpec().getTimeZoneName()).isEqualTo("UTC");
+    assertThat(schedule.getPolicy().getOverlap())
+        .isEqualTo(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_CANCEL_OTHER);
+    assertThat(schedule.getPolicy().getCatchupWindow()).isEqualTo(Duration.ofSeconds(300));
+    assertThat(schedule.getState().isPaused()).isFalse();
+    assertThat(schedule.getState().getNote()).isEmpty();
+    var action = (ScheduleActionStartWorkflow) schedule.getAction();
+    assertThat(action.getWorkflowType()).isEqualTo("CronTaskRun");
+    assertThat(action.getOptions().getWorkflowId()).isEqualTo("crontask-run/team/nightly");
+    assertThat(action.getOptions().getTaskQueue()).isEqualTo("kubetask");
+    assertThat(action.getArguments().get(0, CronTaskRef.class))
+        .isEqualTo(new CronTaskRef("team", "nightly", current().getMetadata().getUid()));
+    var attributes = action.getOptions().getTypedSearchAttributes();
+    assertThat(attributes.get(SearchAttributeKey.forKeyword("KubeTaskNamespace")))
+        .isEqualTo("team");
+    assertThat(attributes.get(SearchAttributeKey.forKeyword("KubeTaskCronTask")))
+        .isEqualTo("nightly");
+    assertThat(attributes.size()).isEqualTo(2);
     CronTaskStatus status = current().getStatus();
     assertThat(status.scheduleId()).isEqualTo(ID);
     assertThat(status.nextScheduleTime()).isEqualTo("2025-12-10T09:31:00Z");
     assertThat(status.skippedFires()).isZero();
+    assertThat(status.missedFires()).isZero();
+    assertThat(status.activeCount()).isZero();
+    assertThat(status.active()).isNull();
+    assertThat(status.observedGeneration()).isEqualTo(1L);
     assertThat(condition(current(), "Scheduled").getStatus()).isEqualTo("True");
     assertThat(condition(current(), "Suspended").getStatus()).isEqualTo("False");
     assertThat(events()).containsExactly("ScheduleCreated");
@@ -248,8 +279,11 @@ class CronTaskReconcilerTest {
     reconcile();
 
     assertThat(schedules.calls).containsExactly("create " + ID, "delete " + ID, "create " + ID);
-    assertThat(CronTaskSchedules.target(schedules.schedules.get(ID)).orElseThrow().uid())
-        .isEqualTo(current().getMetadata().getUid());
+    var action = (ScheduleActionStartWorkflow) schedules.schedules.get(ID).getAction();
+    assertThat(action.getArguments().get(0, CronTaskRef.class).uid())
+        .isEqualTo(current().getMetadata().getUid())
+        .isNotEqualTo("older");
+    assertThat(events()).containsExactly("ScheduleCreated");
   }
 
   @Test
@@ -269,6 +303,10 @@ class CronTaskReconcilerTest {
             "Invalid cron schedule \"0 25 * * *\": Failed to parse cron expression. Value 25 not in"
                 + " range [0, 23]");
     assertThat(current().getStatus().scheduleId()).isNull();
+    assertThat(current().getStatus().nextScheduleTime()).isNull();
+    assertThat(current().getStatus().conditions())
+        .extracting(Condition::getType)
+        .containsExactly("Scheduled", "Suspended");
     assertThat(events()).containsExactly("ScheduleCreated", "InvalidSchedule");
 
     reconcile();
@@ -292,23 +330,15 @@ class CronTaskReconcilerTest {
   void runNowTriggersOnceAndRemovesTheAnnotation() {
     create(cronTask());
     reconcile();
-    CronTask annotated =
-        client
-            .resource(current())
-            .edit(
-                c -> {
-                  c.getMetadata()
-                      .setAnnotations(Map.of(KubeTaskAnnotations.RUN_NOW, "true", "keep", "me"));
-                  return c;
-                });
+    CronTask annotated = annotate(Map.of(KubeTaskAnnotations.RUN_NOW, "true", "keep", "me"));
 
     reconciler.reconcile(annotated, context());
     reconciler.reconcile(annotated, context()); // A stale cached copy.
 
     assertThat(schedules.calls).containsExactly("create " + ID, "trigger " + ID);
-    // The mock server keeps the key with a null value where the API server removes it.
-    assertThat(current().getMetadata().getAnnotations().get(KubeTaskAnnotations.RUN_NOW)).isNull();
-    assertThat(current().getMetadata().getAnnotations()).containsEntry("keep", "me");
+    assertThat(current().getMetadata().getAnnotations())
+        .doesNotContainKey(KubeTaskAnnotations.RUN_NOW)
+        .containsEntry("keep", "me");
     reconcile();
     assertThat(schedules.calls).containsExactly("create " + ID, "trigger " + ID);
     assertThat(events()).containsExactly("ScheduleCreated", "RunNow");
@@ -319,13 +349,7 @@ class CronTaskReconcilerTest {
     create(cronTask());
     schedules.nextActionTimes = List.of(NOW.plusMillis(500));
     reconcile();
-    client
-        .resource(current())
-        .edit(
-            c -> {
-              c.getMetadata().setAnnotations(Map.of(KubeTaskAnnotations.RUN_NOW, "true"));
-              return c;
-            });
+    annotate(Map.of(KubeTaskAnnotations.RUN_NOW, "true"));
 
     Duration again = reconcile();
 
@@ -333,6 +357,19 @@ class CronTaskReconcilerTest {
     assertThat(current().getMetadata().getAnnotations())
         .containsEntry(KubeTaskAnnotations.RUN_NOW, "true");
     assertThat(again).isEqualTo(Duration.ofMillis(1200));
+  }
+
+  @Test
+  void runNowOfAnInvalidScheduleIsRefusedAndRemoved() {
+    create(cronTask().schedule("0 25 * * *"));
+    annotate(Map.of(KubeTaskAnnotations.RUN_NOW, "true"));
+
+    reconcile();
+
+    assertThat(schedules.calls).isEmpty();
+    assertThat(current().getMetadata().getAnnotations())
+        .doesNotContainKey(KubeTaskAnnotations.RUN_NOW);
+    assertThat(events()).containsExactly("RunNowFailed", "InvalidSchedule");
   }
 
   @Test
@@ -358,7 +395,19 @@ class CronTaskReconcilerTest {
     assertThat(status.lastScheduleTime()).isEqualTo("2025-12-10T09:00:00Z");
     assertThat(status.lastSuccessfulTime()).isEqualTo("2025-12-09T09:07:00Z");
     assertThat(status.skippedFires()).isEqualTo(1);
+    assertThat(status.activeCount()).isEqualTo(1);
     assertThat(events()).containsExactly("ScheduleCreated", "Skipped");
+
+    tasks.removeIf(t -> t.getMetadata().getName().equals("nightly-1"));
+    tasks.add(
+        CronTaskStatusesTest.child(
+            cron, "nightly-1", TaskPhase.FAILED, "2025-12-10T09:00:00Z", "2025-12-10T09:10:00Z"));
+    reconcile();
+
+    status = current().getStatus();
+    assertThat(status.active()).isNull();
+    assertThat(status.activeCount()).isZero();
+    assertThat(status.lastSuccessfulTime()).isEqualTo("2025-12-09T09:07:00Z");
   }
 
   @Test

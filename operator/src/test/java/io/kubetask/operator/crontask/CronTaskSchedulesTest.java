@@ -2,31 +2,23 @@ package io.kubetask.operator.crontask;
 
 import static io.kubetask.operator.crontask.CronTasks.cronTask;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kubetask.api.v1alpha1.ConcurrencyPolicy;
 import io.kubetask.workflows.crontask.CronTaskRef;
 import io.kubetask.workflows.temporal.SearchAttributes;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.schedules.Schedule;
-import io.temporal.client.schedules.ScheduleActionExecutionStartWorkflow;
-import io.temporal.client.schedules.ScheduleActionResult;
 import io.temporal.client.schedules.ScheduleActionStartWorkflow;
 import io.temporal.client.schedules.ScheduleCalendarSpec;
-import io.temporal.client.schedules.ScheduleInfo;
-import io.temporal.client.schedules.ScheduleIntervalSpec;
 import io.temporal.client.schedules.SchedulePolicy;
 import io.temporal.client.schedules.ScheduleRange;
 import io.temporal.client.schedules.ScheduleSpec;
 import io.temporal.client.schedules.ScheduleState;
 import java.time.DayOfWeek;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -185,170 +177,5 @@ class CronTaskSchedulesTest {
                 value >= r.getStart()
                     && value <= Math.max(r.getStart(), r.getEnd())
                     && (value - r.getStart()) % Math.max(1, r.getStep()) == 0);
-  }
-
-  @ParameterizedTest
-  @CsvSource(
-      delimiter = '|',
-      value = {
-        "60 * * * * | Invalid cron schedule \"60 * * * *\": Failed to parse cron expression. Value"
-            + " 60 not in range [0, 59]",
-        "* * * * | Invalid cron schedule \"* * * *\": expected 5 fields (minute hour day-of-month"
-            + " month day-of-week), found 4",
-        "@every 5m | Invalid cron schedule \"@every 5m\": unknown macro @every 5m; use @yearly,"
-            + " @annually, @monthly, @weekly, @daily, @midnight or @hourly",
-        "0 0 L * * | Invalid cron schedule \"0 0 L * *\": Failed to parse cron expression. Invalid"
-            + " chars in expression! Expression: L Invalid chars: L",
-        "0 22-2 * * * | Invalid cron schedule \"0 22-2 * * *\": Failed to parse cron expression."
-            + " Invalid range! [22,2]",
-        "CRON_TZ=UTC 0 9 * * * | Invalid cron schedule \"CRON_TZ=UTC 0 9 * * *\": a TZ= or CRON_TZ="
-            + " prefix is not supported: set spec.timeZone instead"
-      })
-  void anInvalidScheduleIsExplainedInTheParsersWords(String schedule, String message) {
-    assertThat(CronTaskSchedules.validate(cronTask().schedule(schedule).spec())).contains(message);
-    assertThatThrownBy(() -> schedule(cronTask().schedule(schedule)))
-        .isInstanceOf(IllegalArgumentException.class);
-  }
-
-  @Test
-  void anInvalidTimeZoneIsExplained() {
-    assertThat(CronTaskSchedules.validate(cronTask().timeZone("Mars/Olympus_Mons").spec()))
-        .contains(
-            "Invalid time zone \"Mars/Olympus_Mons\": Unknown time-zone ID: Mars/Olympus_Mons");
-    assertThat(CronTaskSchedules.validate(cronTask().timeZone("+02:00").spec()))
-        .contains("Invalid time zone \"+02:00\": not an IANA time zone name such as Europe/Berlin");
-    assertThat(CronTaskSchedules.validate(cronTask().timeZone("bad zone!").spec())).isPresent();
-    assertThat(CronTaskSchedules.validate(cronTask().schedule("x").timeZone("Nowhere/Land").spec()))
-        .hasValueSatisfying(
-            m -> assertThat(m).contains("cron schedule").contains("; Invalid time zone"));
-    assertThat(CronTaskSchedules.validate(cronTask().timeZone("Europe/Berlin").spec())).isEmpty();
-    assertThat(CronTaskSchedules.validate(cronTask().timeZone("UTC").spec())).isEmpty();
-  }
-
-  @Test
-  void aScheduleIsInStepWithItselfAndWithTheServersSpelling() {
-    Schedule desired = schedule(cronTask().schedule("0,30 9 * * MON-FRI"));
-    assertThat(CronTaskSchedules.differences(desired, desired)).isEmpty();
-
-    // Temporal returns a cron string as normalised calendars: same times, other ranges.
-    ScheduleCalendarSpec asReturned =
-        ScheduleCalendarSpec.newBuilder()
-            .setSeconds(List.of(new ScheduleRange(0, 0, 1)))
-            .setMinutes(List.of(new ScheduleRange(0, 0, 1), new ScheduleRange(30, 30, 1)))
-            .setHour(List.of(new ScheduleRange(9, 0, 0)))
-            .setDayOfMonth(List.of(new ScheduleRange(1, 31, 1)))
-            .setMonth(List.of(new ScheduleRange(1, 12, 1)))
-            .setDayOfWeek(List.of(new ScheduleRange(1, 5, 1)))
-            .build();
-    Schedule described = withSpec(desired, s -> s.setCalendars(List.of(asReturned)));
-    assertThat(CronTaskSchedules.differences(desired, described)).isEmpty();
-  }
-
-  @Test
-  void handEditsAreFound() {
-    Schedule desired = schedule(cronTask().suspend(false));
-
-    assertThat(
-            diff(
-                desired,
-                withSpec(desired, s -> s.setCalendars(CronCalendars.calendars("0 10 * * *")))))
-        .containsExactly("spec.calendars");
-    assertThat(diff(desired, withSpec(desired, s -> s.setTimeZoneName("Europe/Paris"))))
-        .containsExactly("spec.timeZoneName");
-    assertThat(
-            diff(
-                desired,
-                withSpec(
-                    desired,
-                    s -> s.setIntervals(List.of(new ScheduleIntervalSpec(Duration.ofMinutes(5)))))))
-        .containsExactly("spec.intervals");
-    assertThat(
-            diff(
-                desired,
-                Schedule.newBuilder(desired)
-                    .setState(
-                        ScheduleState.newBuilder()
-                            .setPaused(true)
-                            .setNote("paused in the UI")
-                            .build())
-                    .build()))
-        .containsExactly("state.paused", "state.note");
-    assertThat(
-            diff(
-                desired,
-                Schedule.newBuilder(desired)
-                    .setPolicy(
-                        SchedulePolicy.newBuilder(desired.getPolicy())
-                            .setOverlap(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_BUFFER_ALL)
-                            .setCatchupWindow(Duration.ofDays(365))
-                            .build())
-                    .build()))
-        .containsExactly("policy.overlap", "policy.catchupWindow");
-    var action = (ScheduleActionStartWorkflow) desired.getAction();
-    Schedule otherAction =
-        Schedule.newBuilder(desired)
-            .setAction(
-                ScheduleActionStartWorkflow.newBuilder(action)
-                    .setOptions(
-                        WorkflowOptions.newBuilder(action.getOptions())
-                            .setTaskQueue("elsewhere")
-                            .build())
-                    .setArguments(new CronTaskRef("team", "nightly", "another-uid"))
-                    .build())
-            .build();
-    assertThat(diff(desired, otherAction)).containsExactly("action.taskQueue", "action.arguments");
-    assertThat(CronTaskSchedules.target(otherAction))
-        .contains(new CronTaskRef("team", "nightly", "another-uid"));
-  }
-
-  @Test
-  void runNowWaitsForASecondOfItsOwn() {
-    Instant now = Instant.parse("2025-12-10T09:00:15.300Z");
-    assertThat(CronTaskSchedules.runNowDelay(info(List.of(), List.of()), now)).isZero();
-    // The last fire was this second: wait into the next one.
-    assertThat(
-            CronTaskSchedules.runNowDelay(
-                info(List.of(Instant.parse("2025-12-10T09:00:15.100Z")), List.of()), now))
-        .isEqualTo(Duration.ofMillis(900));
-    assertThat(
-            CronTaskSchedules.runNowDelay(
-                info(List.of(Instant.parse("2025-12-10T09:00:10Z")), List.of()), now))
-        .isZero();
-    // A fire is due in a moment: let it go first.
-    assertThat(
-            CronTaskSchedules.runNowDelay(
-                info(List.of(), List.of(Instant.parse("2025-12-10T09:00:16Z"))), now))
-        .isEqualTo(Duration.ofMillis(1900));
-    assertThat(
-            CronTaskSchedules.runNowDelay(
-                info(List.of(), List.of(Instant.parse("2025-12-10T09:01:00Z"))), now))
-        .isZero();
-  }
-
-  private static ScheduleInfo info(List<Instant> recent, List<Instant> next) {
-    return new ScheduleInfo(
-        recent.size(),
-        0,
-        0,
-        List.of(),
-        recent.stream()
-            .map(
-                t ->
-                    new ScheduleActionResult(
-                        t, t, new ScheduleActionExecutionStartWorkflow("w", "r")))
-            .toList(),
-        next,
-        null,
-        null);
-  }
-
-  private static List<String> diff(Schedule desired, Schedule actual) {
-    return CronTaskSchedules.differences(desired, actual);
-  }
-
-  private static Schedule withSpec(Schedule schedule, UnaryOperator<ScheduleSpec.Builder> edit) {
-    return Schedule.newBuilder(schedule)
-        .setSpec(edit.apply(ScheduleSpec.newBuilder(schedule.getSpec())).build())
-        .build();
   }
 }

@@ -14,8 +14,6 @@ import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
 import io.kubetask.api.v1alpha1.TaskSpec;
 import io.kubetask.api.v1alpha1.TaskStatus;
-import io.temporal.client.schedules.ScheduleActionExecutionStartWorkflow;
-import io.temporal.client.schedules.ScheduleActionResult;
 import io.temporal.client.schedules.ScheduleInfo;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,24 +41,6 @@ class CronTaskStatusesTest {
                     .build()));
     task.setStatus(new TaskStatus(phase, null, null, completed, null, null, null, null, null));
     return task;
-  }
-
-  private static ScheduleInfo info(
-      long skipped, long missed, List<Instant> recent, List<Instant> next) {
-    return new ScheduleInfo(
-        recent.size(),
-        missed,
-        skipped,
-        List.of(),
-        recent.stream()
-            .map(
-                t ->
-                    new ScheduleActionResult(
-                        t, t, new ScheduleActionExecutionStartWorkflow("w", "r")))
-            .toList(),
-        next,
-        null,
-        null);
   }
 
   private static Condition condition(CronTaskStatus status, String type) {
@@ -91,7 +71,7 @@ class CronTaskStatusesTest {
                 "2025-12-09T08:09:00Z"),
             child(cron, "nightly-4", null, "2025-12-10T09:00:00Z", null));
     ScheduleInfo info =
-        info(
+        FakeScheduleGateway.info(
             2,
             1,
             List.of(Instant.parse("2025-12-10T09:00:00.123Z")),
@@ -137,7 +117,8 @@ class CronTaskStatusesTest {
                 "2025-12-08T09:05:00Z"));
 
     CronTaskStatus status =
-        CronTaskStatuses.derive(cron, children, null, info(0, 0, List.of(), List.of()), NOW);
+        CronTaskStatuses.derive(
+            cron, children, null, FakeScheduleGateway.info(0, 0, List.of(), List.of()), NOW);
 
     assertThat(status.lastScheduleTime()).isEqualTo("2025-12-10T09:00:00Z");
     assertThat(status.lastSuccessfulTime()).isEqualTo("2025-12-10T09:10:00Z");
@@ -150,7 +131,11 @@ class CronTaskStatusesTest {
     CronTask cron = cronTask().suspend(true).build();
     CronTaskStatus status =
         CronTaskStatuses.derive(
-            cron, List.of(), null, info(0, 0, List.of(), List.of(NOW.plusSeconds(60))), NOW);
+            cron,
+            List.of(),
+            null,
+            FakeScheduleGateway.info(0, 0, List.of(), List.of(NOW.plusSeconds(60))),
+            NOW);
 
     assertThat(status.nextScheduleTime()).isNull();
     assertThat(condition(status, "Suspended").getStatus()).isEqualTo("True");
@@ -217,10 +202,12 @@ class CronTaskStatusesTest {
   void eventsTellSkipsMissesInvalidSchedulesAndSuspension() {
     CronTask cron = cronTask().build();
     CronTaskStatus before =
-        CronTaskStatuses.derive(cron, List.of(), null, info(1, 0, List.of(), List.of()), NOW);
+        CronTaskStatuses.derive(
+            cron, List.of(), null, FakeScheduleGateway.info(1, 0, List.of(), List.of()), NOW);
     cron.setStatus(before);
     CronTaskStatus after =
-        CronTaskStatuses.derive(cron, List.of(), null, info(3, 1, List.of(), List.of()), NOW);
+        CronTaskStatuses.derive(
+            cron, List.of(), null, FakeScheduleGateway.info(3, 1, List.of(), List.of()), NOW);
 
     assertThat(CronTaskStatuses.events(before, after, cron.getSpec()))
         .extracting(CronTaskStatuses.Event::reason, CronTaskStatuses.Event::warning)
@@ -243,7 +230,8 @@ class CronTaskStatusesTest {
     CronTask suspended = cronTask().suspend(true).build();
     suspended.setStatus(before);
     CronTaskStatus paused =
-        CronTaskStatuses.derive(suspended, List.of(), null, info(1, 0, List.of(), List.of()), NOW);
+        CronTaskStatuses.derive(
+            suspended, List.of(), null, FakeScheduleGateway.info(1, 0, List.of(), List.of()), NOW);
     assertThat(CronTaskStatuses.events(before, paused, suspended.getSpec()))
         .extracting(CronTaskStatuses.Event::reason)
         .containsExactly("Suspended");

@@ -4,6 +4,7 @@ import io.kubetask.workflows.crontask.CronTaskRef;
 import io.temporal.client.schedules.Schedule;
 import io.temporal.client.schedules.ScheduleActionExecution;
 import io.temporal.client.schedules.ScheduleActionExecutionStartWorkflow;
+import io.temporal.client.schedules.ScheduleActionResult;
 import io.temporal.client.schedules.ScheduleDescription;
 import io.temporal.client.schedules.ScheduleInfo;
 import io.temporal.common.SearchAttributes;
@@ -82,6 +83,24 @@ public final class FakeScheduleGateway implements ScheduleGateway {
   @Override
   public void cancelRuns(CronTaskRef cronTask) {
     calls.add("cancel runs of " + cronTask.scheduleId());
+  }
+
+  /** A Schedule's info with its counters, its recent fires and its next fire times. */
+  static ScheduleInfo info(long skipped, long missed, List<Instant> recent, List<Instant> next) {
+    return new ScheduleInfo(
+        recent.size(),
+        missed,
+        skipped,
+        List.of(),
+        recent.stream()
+            .map(
+                t ->
+                    new ScheduleActionResult(
+                        t, t, new ScheduleActionExecutionStartWorkflow("w", "r")))
+            .toList(),
+        next,
+        null,
+        null);
   }
 
   private void reject() {

@@ -140,22 +140,6 @@ class TemporalTaskWorkflowGatewayTest {
   }
 
   @Test
-  void recognisesAnUnknownSearchAttribute() {
-    var unknown =
-        new io.grpc.StatusRuntimeException(
-            io.grpc.Status.INVALID_ARGUMENT.withDescription(
-                "Namespace default has no mapping defined for search attribute KubeTaskTask"));
-    var other =
-        new io.grpc.StatusRuntimeException(
-            io.grpc.Status.INVALID_ARGUMENT.withDescription("bad id"));
-
-    assertThat(TemporalTaskWorkflowGateway.isUnknownSearchAttribute(new RuntimeException(unknown)))
-        .isTrue();
-    assertThat(TemporalTaskWorkflowGateway.isUnknownSearchAttribute(new RuntimeException(other)))
-        .isFalse();
-  }
-
-  @Test
   void cancelIsDoneWhenTheWorkflowIsGone() {
     gateway.ensureStarted(target);
 

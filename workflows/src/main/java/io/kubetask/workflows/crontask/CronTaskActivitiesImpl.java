@@ -13,7 +13,9 @@ import io.kubetask.api.v1alpha1.Conditions;
 import io.kubetask.api.v1alpha1.CronTask;
 import io.kubetask.api.v1alpha1.CronTaskSpec;
 import io.kubetask.api.v1alpha1.Task;
+import io.kubetask.workflows.k8s.ApiErrors;
 import io.kubetask.workflows.k8s.EventRecorder;
+import io.kubetask.workflows.k8s.Metadata;
 import io.kubetask.workflows.support.ActivityMetrics;
 import java.net.HttpURLConnection;
 import java.time.Clock;
@@ -78,7 +80,7 @@ public class CronTaskActivitiesImpl implements CronTaskActivities {
             "The API server rejected Task "
                 + desired.getMetadata().getName()
                 + ": "
-                + apiMessage(e);
+                + ApiErrors.message(e);
         events.warning(cronTask, TASK_CREATION_FAILED, message);
         return FireResult.rejected();
       }
@@ -108,8 +110,7 @@ public class CronTaskActivitiesImpl implements CronTaskActivities {
     // when Replace cancels a run and the Schedule starts a fire of the same second.
     boolean ours =
         Objects.equals(CronTaskTasks.runWorkflowId(task), fire.runWorkflowId())
-            && (task.getMetadata().getAnnotations() == null
-                || !task.getMetadata().getAnnotations().containsKey(KubeTaskAnnotations.STOP));
+            && !Metadata.hasAnnotation(task, KubeTaskAnnotations.STOP);
     return ours ? FireResult.exists(name, uid) : FireResult.duplicate(name, uid);
   }
 
@@ -132,7 +133,7 @@ public class CronTaskActivitiesImpl implements CronTaskActivities {
     if (cronTask == null) {
       return; // Its Tasks go with it by garbage collection.
     }
-    if (policy(cronTask.getSpec()) != ConcurrencyPolicy.REPLACE) {
+    if (cronTask.getSpec().concurrencyPolicyOrDefault() != ConcurrencyPolicy.REPLACE) {
       // Cancelled by hand rather than by a newer fire: the Task is left alone.
       log.info("Run {} was cancelled; its CronTask does not replace Tasks", fire.runWorkflowId());
       return;
@@ -145,8 +146,7 @@ public class CronTaskActivitiesImpl implements CronTaskActivities {
             && task.getStatus().phase().isFinished())) {
       return;
     }
-    Map<String, String> annotations = task.getMetadata().getAnnotations();
-    if (annotations != null && annotations.containsKey(KubeTaskAnnotations.STOP)) {
+    if (Metadata.hasAnnotation(task, KubeTaskAnnotations.STOP)) {
       return;
     }
     Map<String, Object> patch =
@@ -221,15 +221,5 @@ public class CronTaskActivitiesImpl implements CronTaskActivities {
 
   private Task task(String namespace, String name) {
     return client.resources(Task.class).inNamespace(namespace).withName(name).get();
-  }
-
-  private static ConcurrencyPolicy policy(CronTaskSpec spec) {
-    return spec.concurrencyPolicy() == null ? ConcurrencyPolicy.FORBID : spec.concurrencyPolicy();
-  }
-
-  private static String apiMessage(KubernetesClientException e) {
-    return e.getStatus() != null && e.getStatus().getMessage() != null
-        ? e.getStatus().getMessage()
-        : e.getMessage();
   }
 }

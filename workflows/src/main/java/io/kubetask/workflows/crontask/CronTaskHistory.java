@@ -2,11 +2,12 @@ package io.kubetask.workflows.crontask;
 
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
+import io.kubetask.workflows.k8s.Times;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 
 /** Which finished Tasks of a CronTask its history limits leave out. */
 public final class CronTaskHistory {
@@ -49,13 +50,6 @@ public final class CronTaskHistory {
   }
 
   private static Instant time(String value) {
-    if (value == null) {
-      return Instant.MIN;
-    }
-    try {
-      return Instant.parse(value);
-    } catch (DateTimeParseException e) {
-      return Instant.MIN;
-    }
+    return Objects.requireNonNullElse(Times.instant(value), Instant.MIN);
   }
 }

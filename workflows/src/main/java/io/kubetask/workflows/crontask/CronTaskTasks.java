@@ -7,6 +7,7 @@ import io.kubetask.api.KubeTaskLabels;
 import io.kubetask.api.v1alpha1.CronTask;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskTemplateMetadata;
+import io.kubetask.workflows.k8s.Metadata;
 import io.kubetask.workflows.k8s.Owners;
 import io.kubetask.workflows.task.TaskNames;
 import java.time.Instant;
@@ -63,7 +64,6 @@ public final class CronTaskTasks {
 
   /** The run workflow recorded on a Task, or null. */
   public static String runWorkflowId(Task task) {
-    Map<String, String> annotations = task.getMetadata().getAnnotations();
-    return annotations == null ? null : annotations.get(KubeTaskAnnotations.CRONTASK_RUN);
+    return Metadata.annotation(task, KubeTaskAnnotations.CRONTASK_RUN);
   }
 }

@@ -3,7 +3,6 @@ package io.kubetask.workflows.k8s;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -30,7 +29,7 @@ public final class ConditionLists {
     String since =
         old.filter(c -> Objects.equals(c.getStatus(), status))
             .map(Condition::getLastTransitionTime)
-            .orElse(now.truncatedTo(ChronoUnit.SECONDS).toString());
+            .orElse(Times.format(now));
     Condition updated =
         new ConditionBuilder()
             .withType(type)

@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
-import java.time.temporal.ChronoUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +34,7 @@ public final class EventRecorder {
   }
 
   private void record(HasMetadata object, String type, String reason, String message) {
-    String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+    String now = Times.format(clock.instant());
     String name = object.getMetadata().getName();
     var event =
         new EventBuilder()

@@ -9,7 +9,8 @@ import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.kubetask.api.v1alpha1.Conditions;
 import io.kubetask.workflows.k8s.ConditionLists;
-import java.time.OffsetDateTime;
+import io.kubetask.workflows.k8s.Times;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -161,8 +162,7 @@ public record AgentProgress(String reason, String message, Long agentStartedAtEp
   }
 
   private static Long epochMillis(String rfc3339) {
-    return rfc3339 == null || rfc3339.isBlank()
-        ? null
-        : OffsetDateTime.parse(rfc3339).toInstant().toEpochMilli();
+    Instant instant = Times.instant(rfc3339);
+    return instant == null ? null : instant.toEpochMilli();
   }
 }

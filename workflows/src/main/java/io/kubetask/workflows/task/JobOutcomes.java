@@ -7,8 +7,10 @@ import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.kubetask.api.v1alpha1.Conditions;
-import java.time.OffsetDateTime;
+import io.kubetask.workflows.k8s.Times;
+import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /** Reads where an agent is from its Job and pods. */
@@ -43,8 +45,7 @@ public final class JobOutcomes {
   private static JobObservation.Deadline deadline(
       Job job, AgentProgress progress, RunLimits limits) {
     if (!progress.started()) {
-      long created =
-          OffsetDateTime.parse(job.getMetadata().getCreationTimestamp()).toInstant().toEpochMilli();
+      long created = Times.instant(job.getMetadata().getCreationTimestamp()).toEpochMilli();
       return new JobObservation.Deadline(
           created + limits.startTimeoutSeconds() * 1000,
           Outcome.failed(
@@ -103,8 +104,9 @@ public final class JobOutcomes {
         .flatMap(p -> p.getStatus().getConditions().stream())
         .filter(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))
         .map(PodCondition::getLastTransitionTime)
-        .filter(t -> t != null && !t.isBlank())
-        .map(t -> OffsetDateTime.parse(t).toInstant().toEpochMilli())
+        .map(Times::instant)
+        .filter(Objects::nonNull)
+        .map(Instant::toEpochMilli)
         .min(Long::compare);
   }
 

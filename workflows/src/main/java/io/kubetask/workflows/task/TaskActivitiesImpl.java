@@ -17,8 +17,11 @@ import io.kubetask.api.v1alpha1.KubeTaskConfig;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskLifecycleConfig;
 import io.kubetask.api.v1alpha1.TaskStatus;
+import io.kubetask.workflows.k8s.ApiErrors;
 import io.kubetask.workflows.k8s.ConditionLists;
 import io.kubetask.workflows.k8s.EventRecorder;
+import io.kubetask.workflows.k8s.Metadata;
+import io.kubetask.workflows.k8s.Times;
 import io.kubetask.workflows.support.ActivityMetrics;
 import io.temporal.activity.Activity;
 import java.net.HttpURLConnection;
@@ -26,6 +29,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,12 +69,12 @@ public class TaskActivitiesImpl implements TaskActivities {
     if (task == null || task.getMetadata().getDeletionTimestamp() != null) {
       return StartResult.gone();
     }
-    String cronRun = annotation(task, KubeTaskAnnotations.CRONTASK_RUN);
+    String cronRun = Metadata.annotation(task, KubeTaskAnnotations.CRONTASK_RUN);
     if (isFinished(TaskStatusPatches.status(task))) {
       return StartResult.finished(cronRun);
     }
     Job job = ownedJob(ref, TaskNames.objectName(ref.name(), ref.uid()));
-    String stop = annotation(task, KubeTaskAnnotations.STOP);
+    String stop = Metadata.annotation(task, KubeTaskAnnotations.STOP);
     if (stop != null) {
       // Stopped before its agent started, or while its workflow was lost: nothing may run.
       if (job != null) {
@@ -108,7 +112,7 @@ public class TaskActivitiesImpl implements TaskActivities {
         return StartResult.invalid(
             Outcome.failed(
                 Conditions.JOB_CREATION_FAILED,
-                "The API server rejected the agent's objects: " + apiMessage(e)),
+                "The API server rejected the agent's objects: " + ApiErrors.message(e)),
             cronRun);
       }
       throw e;
@@ -276,7 +280,7 @@ public class TaskActivitiesImpl implements TaskActivities {
     }
     TaskStatus status = TaskStatusPatches.status(task);
     Instant completion =
-        status.completionTime() != null ? Instant.parse(status.completionTime()) : clock.instant();
+        Objects.requireNonNullElse(Times.instant(status.completionTime()), clock.instant());
     Expiry expiry = expiry(ref.namespace(), completion);
     TaskStatusPatches.expiry(status, expiry).ifPresent(patch -> patchStatus(task, patch));
     return expiry;
@@ -382,17 +386,6 @@ public class TaskActivitiesImpl implements TaskActivities {
 
   private static boolean isFinished(TaskStatus status) {
     return status.phase() != null && status.phase().isFinished();
-  }
-
-  private static String annotation(Task task, String key) {
-    Map<String, String> annotations = task.getMetadata().getAnnotations();
-    return annotations == null ? null : annotations.get(key);
-  }
-
-  private static String apiMessage(KubernetesClientException e) {
-    return e.getStatus() != null && e.getStatus().getMessage() != null
-        ? e.getStatus().getMessage()
-        : e.getMessage();
   }
 
   private static final class NotOwnedException extends RuntimeException {

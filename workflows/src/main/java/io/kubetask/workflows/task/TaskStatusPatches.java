@@ -7,6 +7,7 @@ import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
 import io.kubetask.api.v1alpha1.TaskStatus;
 import io.kubetask.workflows.k8s.ConditionLists;
+import io.kubetask.workflows.k8s.Times;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -158,9 +159,8 @@ final class TaskStatusPatches {
    * expirationTime is then exactly completionTime + TTL.
    */
   static Instant completion(TaskStatus status, Instant now) {
-    return status.completionTime() != null
-        ? Instant.parse(status.completionTime())
-        : wholeSeconds(now);
+    Instant recorded = Times.instant(status.completionTime());
+    return recorded != null ? recorded : wholeSeconds(now);
   }
 
   /**
@@ -221,10 +221,11 @@ final class TaskStatusPatches {
    * clocks may differ by a little: a run of less than a second counts as zero, never as negative.
    */
   static Duration runTime(TaskStatus status, Instant completion) {
-    if (status.startTime() == null) {
+    Instant start = Times.instant(status.startTime());
+    if (start == null) {
       return null;
     }
-    Duration runTime = Duration.between(Instant.parse(status.startTime()), completion);
+    Duration runTime = Duration.between(start, completion);
     return runTime.isNegative() ? Duration.ZERO : runTime;
   }
 
