@@ -119,10 +119,19 @@ ready_kwok() { [[ $(curl_quiet "http://127.0.0.1:$KWOK_PORT/healthz") == ok ]]; 
 start_kwok() {
   # kwok needs every stage up front: the stock node/pod stages cached with the
   # binary plus ours. Assembled at each start so edits to hack/kwok/ take effect.
+  # kwok's stock pod-ready stage is kept off pods labelled kubetask.test/waiting-reason, whose
+  # containers ours keep waiting.
   local f
   for f in "$KWOK_BIN"/stages/*.yaml "$REPO_ROOT/hack/kwok/pod-stages.yaml"; do
     printf -- '---\n'
-    cat "$f"
+    if [[ $(basename "$f") == pod-ready.yaml ]]; then
+      awk '{ print } /^    matchExpressions:$/ && !done {
+        print "    - key: '"'"'.metadata.labels[\"kubetask.test/waiting-reason\"]'"'"'"
+        print "      operator: '"'"'DoesNotExist'"'"'"
+        done = 1 }' "$f"
+    else
+      cat "$f"
+    fi
   done >"$STACK_DIR/kwok.yaml"
   # Each kwok process has a random lease holder identity, so a new kwok cannot
   # renew the node Lease of a dead one until it expires (40 s, then up to 10 s

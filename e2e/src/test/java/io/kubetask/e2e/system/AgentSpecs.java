@@ -19,6 +19,8 @@ public final class AgentSpecs {
   private final Map<String, String> podLabels = new HashMap<>();
   private PodScheduling scheduling;
   private String serviceAccountName = "default";
+  private String startTimeout;
+  private String timeout;
 
   private AgentSpecs(String image) {
     this.image = image;
@@ -79,6 +81,21 @@ public final class AgentSpecs {
     return this;
   }
 
+  /** Its container never starts: the kubelet (kwok) reports it waiting for this reason. */
+  public AgentSpecs waits(String reason) {
+    return label("kubetask.test/waiting-reason", reason);
+  }
+
+  public AgentSpecs startTimeout(String duration) {
+    this.startTimeout = duration;
+    return this;
+  }
+
+  public AgentSpecs timeout(String duration) {
+    this.timeout = duration;
+    return this;
+  }
+
   public AgentSpec build() {
     return new AgentSpec(
         image,
@@ -88,6 +105,8 @@ public final class AgentSpecs {
         credentials,
         podLabels.isEmpty() ? null : Map.copyOf(podLabels),
         scheduling,
-        serviceAccountName);
+        serviceAccountName,
+        startTimeout,
+        timeout);
   }
 }
