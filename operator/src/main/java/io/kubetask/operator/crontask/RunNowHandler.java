@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 final class RunNowHandler {
   static final String RUN_NOW = "RunNow";
   static final String RUN_NOW_FAILED = "RunNowFailed";
+  static final String RUN_NOW_IGNORED = "IgnoredAnnotation";
 
   /** Into the next second, with room for the trigger to reach the server. */
   private static final Duration SECOND_MARGIN = Duration.ofMillis(1200);
@@ -63,7 +64,8 @@ final class RunNowHandler {
    * @return how long the trigger must wait, or zero when it went (or there was none to handle)
    */
   Duration handle(CronTask cronTask, ScheduleSync.Outcome schedule) {
-    if (Metadata.annotation(cronTask, KubeTaskAnnotations.RUN_NOW) == null) {
+    String value = Metadata.annotation(cronTask, KubeTaskAnnotations.RUN_NOW);
+    if (value == null) {
       return Duration.ZERO;
     }
     String uid = cronTask.getMetadata().getUid();
@@ -71,14 +73,23 @@ final class RunNowHandler {
       return Duration.ZERO; // A cached copy from before our removal.
     }
     String scheduleId = CronTaskSchedules.ref(cronTask).scheduleId();
-    if (schedule.valid() && schedule.info() != null) {
+    boolean fire = "true".equals(value);
+    if (fire && schedule.valid() && schedule.info() != null) {
       Duration wait = delay(schedule.info(), clock.instant());
       if (!wait.isZero()) {
         log.debug("Deferring {} of {} by {}", KubeTaskAnnotations.RUN_NOW, scheduleId, wait);
         return wait;
       }
     }
-    if (schedule.valid()) {
+    if (!fire) {
+      events.warning(
+          cronTask,
+          RUN_NOW_IGNORED,
+          KubeTaskAnnotations.RUN_NOW
+              + "=\""
+              + value
+              + "\" is ignored and removed: only \"true\" fires the CronTask once.");
+    } else if (schedule.valid()) {
       schedules.trigger(scheduleId);
       log.info("Triggered Schedule {} for {}", scheduleId, KubeTaskAnnotations.RUN_NOW);
       events.normal(

@@ -360,6 +360,20 @@ class CronTaskReconcilerTest {
   }
 
   @Test
+  void runNowOtherThanTrueIsIgnoredAndRemovedWithAWarning() {
+    create(cronTask());
+    reconcile();
+    annotate(Map.of(KubeTaskAnnotations.RUN_NOW, "false"));
+
+    reconcile();
+
+    assertThat(schedules.calls).containsExactly("create " + ID);
+    assertThat(current().getMetadata().getAnnotations())
+        .doesNotContainKey(KubeTaskAnnotations.RUN_NOW);
+    assertThat(events()).containsExactly("ScheduleCreated", "IgnoredAnnotation");
+  }
+
+  @Test
   void runNowOfAnInvalidScheduleIsRefusedAndRemoved() {
     create(cronTask().schedule("0 25 * * *"));
     annotate(Map.of(KubeTaskAnnotations.RUN_NOW, "true"));
