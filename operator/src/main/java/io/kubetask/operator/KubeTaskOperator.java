@@ -6,12 +6,14 @@ import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.kubetask.operator.crontask.CronTaskReconciler;
+import io.kubetask.operator.crontask.OrphanSchedules;
 import io.kubetask.operator.crontask.ScheduleGateway;
 import io.kubetask.operator.crontask.TemporalScheduleGateway;
 import io.kubetask.operator.observability.OperatorMetrics;
 import io.kubetask.operator.task.TaskReconciler;
 import io.kubetask.operator.task.TaskWorkflowGateway;
 import io.kubetask.operator.task.TemporalTaskWorkflowGateway;
+import io.kubetask.operator.temporal.FinalizerDeadline;
 import io.kubetask.operator.temporal.SearchAttributeRegistrar;
 import io.kubetask.workflows.k8s.EventRecorder;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -88,6 +90,13 @@ public final class KubeTaskOperator {
         config.leaderElection().enabled()
             ? new LeaseHandover(kubernetes, config.leaderElection())
             : null;
+    var orphans =
+        new OrphanSchedules(
+            schedules,
+            kubernetes,
+            namespace ->
+                config.watchAllNamespaces() || config.watchNamespaces().contains(namespace),
+            config.resync());
     // The caller owns the client: stopping the operator leaves it open.
     Operator operator =
         new Operator(
@@ -102,18 +111,26 @@ public final class KubeTaskOperator {
               overrides.accept(overrider);
             }) {
           @Override
+          public synchronized void start() {
+            super.start();
+            orphans.start();
+          }
+
+          @Override
           public void stop() {
             if (lease != null) {
               lease.stopping();
             }
+            orphans.close();
             super.stop();
           }
         };
+    var finalizerDeadline = new FinalizerDeadline(config.finalizerTimeout(), Clock.systemUTC());
     operator.register(
         new TaskReconciler(
             tasks,
             new EventRecorder(kubernetes, Clock.systemUTC(), "kubetask-operator")::warning,
-            Clock.systemUTC(),
+            finalizerDeadline,
             config.resync()),
         controller -> configure(controller, config));
     operator.register(
@@ -121,7 +138,7 @@ public final class KubeTaskOperator {
             schedules,
             kubernetes,
             config.temporal().taskQueue(),
-            Clock.systemUTC(),
+            finalizerDeadline,
             config.resync(),
             operatorMetrics),
         controller -> configure(controller, config));

@@ -17,13 +17,17 @@ import java.util.stream.Collectors;
  * @param watchNamespaces the namespaces to watch ({@code KUBETASK_WATCH_NAMESPACES}, comma
  *     separated); empty means all namespaces
  * @param leaderElection whether and where replicas elect the one that reconciles
+ * @param finalizerTimeout how long a deleted Task or CronTask waits for Temporal before it goes
+ *     without it ({@code KUBETASK_FINALIZER_TIMEOUT_SECONDS}, default 60)
  */
 public record OperatorConfig(
     TemporalSettings temporal,
     Duration resync,
     Set<String> watchNamespaces,
-    LeaderElection leaderElection) {
+    LeaderElection leaderElection,
+    Duration finalizerTimeout) {
   public static final long DEFAULT_RESYNC_SECONDS = 300;
+  public static final long DEFAULT_FINALIZER_TIMEOUT_SECONDS = 60;
 
   /**
    * Leader election on a Lease, so that of several operator replicas only one reconciles.
@@ -42,32 +46,39 @@ public record OperatorConfig(
     if (resync.isNegative() || resync.isZero()) {
       throw new IllegalArgumentException("KUBETASK_RESYNC_SECONDS must be positive: " + resync);
     }
+    if (finalizerTimeout.isNegative()) {
+      throw new IllegalArgumentException(
+          "KUBETASK_FINALIZER_TIMEOUT_SECONDS must not be negative: " + finalizerTimeout);
+    }
     watchNamespaces = Set.copyOf(watchNamespaces);
   }
 
   public static OperatorConfig fromEnv(Map<String, String> env) {
     return new OperatorConfig(
         TemporalSettings.fromEnv(env),
-        Duration.ofSeconds(resyncSeconds(env.get("KUBETASK_RESYNC_SECONDS"))),
+        Duration.ofSeconds(seconds(env, "KUBETASK_RESYNC_SECONDS", DEFAULT_RESYNC_SECONDS)),
         namespaces(env.getOrDefault("KUBETASK_WATCH_NAMESPACES", "")),
         new LeaderElection(
             bool(env, "KUBETASK_LEADER_ELECTION", false),
             value(env, "KUBETASK_LEADER_ELECTION_LEASE", LeaderElection.DEFAULT_LEASE),
-            value(env, "KUBETASK_NAMESPACE", value(env, "POD_NAMESPACE", null))));
+            value(env, "KUBETASK_NAMESPACE", value(env, "POD_NAMESPACE", null))),
+        Duration.ofSeconds(
+            seconds(env, "KUBETASK_FINALIZER_TIMEOUT_SECONDS", DEFAULT_FINALIZER_TIMEOUT_SECONDS)));
   }
 
   public boolean watchAllNamespaces() {
     return watchNamespaces.isEmpty();
   }
 
-  private static long resyncSeconds(String value) {
-    if (value == null || value.isBlank()) {
-      return DEFAULT_RESYNC_SECONDS;
+  private static long seconds(Map<String, String> env, String name, long fallback) {
+    String value = value(env, name, null);
+    if (value == null) {
+      return fallback;
     }
     try {
-      return Long.parseLong(value.trim());
+      return Long.parseLong(value);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("KUBETASK_RESYNC_SECONDS is not a number: " + value, e);
+      throw new IllegalArgumentException(name + " is not a number: " + value, e);
     }
   }
 

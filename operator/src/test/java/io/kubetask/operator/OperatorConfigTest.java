@@ -21,6 +21,21 @@ class OperatorConfigTest {
     assertThat(config.temporal().namespace()).isEqualTo("default");
     assertThat(config.temporal().taskQueue()).isEqualTo(TaskQueues.DEFAULT);
     assertThat(config.leaderElection()).isEqualTo(OperatorConfig.LeaderElection.DISABLED);
+    assertThat(config.finalizerTimeout()).isEqualTo(Duration.ofSeconds(60));
+  }
+
+  @Test
+  void theFinalizerTimeoutIsSecondsAndNeverNegative() {
+    assertThat(
+            OperatorConfig.fromEnv(Map.of("KUBETASK_FINALIZER_TIMEOUT_SECONDS", "15"))
+                .finalizerTimeout())
+        .isEqualTo(Duration.ofSeconds(15));
+    assertThatThrownBy(
+            () -> OperatorConfig.fromEnv(Map.of("KUBETASK_FINALIZER_TIMEOUT_SECONDS", "-1")))
+        .hasMessage("KUBETASK_FINALIZER_TIMEOUT_SECONDS must not be negative: PT-1S");
+    assertThatThrownBy(
+            () -> OperatorConfig.fromEnv(Map.of("KUBETASK_FINALIZER_TIMEOUT_SECONDS", "1m")))
+        .hasMessage("KUBETASK_FINALIZER_TIMEOUT_SECONDS is not a number: 1m");
   }
 
   @Test

@@ -237,5 +237,10 @@ class LeaderElectionE2E {
 
     @Override
     public void cancelRuns(CronTaskRef cronTask) {}
+
+    @Override
+    public List<String> cronTaskScheduleIds() {
+      return List.of();
+    }
   }
 }

@@ -15,6 +15,7 @@ import io.kubetask.api.KubeTaskLabels;
 import io.kubetask.api.v1alpha1.CronTask;
 import io.kubetask.api.v1alpha1.CronTaskStatus;
 import io.kubetask.api.v1alpha1.Task;
+import io.kubetask.operator.temporal.FinalizerDeadline;
 import io.kubetask.workflows.k8s.EventRecorder;
 import io.temporal.client.schedules.ScheduleInfo;
 import java.time.Clock;
@@ -38,6 +39,8 @@ public class CronTaskReconciler implements Reconciler<CronTask>, Cleaner<CronTas
   private final ScheduleSync scheduleSync;
   private final RunNowHandler runNow;
   private final StatusRecorder statusRecorder;
+  private final EventRecorder events;
+  private final FinalizerDeadline finalizerDeadline;
   private final ScheduleObserver observer;
   private final Clock clock;
   private final Duration resync;
@@ -46,7 +49,8 @@ public class CronTaskReconciler implements Reconciler<CronTask>, Cleaner<CronTas
    * @param schedules the Temporal Schedules
    * @param client writes CronTask status, annotations and Events
    * @param taskQueue the worker's task queue, where the Schedules start their runs
-   * @param clock the time for conditions and rescheduling
+   * @param finalizerDeadline how long a deleted CronTask waits for Temporal; its clock is the time
+   *     for conditions and rescheduling
    * @param resync the longest time between two reconciliations of a CronTask
    * @param observer told the Schedule's fire counters at each reconciliation (for metrics)
    */
@@ -54,10 +58,13 @@ public class CronTaskReconciler implements Reconciler<CronTask>, Cleaner<CronTas
       ScheduleGateway schedules,
       KubernetesClient client,
       String taskQueue,
-      Clock clock,
+      FinalizerDeadline finalizerDeadline,
       Duration resync,
       ScheduleObserver observer) {
+    Clock clock = finalizerDeadline.clock();
     EventRecorder events = new EventRecorder(client, clock, "kubetask-operator");
+    this.events = events;
+    this.finalizerDeadline = finalizerDeadline;
     this.scheduleSync = new ScheduleSync(schedules, events, taskQueue);
     this.runNow = new RunNowHandler(schedules, client, events, clock);
     this.statusRecorder = new StatusRecorder(client, events, clock);
@@ -93,7 +100,20 @@ public class CronTaskReconciler implements Reconciler<CronTask>, Cleaner<CronTas
 
   @Override
   public DeleteControl cleanup(CronTask cronTask, Context<CronTask> context) {
-    scheduleSync.remove(cronTask);
+    try {
+      scheduleSync.remove(cronTask);
+    } catch (RuntimeException e) {
+      DeleteControl control =
+          finalizerDeadline.afterFailure(
+              cronTask,
+              e,
+              "delete Schedule " + CronTaskSchedules.ref(cronTask).scheduleId(),
+              "the operator deletes the Schedule once Temporal answers again.",
+              events::warning);
+      if (!control.isRemoveFinalizer()) {
+        return control;
+      }
+    }
     runNow.forget(cronTask);
     // Its Tasks go by garbage collection: they carry an owner reference to the CronTask.
     return DeleteControl.defaultDelete();

@@ -3,6 +3,7 @@ package io.kubetask.operator.crontask;
 import io.kubetask.workflows.crontask.CronTaskRef;
 import io.temporal.client.schedules.Schedule;
 import io.temporal.client.schedules.ScheduleDescription;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -32,6 +33,9 @@ public interface ScheduleGateway {
    * touching its Task, which goes with the CronTask).
    */
   void cancelRuns(CronTaskRef cronTask);
+
+  /** The ids of every CronTask Schedule ({@code crontask/<namespace>/<name>}) in Temporal. */
+  List<String> cronTaskScheduleIds();
 
   /** Temporal refused a Schedule as invalid (for example a time zone it does not know). */
   final class RejectedException extends RuntimeException {

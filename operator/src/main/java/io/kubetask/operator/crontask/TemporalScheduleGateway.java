@@ -2,6 +2,7 @@ package io.kubetask.operator.crontask;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.kubetask.operator.temporal.CallDeadline;
 import io.kubetask.operator.temporal.SearchAttributeRegistrar;
 import io.kubetask.workflows.crontask.CronTaskRef;
 import io.kubetask.workflows.crontask.CronTaskRunWorkflow;
@@ -14,8 +15,10 @@ import io.temporal.client.schedules.ScheduleAlreadyRunningException;
 import io.temporal.client.schedules.ScheduleClient;
 import io.temporal.client.schedules.ScheduleClientOptions;
 import io.temporal.client.schedules.ScheduleDescription;
+import io.temporal.client.schedules.ScheduleListDescription;
 import io.temporal.client.schedules.ScheduleOptions;
 import io.temporal.client.schedules.ScheduleUpdate;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -78,15 +81,29 @@ public class TemporalScheduleGateway implements ScheduleGateway {
 
   @Override
   public boolean delete(String scheduleId) {
-    try {
-      client.getHandle(scheduleId).delete();
-      return true;
-    } catch (RuntimeException e) {
-      if (is(e, Status.Code.NOT_FOUND)) {
-        return false;
-      }
-      throw e;
-    }
+    boolean[] deleted = {true};
+    CallDeadline.within(
+        CallDeadline.FINALIZER_CALL,
+        () -> {
+          try {
+            client.getHandle(scheduleId).delete();
+          } catch (RuntimeException e) {
+            if (!is(e, Status.Code.NOT_FOUND)) {
+              throw e;
+            }
+            deleted[0] = false;
+          }
+        });
+    return deleted[0];
+  }
+
+  @Override
+  public List<String> cronTaskScheduleIds() {
+    return client
+        .listSchedules()
+        .map(ScheduleListDescription::getScheduleId)
+        .filter(id -> id.startsWith(CronTaskRef.SCHEDULE_ID_PREFIX))
+        .toList();
   }
 
   @Override
@@ -96,6 +113,10 @@ public class TemporalScheduleGateway implements ScheduleGateway {
 
   @Override
   public void cancelRuns(CronTaskRef cronTask) {
+    CallDeadline.within(CallDeadline.FINALIZER_CALL, () -> cancelRunning(cronTask));
+  }
+
+  private void cancelRunning(CronTaskRef cronTask) {
     Set<String> running = new TreeSet<>();
     // The Schedule tracks its running workflows only when its overlap policy needs them (not
     // under ALLOW_ALL), so the visibility store is asked as well.

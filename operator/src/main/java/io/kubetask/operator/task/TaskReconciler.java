@@ -24,6 +24,7 @@ import io.kubetask.api.v1alpha1.Agent;
 import io.kubetask.api.v1alpha1.KubeTaskConfig;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.operator.task.TaskActions.Plan;
+import io.kubetask.operator.temporal.FinalizerDeadline;
 import io.kubetask.workflows.k8s.EventRecorder;
 import java.time.Clock;
 import java.time.Duration;
@@ -79,10 +80,23 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
     void warning(Task task, String reason, String message);
   }
 
+  private final FinalizerDeadline finalizerDeadline;
+
+  /**
+   * @param gateway the Task workflows in Temporal
+   * @param events where Warning Events go
+   * @param finalizerDeadline how long a deleted Task waits for Temporal
+   * @param resync the longest time between two reconciliations of a Task
+   */
   public TaskReconciler(
-      TaskWorkflowGateway gateway, Warnings events, Clock clock, Duration resync) {
+      TaskWorkflowGateway gateway,
+      Warnings events,
+      FinalizerDeadline finalizerDeadline,
+      Duration resync) {
+    Clock clock = finalizerDeadline.clock();
     this.gateway = gateway;
     this.events = events;
+    this.finalizerDeadline = finalizerDeadline;
     this.clock = clock;
     this.resync = resync;
     this.confirmed =
@@ -132,7 +146,16 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
     confirmed.invalidate(ref.workflowId());
     if (TaskActions.cancelsWorkflowOnDelete(task, clock.instant())) {
       log.info("Task deleted, cancelling workflow {}", ref.workflowId());
-      gateway.cancel(ref);
+      try {
+        gateway.cancel(ref);
+      } catch (RuntimeException e) {
+        return finalizerDeadline.afterFailure(
+            task,
+            e,
+            "cancel workflow " + ref.workflowId(),
+            "the workflow ends by itself when it next finds its Task gone.",
+            (object, reason, message) -> events.warning((Task) object, reason, message));
+      }
     } else {
       log.info("Task deleted at the end of its TTL by workflow {}", ref.workflowId());
     }

@@ -1,5 +1,6 @@
 package io.kubetask.operator.task;
 
+import io.kubetask.operator.temporal.CallDeadline;
 import io.kubetask.operator.temporal.SearchAttributeRegistrar;
 import io.kubetask.workflows.task.TaskRef;
 import io.kubetask.workflows.task.TaskWorkflow;
@@ -57,11 +58,15 @@ public class TemporalTaskWorkflowGateway implements TaskWorkflowGateway {
 
   @Override
   public void cancel(TaskRef ref) {
-    try {
-      client.newUntypedWorkflowStub(ref.workflowId()).cancel("Task deleted");
-    } catch (WorkflowNotFoundException e) {
-      // Gone or already closed: nothing to cancel.
-    }
+    CallDeadline.within(
+        CallDeadline.FINALIZER_CALL,
+        () -> {
+          try {
+            client.newUntypedWorkflowStub(ref.workflowId()).cancel("Task deleted");
+          } catch (WorkflowNotFoundException e) {
+            // Gone or already closed: nothing to cancel.
+          }
+        });
   }
 
   private TaskWorkflow stub(TaskWorkflowTarget target) {

@@ -11,6 +11,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.kubetask.api.v1alpha1.CronTask;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.operator.observability.OperatorMetrics;
+import io.kubetask.operator.temporal.FinalizerDeadline;
 import io.kubetask.testing.MergePatchCrudDispatcher;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -41,7 +42,9 @@ class CronTaskFireMetricsTest {
             schedules,
             client,
             "kubetask",
-            Clock.fixed(Instant.parse("2025-12-10T09:30:00Z"), ZoneOffset.UTC),
+            new FinalizerDeadline(
+                Duration.ofSeconds(60),
+                Clock.fixed(Instant.parse("2025-12-10T09:30:00Z"), ZoneOffset.UTC)),
             Duration.ofMinutes(5),
             new OperatorMetrics(registry));
     client.resource(cronTask().build()).create();

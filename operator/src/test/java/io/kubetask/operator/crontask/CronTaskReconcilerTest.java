@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.kubetask.api.KubeTaskAnnotations;
 import io.kubetask.api.v1alpha1.ConcurrencyPolicy;
 import io.kubetask.api.v1alpha1.CronTask;
@@ -19,6 +20,7 @@ import io.kubetask.api.v1alpha1.CronTaskStatus;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
 import io.kubetask.operator.crontask.CronTaskReconciler.ScheduleObserver;
+import io.kubetask.operator.temporal.FinalizerDeadline;
 import io.kubetask.testing.MergePatchCrudDispatcher;
 import io.kubetask.workflows.crontask.CronTaskRef;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
@@ -67,7 +69,7 @@ class CronTaskReconcilerTest {
             schedules,
             client,
             "kubetask",
-            Clock.fixed(NOW, ZoneOffset.UTC),
+            new FinalizerDeadline(Duration.ofSeconds(60), Clock.fixed(NOW, ZoneOffset.UTC)),
             RESYNC,
             ScheduleObserver.NONE);
   }
@@ -134,6 +136,12 @@ class CronTaskReconcilerTest {
   private List<String> events() {
     return client.v1().events().inNamespace("team").list().getItems().stream()
         .map(Event::getReason)
+        .toList();
+  }
+
+  private List<String> eventMessages() {
+    return client.v1().events().inNamespace("team").list().getItems().stream()
+        .map(Event::getMessage)
         .toList();
   }
 
@@ -436,5 +444,30 @@ class CronTaskReconcilerTest {
     assertThat(schedules.calls)
         .containsExactly(
             "create " + ID, "cancel runs of " + ID, "delete " + ID, "cancel runs of " + ID);
+  }
+
+  @Test
+  void aFinalizerWaitsForAnUnreachableTemporalAMinuteThenLetsTheCronTaskGo() {
+    create(cronTask());
+    reconcile();
+    schedules.unreachable = new IllegalStateException("UNAVAILABLE: io exception");
+    CronTask deleting = current();
+    deleting.getMetadata().setDeletionTimestamp(NOW.minusSeconds(20).toString());
+
+    DeleteControl early = reconciler.cleanup(deleting, context());
+    deleting.getMetadata().setDeletionTimestamp(NOW.minusSeconds(60).toString());
+    DeleteControl late = reconciler.cleanup(deleting, context());
+
+    assertThat(early.isRemoveFinalizer()).isFalse();
+    assertThat(early.getScheduleDelay()).contains(5_000L);
+    assertThat(late.isRemoveFinalizer()).isTrue();
+    assertThat(events()).containsExactly("ScheduleCreated", "TemporalUnreachable");
+    assertThat(eventMessages())
+        .last()
+        .isEqualTo(
+            "Could not delete Schedule "
+                + ID
+                + " within 60s of the deletion (UNAVAILABLE: io exception); deleted without it:"
+                + " the operator deletes the Schedule once Temporal answers again.");
   }
 }

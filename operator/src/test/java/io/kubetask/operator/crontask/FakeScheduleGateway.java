@@ -25,6 +25,9 @@ public final class FakeScheduleGateway implements ScheduleGateway {
   List<String> runningWorkflows = List.of();
   String rejection;
 
+  /** Thrown by every call while set: Temporal cannot be reached. */
+  RuntimeException unreachable;
+
   @Override
   public Optional<ScheduleDescription> describe(String scheduleId) {
     Schedule schedule = schedules.get(scheduleId);
@@ -65,6 +68,9 @@ public final class FakeScheduleGateway implements ScheduleGateway {
 
   @Override
   public boolean delete(String scheduleId) {
+    if (unreachable != null) {
+      throw unreachable;
+    }
     boolean existed = schedules.remove(scheduleId) != null;
     if (existed) {
       calls.add("delete " + scheduleId);
@@ -82,6 +88,9 @@ public final class FakeScheduleGateway implements ScheduleGateway {
 
   @Override
   public void cancelRuns(CronTaskRef cronTask) {
+    if (unreachable != null) {
+      throw unreachable;
+    }
     calls.add("cancel runs of " + cronTask.scheduleId());
   }
 
@@ -107,5 +116,10 @@ public final class FakeScheduleGateway implements ScheduleGateway {
     if (rejection != null) {
       throw new RejectedException(rejection, null);
     }
+  }
+
+  @Override
+  public List<String> cronTaskScheduleIds() {
+    return List.copyOf(schedules.keySet());
   }
 }

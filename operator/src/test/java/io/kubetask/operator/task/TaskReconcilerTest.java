@@ -33,6 +33,7 @@ import io.kubetask.api.v1alpha1.Conditions;
 import io.kubetask.api.v1alpha1.KubeTaskConfig;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
+import io.kubetask.operator.temporal.FinalizerDeadline;
 import io.kubetask.workflows.task.TaskRef;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,6 +48,7 @@ import org.junit.jupiter.api.Test;
 
 class TaskReconcilerTest {
   private static final Duration RESYNC = Duration.ofMinutes(5);
+  private static final Duration BOUND = Duration.ofSeconds(60);
 
   private final FakeTaskWorkflowGateway gateway = new FakeTaskWorkflowGateway();
   private final List<String> warnings = new ArrayList<>();
@@ -54,7 +56,7 @@ class TaskReconcilerTest {
       new TaskReconciler(
           gateway,
           (task, reason, message) -> warnings.add(reason + ": " + message),
-          Clock.fixed(NOW, ZoneOffset.UTC),
+          new FinalizerDeadline(BOUND, Clock.fixed(NOW, ZoneOffset.UTC)),
           RESYNC);
 
   /** The caches: these Jobs, with the agent running in the pod of {@link TestTasks#job()}. */
@@ -100,7 +102,9 @@ class TaskReconcilerTest {
   @Test
   void asksTemporalAgainOnlyAfterHalfTheResyncPeriod() {
     var now = new AtomicReference<>(NOW);
-    var reconciler = new TaskReconciler(gateway, (t, r, m) -> {}, steppingClock(now), RESYNC);
+    var reconciler =
+        new TaskReconciler(
+            gateway, (t, r, m) -> {}, new FinalizerDeadline(BOUND, steppingClock(now)), RESYNC);
     var task = running(NOW.minusSeconds(600));
 
     reconciler.reconcile(task, context(Set.of(job()), null));
@@ -135,6 +139,26 @@ class TaskReconcilerTest {
     reconciler.reconcile(task, context(Set.of(job()), null));
 
     assertThat(gateway.summary()).containsExactly("ensureStarted");
+  }
+
+  @Test
+  void aDeletedTaskWaitsForAnUnreachableTemporalUpToItsBoundThenGoes() {
+    var task = running(NOW.minusSeconds(600));
+    gateway.failure = new IllegalStateException("DEADLINE_EXCEEDED");
+    task.getMetadata().setDeletionTimestamp(NOW.minusSeconds(30).toString());
+
+    var early = reconciler.cleanup(task, context());
+    task.getMetadata().setDeletionTimestamp(NOW.minusSeconds(61).toString());
+    var late = reconciler.cleanup(task, context());
+
+    assertThat(early.isRemoveFinalizer()).isFalse();
+    assertThat(early.getScheduleDelay()).contains(5_000L);
+    assertThat(late.isRemoveFinalizer()).isTrue();
+    assertThat(warnings)
+        .containsExactly(
+            "TemporalUnreachable: Could not cancel workflow task/team-a/t/t-uid within 60s of the"
+                + " deletion (DEADLINE_EXCEEDED); deleted without it: the workflow ends by itself"
+                + " when it next finds its Task gone.");
   }
 
   @Test

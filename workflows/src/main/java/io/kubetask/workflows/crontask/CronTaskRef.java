@@ -2,10 +2,12 @@ package io.kubetask.workflows.crontask;
 
 /** The input of a CronTask run workflow: which CronTask fired. */
 public record CronTaskRef(String namespace, String name, String uid) {
+  /** What every CronTask Schedule id starts with. */
+  public static final String SCHEDULE_ID_PREFIX = "crontask/";
 
   /** The id of the CronTask's Temporal Schedule. */
   public String scheduleId() {
-    return "crontask/" + namespace + "/" + name;
+    return SCHEDULE_ID_PREFIX + namespace + "/" + name;
   }
 
   /**
