@@ -53,36 +53,43 @@ final class TaskActions {
   private TaskActions() {}
 
   /**
-   * Decides the gateway calls for a Task.
+   * What the operator's caches hold around a Task.
    *
-   * @param task the Task (not being deleted)
-   * @param job the Task's Job from the cache, or null
-   * @param config the namespace's KubeTaskConfig named default from the cache, or null
-   * @param now the current time
+   * @param job the Task's Job, or null
+   * @param pod the pods of that Job and its FailedCreate Events, or null when unknown
+   * @param dependencies the Agents and ConfigMaps: a blocked Task's workflow is told only once what
+   *     it waits for is there; null tells it at every reconciliation
+   * @param config the namespace's KubeTaskConfig named default, or null
    */
+  record Observed(
+      Job job, PodView pod, TaskDependencies.Cache dependencies, KubeTaskConfig config) {}
+
+  /** {@link #plan(Task, Observed, Instant)} with only the Job and the config known. */
   public static Plan plan(Task task, Job job, KubeTaskConfig config, Instant now) {
-    return plan(task, job, null, config, now);
+    return plan(task, new Observed(job, null, null, config), now);
   }
 
   /**
    * Decides the gateway calls for a Task.
    *
    * @param task the Task (not being deleted)
-   * @param job the Task's Job from the cache, or null
-   * @param pod what the caches hold about the Job's pod: its pods and the Job's FailedCreate
-   *     Events, or null when unknown
-   * @param config the namespace's KubeTaskConfig named default from the cache, or null
+   * @param seen what the caches hold around it
    * @param now the current time
    */
-  public static Plan plan(Task task, Job job, PodView pod, KubeTaskConfig config, Instant now) {
+  static Plan plan(Task task, Observed seen, Instant now) {
+    Job job = seen.job();
+    KubeTaskConfig config = seen.config();
     TaskPhase phase = phase(task);
     List<Signal> signals = new ArrayList<>();
     boolean needsWorkflow = true;
 
-    if (phase == TaskPhase.PENDING && isBlocked(task)) {
+    if (phase == TaskPhase.PENDING
+        && isBlocked(task)
+        && (seen.dependencies() == null || TaskDependencies.appeared(task, seen.dependencies()))) {
       signals.add(Signal.DEPENDENCIES_CHANGED);
     }
-    if (phase == TaskPhase.RUNNING && (jobChanged(task, job, now) || podChanged(task, job, pod))) {
+    if (phase == TaskPhase.RUNNING
+        && (jobChanged(task, job, now) || podChanged(task, job, seen.pod()))) {
       signals.add(Signal.JOB_CHANGED);
     }
     if (phase == TaskPhase.RUNNING
@@ -180,6 +187,14 @@ final class TaskActions {
         .map(Condition::getReason)
         .filter(r -> Conditions.AGENT_NOT_FOUND.equals(r) || Conditions.CONTEXT_NOT_FOUND.equals(r))
         .isPresent();
+  }
+
+  /** A Pending Task that waits for a ConfigMap (or a key of one) to appear. */
+  public static boolean waitsForContext(Task task) {
+    return isBlocked(task)
+        && condition(task, Conditions.READY)
+            .map(c -> Conditions.CONTEXT_NOT_FOUND.equals(c.getReason()))
+            .orElse(false);
   }
 
   public static boolean isFinished(Task task) {

@@ -6,9 +6,11 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.kubetask.api.KubeTaskLabels;
+import io.kubetask.api.v1alpha1.Agent;
 import io.kubetask.api.v1alpha1.KubeTaskConfig;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.workflows.task.TaskNames;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -77,10 +79,32 @@ final class TaskMappers {
     return Set.of(new ResourceID(KubeTaskConfig.DEFAULT_NAME, task.getMetadata().getNamespace()));
   }
 
-  /** The operator only needs to know that a ConfigMap exists, so the cache drops its contents. */
-  static ConfigMap withoutData(ConfigMap configMap) {
-    configMap.setData(null);
-    configMap.setBinaryData(null);
+  /**
+   * The operator only needs to know which ConfigMaps and keys exist, so the cache keeps the keys
+   * and drops their values.
+   */
+  static ConfigMap keysOnly(ConfigMap configMap) {
+    configMap.setData(emptyValues(configMap.getData()));
+    configMap.setBinaryData(emptyValues(configMap.getBinaryData()));
     return configMap;
+  }
+
+  private static Map<String, String> emptyValues(Map<String, String> data) {
+    if (data == null) {
+      return null;
+    }
+    Map<String, String> keys = new HashMap<>();
+    data.keySet().forEach(k -> keys.put(k, ""));
+    return keys;
+  }
+
+  /** The blocked Tasks of the Agent's namespace that name it. */
+  static Set<ResourceID> blockedTasksOfAgent(
+      Agent agent, Function<String, Stream<Task>> tasksOfNamespace) {
+    String name = agent.getMetadata().getName();
+    return tasksOfSameNamespace(
+        agent,
+        tasksOfNamespace,
+        t -> TaskActions.isBlocked(t) && name.equals(t.getSpec().agentName()));
   }
 }

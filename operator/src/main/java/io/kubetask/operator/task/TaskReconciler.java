@@ -16,6 +16,7 @@ import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
@@ -30,6 +31,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -82,6 +84,9 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
 
   private final FinalizerDeadline finalizerDeadline;
 
+  /** The Agent and ConfigMap caches, once the event sources exist. */
+  private TaskDependencies.Cache dependencies;
+
   /**
    * @param gateway the Task workflows in Temporal
    * @param events where Warning Events go
@@ -116,8 +121,10 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
   public UpdateControl<Task> reconcile(Task task, Context<Task> context) {
     Job job = jobOf(task, context);
     KubeTaskConfig config = context.getSecondaryResource(KubeTaskConfig.class).orElse(null);
-    var pod = job == null ? null : podOf(job, context);
-    Plan plan = TaskActions.plan(task, job, pod, config, clock.instant());
+    var seen =
+        new TaskActions.Observed(
+            job, job == null ? null : podOf(job, context), dependencies, config);
+    Plan plan = TaskActions.plan(task, seen, clock.instant());
     TaskActions.ignoredRelease(task).ifPresent(warning -> warnOnce(task, warning));
 
     var target = TaskWorkflowTarget.of(task);
@@ -175,16 +182,15 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
     var agents =
         InformerEventSourceConfiguration.from(Agent.class, Task.class)
             .withName("agents")
-            .withSecondaryToPrimaryMapper(
-                agent -> TaskMappers.tasksOfSameNamespace(agent, tasksOf, TaskActions::isBlocked))
+            .withSecondaryToPrimaryMapper(agent -> TaskMappers.blockedTasksOfAgent(agent, tasksOf))
             .build();
     var configMaps =
         InformerEventSourceConfiguration.from(ConfigMap.class, Task.class)
             .withName("configmaps")
             .withLabelSelector(KubeTaskLabels.MANAGED_BY + "!=" + KubeTaskLabels.MANAGED_BY_VALUE)
-            .withItemStore(new TransformingItemStore<>(TaskMappers::withoutData))
+            .withItemStore(new TransformingItemStore<>(TaskMappers::keysOnly))
             .withSecondaryToPrimaryMapper(
-                cm -> TaskMappers.tasksOfSameNamespace(cm, tasksOf, TaskActions::isBlocked))
+                cm -> TaskMappers.tasksOfSameNamespace(cm, tasksOf, TaskActions::waitsForContext))
             .build();
     var configs =
         InformerEventSourceConfiguration.from(KubeTaskConfig.class, Task.class)
@@ -211,12 +217,26 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
                     new FieldSelector.Field("reason", "FailedCreate")))
             .withSecondaryToPrimaryMapper(event -> TaskMappers.taskOfJobEvent(event, tasksOf))
             .build();
+    var agentCache = new InformerEventSource<>(agents, context);
+    var configMapCache = new InformerEventSource<>(configMaps, context);
+    dependencies =
+        new TaskDependencies.Cache() {
+          @Override
+          public Optional<Agent> agent(String namespace, String name) {
+            return agentCache.get(new ResourceID(name, namespace));
+          }
+
+          @Override
+          public Optional<ConfigMap> configMap(String namespace, String name) {
+            return configMapCache.get(new ResourceID(name, namespace));
+          }
+        };
     return List.of(
         new InformerEventSource<>(pods, context),
         new InformerEventSource<>(failedCreates, context),
         new InformerEventSource<>(jobs, context),
-        new InformerEventSource<>(agents, context),
-        new InformerEventSource<>(configMaps, context),
+        agentCache,
+        configMapCache,
         new InformerEventSource<>(configs, context));
   }
 

@@ -81,22 +81,58 @@ class TaskMappersTest {
   }
 
   @Test
-  void cachedConfigMapsKeepOnlyTheirMetadata() {
+  void cachedConfigMapsKeepTheirKeysButNotTheirContents() {
     var configMap =
         new ConfigMapBuilder()
             .withNewMetadata()
             .withName("repo")
             .withNamespace("team-a")
             .endMetadata()
-            .withData(Map.of("a", "b"))
+            .withData(Map.of("a", "b".repeat(1000)))
             .withBinaryData(Map.of("c", "ZA=="))
             .build();
 
-    var cached = TaskMappers.withoutData(configMap);
+    var cached = TaskMappers.keysOnly(configMap);
 
     assertThat(cached.getMetadata().getName()).isEqualTo("repo");
-    assertThat(cached.getData()).isNull();
-    assertThat(cached.getBinaryData()).isNull();
-    assertThat(List.of(cached)).hasSize(1);
+    assertThat(cached.getData()).isEqualTo(Map.of("a", ""));
+    assertThat(cached.getBinaryData()).isEqualTo(Map.of("c", ""));
+  }
+
+  @Test
+  void anAgentConcernsOnlyTheBlockedTasksThatNameIt() {
+    var other =
+        withStatus(
+            new Task("team-a", "other", new io.kubetask.api.v1alpha1.TaskSpec(List.of(), "gemini")),
+            TaskPhase.PENDING,
+            condition(Conditions.READY, "False", Conditions.AGENT_NOT_FOUND));
+    Function<String, Stream<Task>> tasks = ns -> Stream.of(blocked, other, running);
+
+    assertThat(TaskMappers.blockedTasksOfAgent(new Agent("team-a", "claude", null), tasks))
+        .isEqualTo(ids("blocked"));
+    assertThat(TaskMappers.blockedTasksOfAgent(new Agent("team-a", "codex", null), tasks))
+        .isEmpty();
+  }
+
+  @Test
+  void aConfigMapConcernsOnlyTasksWaitingForAContext() {
+    var waiting =
+        renamed(
+            withStatus(
+                task("waiting"),
+                TaskPhase.PENDING,
+                condition(Conditions.READY, "False", Conditions.CONTEXT_NOT_FOUND)),
+            "waiting");
+    Function<String, Stream<Task>> tasks = ns -> Stream.of(blocked, waiting, running);
+    var configMap =
+        new ConfigMapBuilder()
+            .withNewMetadata()
+            .withName("any")
+            .withNamespace("team-a")
+            .endMetadata()
+            .build();
+
+    assertThat(TaskMappers.tasksOfSameNamespace(configMap, tasks, TaskActions::waitsForContext))
+        .isEqualTo(ids("waiting"));
   }
 }
