@@ -99,15 +99,17 @@ final class TaskStatusPatches {
       return Optional.empty();
     }
     return Optional.of(
-        Map.of(
-            "conditions",
-            new ConditionSetter(task, now)
-                .set(
-                    status.conditions(),
-                    Conditions.SUCCEEDED,
-                    "Unknown",
-                    progress.reason(),
-                    progress.message())));
+        conditionPatch(
+            task, now, Conditions.SUCCEEDED, "Unknown", progress.reason(), progress.message()));
+  }
+
+  /** A patch that sets one condition, the others as they are. */
+  private static Map<String, Object> conditionPatch(
+      Task task, Instant now, String type, String value, String reason, String message) {
+    return Map.of(
+        "conditions",
+        new ConditionSetter(task, now)
+            .set(status(task).conditions(), type, value, reason, message));
   }
 
   /** The message of the HumanInTheLoop condition and the Event when the window opens. */
@@ -125,15 +127,13 @@ final class TaskStatusPatches {
 
   /** HumanInTheLoop True until the window's closing time. */
   static Map<String, Object> windowOpened(Task task, long closesAtEpochMillis, Instant now) {
-    return Map.of(
-        "conditions",
-        new ConditionSetter(task, now)
-            .set(
-                status(task).conditions(),
-                Conditions.HUMAN_IN_THE_LOOP,
-                "True",
-                Conditions.WINDOW_OPEN,
-                windowOpenMessage(task, closesAtEpochMillis)));
+    return conditionPatch(
+        task,
+        now,
+        Conditions.HUMAN_IN_THE_LOOP,
+        "True",
+        Conditions.WINDOW_OPEN,
+        windowOpenMessage(task, closesAtEpochMillis));
   }
 
   /** HumanInTheLoop False now that the pod is released, unless the window is not open. */
@@ -143,15 +143,13 @@ final class TaskStatusPatches {
       return Optional.empty();
     }
     return Optional.of(
-        Map.of(
-            "conditions",
-            new ConditionSetter(task, now)
-                .set(
-                    conditions,
-                    Conditions.HUMAN_IN_THE_LOOP,
-                    "False",
-                    Conditions.WINDOW_CLOSED,
-                    "The keep-alive window closed at " + now + ".")));
+        conditionPatch(
+            task,
+            now,
+            Conditions.HUMAN_IN_THE_LOOP,
+            "False",
+            Conditions.WINDOW_CLOSED,
+            "The keep-alive window closed at " + now + "."));
   }
 
   /**
