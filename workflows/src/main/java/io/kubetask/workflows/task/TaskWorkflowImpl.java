@@ -22,7 +22,17 @@ public class TaskWorkflowImpl implements TaskWorkflow {
   /** The version that made the activities local (see {@link #activityStub()}). */
   static final String LOCAL_ACTIVITIES = "local-activities";
 
+  /** The version from which a long history continues as new (see {@link #freshRunIfLong}). */
+  static final String CONTINUE_AS_NEW = "continue-as-new";
+
+  /**
+   * The history length past which a waiting workflow continues as new: well below Temporal's
+   * limits, so a Task blocked or running for weeks never meets them.
+   */
+  static final int HISTORY_BOUND = 400;
+
   private TaskActivities activities;
+  private boolean continuesAsNew;
 
   private boolean jobChanged;
   private boolean dependenciesChanged;
@@ -33,6 +43,10 @@ public class TaskWorkflowImpl implements TaskWorkflow {
   @Override
   public void run(TaskRef task) {
     activities = activityStub();
+    // Workflows started before could meet their own long histories at other points on replay.
+    continuesAsNew =
+        Workflow.getVersion(CONTINUE_AS_NEW, Workflow.DEFAULT_VERSION, 1)
+            != Workflow.DEFAULT_VERSION;
     StartResult start = startWhenReady(task);
     switch (start.state()) {
       case GONE -> {
@@ -66,6 +80,7 @@ public class TaskWorkflowImpl implements TaskWorkflow {
   private StartResult startWhenReady(TaskRef task) {
     Duration recheck = FIRST_RECHECK;
     while (true) {
+      freshRunIfLong(task);
       dependenciesChanged = false;
       StartResult start = activities.start(task);
       if (start.state() != StartResult.State.BLOCKED) {
@@ -93,6 +108,9 @@ public class TaskWorkflowImpl implements TaskWorkflow {
     KeepAliveWindow window = KeepAliveWindow.notOpened(start.keepAliveSeconds());
     Duration recheck = FIRST_RECHECK;
     while (true) {
+      if (!window.opened() && !released) {
+        freshRunIfLong(task);
+      }
       jobChanged = false;
       JobObservation seen = activities.observeJob(task, job, window.enabled());
       if (seen.state() == JobObservation.State.FINISHED) {
@@ -153,6 +171,7 @@ public class TaskWorkflowImpl implements TaskWorkflow {
    */
   private void awaitExpiry(TaskRef task, Expiry expiry) {
     while (expiry.present() && !expiry.disabled()) {
+      freshRunIfLong(task);
       long left = expiry.expiresAtEpochMillis() - Workflow.currentTimeMillis();
       if (left <= 0) {
         activities.deleteTask(task);
@@ -162,6 +181,25 @@ public class TaskWorkflowImpl implements TaskWorkflow {
         configChanged = false;
         expiry = activities.refreshExpiry(task);
       }
+    }
+  }
+
+  /**
+   * Continues as new once the history has grown past {@link #HISTORY_BOUND}: the next run starts
+   * from the Task alone, as a re-created workflow does, and the CRs hold all it needs (a Job is
+   * adopted as it is, a finished Task only waits for its TTL). Called where nothing a signal said
+   * is still to be acted on; what it said is read again from the CRs by the next run.
+   */
+  private void freshRunIfLong(TaskRef task) {
+    if (continuesAsNew
+        && stopReason == null
+        && Workflow.getInfo().getHistoryLength() > HISTORY_BOUND) {
+      log.info(
+          "Task {}/{}: history of {} events, continuing as new",
+          task.namespace(),
+          task.name(),
+          Workflow.getInfo().getHistoryLength());
+      Workflow.continueAsNew(task);
     }
   }
 

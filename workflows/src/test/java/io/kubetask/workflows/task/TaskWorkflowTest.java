@@ -666,6 +666,50 @@ class TaskWorkflowTest {
   }
 
   @Test
+  void aTaskBlockedForDaysContinuesAsNewWithABoundedHistoryAndTheSameOutcome() throws Exception {
+    // Blocked until the re-checks have run for about four days, then its Agent appears.
+    AtomicLong starts = new AtomicLong();
+    when(activities.start(TASK))
+        .thenAnswer(
+            inv ->
+                starts.incrementAndGet() < 200
+                    ? StartResult.blocked(null)
+                    : StartResult.created(JOB, 0, null));
+    when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
+    when(activities.finish(any(), any())).thenReturn(Expiry.never());
+
+    TaskWorkflow wf =
+        client.newWorkflowStub(
+            TaskWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(TASK.workflowId())
+                .setTaskQueue(QUEUE)
+                .build());
+    String firstRun = WorkflowClient.start(wf::run, TASK).getRunId();
+    WorkflowStub.fromTyped(wf).getResult(30, TimeUnit.SECONDS, Void.class);
+
+    WorkflowExecutionHistory first = client.fetchHistory(TASK.workflowId(), firstRun);
+    assertThat(first.getLastEvent().getEventType())
+        .isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW);
+    assertThat(first.getEvents().size())
+        .isGreaterThan(TaskWorkflowImpl.HISTORY_BOUND)
+        .isLessThan(TaskWorkflowImpl.HISTORY_BOUND + 20);
+    WorkflowExecutionHistory last = client.fetchHistory(TASK.workflowId());
+    assertThat(last.getLastEvent().getEventType())
+        .isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+    assertThat(last.getEvents().size()).isLessThan(TaskWorkflowImpl.HISTORY_BOUND + 20);
+    System.err.println(
+        "A Task blocked for 200 re-checks: runs of "
+            + first.getEvents().size()
+            + " ... "
+            + last.getEvents().size()
+            + " history events");
+    // The same outcome as without continuing: it started once and finished once, as Completed.
+    verify(activities, times(200)).start(TASK);
+    verify(activities).finish(TASK, OK);
+  }
+
+  @Test
   void stopWhileBlockedFinishesWithoutAJob() throws Exception {
     when(activities.start(TASK)).thenReturn(StartResult.blocked(null));
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
