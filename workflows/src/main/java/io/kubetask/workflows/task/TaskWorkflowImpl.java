@@ -19,11 +19,15 @@ import org.slf4j.Logger;
 public class TaskWorkflowImpl implements TaskWorkflow {
   private static final Logger log = Workflow.getLogger(TaskWorkflowImpl.class);
 
-  /** The version that made the activities local (see {@link #activityStub()}). */
-  static final String LOCAL_ACTIVITIES = "local-activities";
+  /**
+   * The workflow's version, one marker for every change since it was released (each change adds a
+   * version, so a run records one marker only): {@link Workflow#DEFAULT_VERSION} ran regular
+   * activities; 1 made them local; 2 continues a long history as new ({@link #freshRunIfLong}).
+   */
+  static final String VERSION = "local-activities";
 
-  /** The version from which a long history continues as new (see {@link #freshRunIfLong}). */
-  static final String CONTINUE_AS_NEW = "continue-as-new";
+  static final int LOCAL_ACTIVITIES = 1;
+  static final int CONTINUE_AS_NEW = 2;
 
   /**
    * The history length past which a waiting workflow continues as new: well below Temporal's
@@ -42,11 +46,10 @@ public class TaskWorkflowImpl implements TaskWorkflow {
 
   @Override
   public void run(TaskRef task) {
-    activities = activityStub();
-    // Workflows started before could meet their own long histories at other points on replay.
-    continuesAsNew =
-        Workflow.getVersion(CONTINUE_AS_NEW, Workflow.DEFAULT_VERSION, 1)
-            != Workflow.DEFAULT_VERSION;
+    int version = Workflow.getVersion(VERSION, Workflow.DEFAULT_VERSION, CONTINUE_AS_NEW);
+    activities = activityStub(version);
+    // Earlier runs could meet their own long histories at other points on replay.
+    continuesAsNew = version >= CONTINUE_AS_NEW;
     StartResult start = startWhenReady(task);
     switch (start.state()) {
       case GONE -> {
@@ -67,9 +70,8 @@ public class TaskWorkflowImpl implements TaskWorkflow {
    * The activities are Kubernetes API calls of a few milliseconds: local activities. Workflows
    * started before they were keep regular activities, so that their histories still replay.
    */
-  private static TaskActivities activityStub() {
-    if (Workflow.getVersion(LOCAL_ACTIVITIES, Workflow.DEFAULT_VERSION, 1)
-        == Workflow.DEFAULT_VERSION) {
+  private static TaskActivities activityStub(int version) {
+    if (version < LOCAL_ACTIVITIES) {
       return Workflow.newActivityStub(TaskActivities.class, Waits.clusterActivities().build());
     }
     return Workflow.newLocalActivityStub(
