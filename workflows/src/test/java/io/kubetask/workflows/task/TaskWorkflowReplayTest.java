@@ -3,43 +3,139 @@ package io.kubetask.workflows.task;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kubetask.workflows.support.RecordedHistories;
 import io.temporal.activity.ActivityOptions;
-import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.enums.v1.EventType;
-import io.temporal.api.history.v1.HistoryEvent;
-import io.temporal.common.WorkflowExecutionHistory;
-import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.testing.WorkflowReplayer;
 import io.temporal.workflow.Workflow;
 import java.io.File;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
-import java.util.Optional;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Replays recorded histories against the current {@link TaskWorkflowImpl}: a change that would
- * break running workflows fails here. Re-record with {@code -Dhistory.update=true} on {@code
- * TaskWorkflowTest#oneMinuteTaskUsesFewHistoryEvents} only for a new workflow version, into a new
- * file, and keep the old ones.
+ * break running workflows fails here.
+ *
+ * <p>Each history in {@code src/test/resources/histories/task-*.json} was recorded with the
+ * workflow code as it was <em>before</em> a change, on a checkout of that code: a throwaway test
+ * drives that code's workflow on the time-skipping test environment with mocked activities (as
+ * {@code TaskWorkflowTest} does), and writes {@code client.fetchHistory(id).toJson(true)} once the
+ * workflow has completed ({@code TaskWorkflowTest#oneMinuteTaskUsesFewHistoryEvents} does it with
+ * {@code -Dhistory.update=true}). The files are kept as they are and never re-recorded with the new
+ * code: a recording made with the code under test proves nothing about the workflows that run
+ * today. A new workflow version adds new files next to the old ones. When a history stops
+ * replaying, the change needs a {@code Workflow.getVersion}; the history stays.
+ *
+ * <p>{@link #EXPECTED} says what each file recorded, so that a truncated or wrong recording is
+ * caught, and a file without an entry fails.
  */
 class TaskWorkflowReplayTest {
   /**
    * Recorded before the start activity said whether it created the Job: such a workflow looks at
    * its Job at once, as it still does for a Job it adopts.
    */
-  static final Path HAPPY_PATH = Path.of("src/test/resources/histories/task-happy-path.json");
+  static final Path HAPPY_PATH = RecordedHistories.file("task-happy-path.json");
 
   /**
    * The start activity created the Job, so the first look waits for the operator's jobChanged; the
    * activities are local.
    */
-  static final Path CREATED_JOB =
-      Path.of("src/test/resources/histories/task-happy-path-created-job.json");
+  static final Path CREATED_JOB = RecordedHistories.file("task-happy-path-created-job.json");
+
+  /** What a recorded history ran: its activities and the signals it received, in order. */
+  record Recorded(List<String> activities, List<String> signals) {}
+
+  private static final String START = "Task.Start";
+  private static final String OBSERVE = "Task.ObserveJob";
+  private static final String WINDOW_OPENED = "Task.WindowOpened";
+  private static final String RELEASE_POD = "Task.ReleasePod";
+  private static final String DELETE_JOB = "Task.DeleteJob";
+  private static final String FINISH = "Task.Finish";
+  private static final String REFRESH_EXPIRY = "Task.RefreshExpiry";
+  private static final String DELETE_TASK = "Task.DeleteTask";
+
+  /** Every kept history of the Task workflow, by file name. */
+  static final Map<String, Recorded> EXPECTED =
+      Map.ofEntries(
+          Map.entry(
+              "task-happy-path.json",
+              new Recorded(
+                  List.of(START, OBSERVE, OBSERVE, FINISH, DELETE_TASK), List.of("jobChanged"))),
+          Map.entry(
+              "task-happy-path-created-job.json",
+              new Recorded(List.of(START, OBSERVE, FINISH, DELETE_TASK), List.of("jobChanged"))),
+          // Blocked on a missing Agent until the operator's dependenciesChanged; the Job created
+          // then is first looked at on jobChanged; deleted when the five-minute TTL passes.
+          Map.entry(
+              "task-blocked-then-started.json",
+              new Recorded(
+                  List.of(START, START, OBSERVE, FINISH, DELETE_TASK),
+                  List.of("dependenciesChanged", "jobChanged"))),
+          // No signal at all: the re-checks of the blocked start fire after 1, 2, 4 and 8
+          // minutes, then the one-minute re-check of the created Job; cleanup disabled.
+          Map.entry(
+              "task-blocked-rechecked.json",
+              new Recorded(List.of(START, START, START, START, START, OBSERVE, FINISH), List.of())),
+          // Stopped (Replaced) while the agent runs: the Job is deleted; its CronTask run is gone,
+          // so the taskFinished signal to it fails.
+          Map.entry(
+              "task-stopped-while-running.json",
+              new Recorded(List.of(START, OBSERVE, DELETE_JOB, FINISH), List.of("stop"))),
+          // Stopped (with no reason) while blocked: there is no Job to delete.
+          Map.entry(
+              "task-stopped-while-blocked.json",
+              new Recorded(List.of(START, FINISH), List.of("stop"))),
+          // A 600-second keep-alive window, released by a human: one more look, then the pod
+          // is let go and the Job finishes.
+          Map.entry(
+              "task-keep-alive-released.json",
+              new Recorded(
+                  List.of(
+                      START,
+                      OBSERVE,
+                      OBSERVE,
+                      WINDOW_OPENED,
+                      OBSERVE,
+                      RELEASE_POD,
+                      OBSERVE,
+                      FINISH),
+                  List.of("jobChanged", "release", "jobChanged"))),
+          // The same window left to close: re-checks after 1, 2 and 4 minutes, then a wake-up at
+          // the closing time, which lets the pod go.
+          Map.entry(
+              "task-keep-alive-expired.json",
+              new Recorded(
+                  List.of(
+                      START,
+                      OBSERVE,
+                      OBSERVE,
+                      WINDOW_OPENED,
+                      OBSERVE,
+                      OBSERVE,
+                      OBSERVE,
+                      OBSERVE,
+                      RELEASE_POD,
+                      OBSERVE,
+                      FINISH),
+                  List.of("jobChanged", "jobChanged"))),
+          // Re-created for a Task that had finished: the TTL is armed, moved by configChanged,
+          // and the Task is deleted when the moved deadline passes.
+          Map.entry(
+              "task-ttl-rearmed.json",
+              new Recorded(
+                  List.of(START, REFRESH_EXPIRY, REFRESH_EXPIRY, DELETE_TASK),
+                  List.of("configChanged"))),
+          // Contexts too large: finished at once.
+          Map.entry("task-invalid.json", new Recorded(List.of(START, FINISH), List.of())));
+
+  static List<String> taskHistories() {
+    return RecordedHistories.named("task-");
+  }
 
   @Test
   void happyPathHistoriesReplay() throws Exception {
@@ -49,45 +145,35 @@ class TaskWorkflowReplayTest {
 
   @Test
   void recordedHistoriesAreTheFullHappyPaths() throws Exception {
-    assertThat(activities(HAPPY_PATH))
+    assertThat(RecordedHistories.activities(HAPPY_PATH))
         .containsExactly(
             "Task.Start", "Task.ObserveJob", "Task.ObserveJob", "Task.Finish", "Task.DeleteTask");
-    assertThat(activities(CREATED_JOB))
+    assertThat(RecordedHistories.activities(CREATED_JOB))
         .containsExactly("Task.Start", "Task.ObserveJob", "Task.Finish", "Task.DeleteTask");
-    assertThat(events(CREATED_JOB, EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)).isZero();
+    assertThat(RecordedHistories.events(CREATED_JOB, EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED))
+        .isZero();
   }
 
-  private static long events(Path file, EventType type) throws Exception {
-    return WorkflowExecutionHistory.fromJson(Files.readString(file, StandardCharsets.UTF_8))
-        .getEvents()
-        .stream()
-        .filter(e -> e.getEventType() == type)
-        .count();
+  @Test
+  void everyKeptHistoryIsExpected() {
+    assertThat(taskHistories()).containsExactlyInAnyOrderElementsOf(EXPECTED.keySet());
   }
 
-  /** The activities (regular or local) a completed history ran, in order. */
-  private static List<String> activities(Path file) throws Exception {
-    WorkflowExecutionHistory history =
-        WorkflowExecutionHistory.fromJson(Files.readString(file, StandardCharsets.UTF_8));
-    assertThat(history.getLastEvent().getEventType())
-        .isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
-    return history.getEvents().stream()
-        .map(TaskWorkflowReplayTest::activityType)
-        .filter(Objects::nonNull)
-        .toList();
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("taskHistories")
+  void recordedHistoryReplays(String name) throws Exception {
+    WorkflowReplayer.replayWorkflowExecution(
+        RecordedHistories.file(name).toFile(), TaskWorkflowImpl.class);
   }
 
-  private static String activityType(HistoryEvent event) {
-    if (event.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) {
-      return event.getActivityTaskScheduledEventAttributes().getActivityType().getName();
-    }
-    if (event.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED
-        && event.getMarkerRecordedEventAttributes().getMarkerName().equals("LocalActivity")) {
-      Payloads type = event.getMarkerRecordedEventAttributes().getDetailsOrThrow("type");
-      return DefaultDataConverter.STANDARD_INSTANCE.fromPayloads(
-          0, Optional.of(type), String.class, String.class);
-    }
-    return null;
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("taskHistories")
+  void recordedHistoryIsTheWholeScenario(String name) throws Exception {
+    Recorded expected = EXPECTED.get(name);
+    assertThat(expected).as("what %s recorded (EXPECTED)", name).isNotNull();
+    Path file = RecordedHistories.file(name);
+    assertThat(RecordedHistories.activities(file)).containsExactlyElementsOf(expected.activities());
+    assertThat(RecordedHistories.signals(file)).containsExactlyElementsOf(expected.signals());
   }
 
   /** A workflow that skips waiting for the Job: incompatible with the recorded history. */
