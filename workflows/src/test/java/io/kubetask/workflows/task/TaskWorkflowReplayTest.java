@@ -26,10 +26,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * drives that code's workflow on the time-skipping test environment with mocked activities (as
  * {@code TaskWorkflowTest} does), and writes {@code client.fetchHistory(id).toJson(true)} once the
  * workflow has completed ({@code TaskWorkflowTest#oneMinuteTaskUsesFewHistoryEvents} does it with
- * {@code -Dhistory.update=true}). The files are kept as they are and never re-recorded with the new
- * code: a recording made with the code under test proves nothing about the workflows that run
- * today. A new workflow version adds new files next to the old ones. When a history stops
- * replaying, the change needs a {@code Workflow.getVersion}; the history stays.
+ * {@code -Dhistory.record=true}, into target/). The files are kept as they are and never
+ * re-recorded with the new code: a recording made with the code under test proves nothing about the
+ * workflows that run today. A new workflow version adds new files next to the old ones. When a
+ * history stops replaying, the change needs a {@code Workflow.getVersion}; the history stays.
  *
  * <p>{@link #EXPECTED} says what each file recorded, so that a truncated or wrong recording is
  * caught, and a file without an entry fails.
