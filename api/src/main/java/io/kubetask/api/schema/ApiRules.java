@@ -31,7 +31,10 @@ public final class ApiRules {
   /** A duration such as {@code 90s}, {@code 15m} or {@code 1h30m} (whole numbers of each unit). */
   public static final String DURATION = "^([0-9]+(ms|s|m|h))+$";
 
-  public static final String AT_LEAST_A_SECOND = "duration(self) >= duration('1s')";
+  /** Only for a valid duration: an invalid one gets the pattern's message alone. */
+  public static final String AT_LEAST_A_SECOND =
+      "!self.matches('" + DURATION + "') || duration(self) >= duration('1s')";
+
   public static final String AT_LEAST_A_SECOND_MSG = "must be at least 1s";
 
   /**

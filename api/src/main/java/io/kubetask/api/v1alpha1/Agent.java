@@ -35,6 +35,8 @@ import io.kubetask.crd.DeepMerge;
          "properties": {"status": null}}
         """)
 @AdditionalPrinterColumn(name = "Image", jsonPath = ".spec.agentImage")
+@AdditionalPrinterColumn(name = "Start Timeout", jsonPath = ".spec.startTimeout")
+@AdditionalPrinterColumn(name = "Timeout", jsonPath = ".spec.timeout")
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 public class Agent extends CustomResource<AgentSpec, Void> implements Namespaced {
   /** The Agent a Task uses when it names none. */

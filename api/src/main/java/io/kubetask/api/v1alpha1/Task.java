@@ -36,6 +36,10 @@ import io.kubetask.crd.DeepMerge;
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase")
 @AdditionalPrinterColumn(name = "Agent", jsonPath = ".spec.agentRef")
 @AdditionalPrinterColumn(name = "Job", jsonPath = ".status.jobName")
+// Reason: what the pod does while the Task runs, then its outcome.
+@AdditionalPrinterColumn(
+    name = "Reason",
+    jsonPath = ".status.conditions[?(@.type==\"Succeeded\")].reason")
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 @ValidationRule(
     value = "self.spec == oldSelf.spec",

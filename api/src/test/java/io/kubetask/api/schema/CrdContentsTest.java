@@ -100,6 +100,7 @@ class CrdContentsTest {
               tuple("Phase", ".status.phase", "string"),
               tuple("Agent", ".spec.agentRef", "string"),
               tuple("Job", ".status.jobName", "string"),
+              tuple("Reason", ".status.conditions[?(@.type==\"Succeeded\")].reason", "string"),
               tuple("Age", ".metadata.creationTimestamp", "date"));
     }
 
@@ -121,6 +122,8 @@ class CrdContentsTest {
           .extracting("name", "jsonPath", "type")
           .containsExactly(
               tuple("Image", ".spec.agentImage", "string"),
+              tuple("Start Timeout", ".spec.startTimeout", "string"),
+              tuple("Timeout", ".spec.timeout", "string"),
               tuple("Age", ".metadata.creationTimestamp", "date"));
     }
 

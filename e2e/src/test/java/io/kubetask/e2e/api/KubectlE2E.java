@@ -66,7 +66,20 @@ class KubectlE2E {
             "jobName",
             "running-task-4f2a1",
             "startTime",
-            Instant.now().toString()));
+            Instant.now().toString(),
+            "conditions",
+            List.of(
+                Map.of(
+                    "type",
+                    "Succeeded",
+                    "status",
+                    "Unknown",
+                    "reason",
+                    "ImagePullBackOff",
+                    "message",
+                    "Back-off pulling image",
+                    "lastTransitionTime",
+                    Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()))));
     create(
         """
         apiVersion: kubetask.io/v1alpha1
@@ -118,6 +131,8 @@ class KubectlE2E {
         spec:
           agentImage: quay.io/myorg/claude-agent:v1.0
           serviceAccountName: kubetask-agent
+          startTimeout: 20m
+          timeout: 2h
         """,
         null);
     create(
@@ -137,12 +152,13 @@ class KubectlE2E {
   void taskColumns() {
     assertRows(
         "tasks",
-        List.of("NAME", "PHASE", "AGENT", "JOB", "AGE"),
+        List.of("NAME", "PHASE", "AGENT", "JOB", "REASON", "AGE"),
         rows -> {
           assertThat(rows.get("running-task"))
               .containsEntry("PHASE", "Running")
               .containsEntry("AGENT", "claude")
               .containsEntry("JOB", "running-task-4f2a1")
+              .containsEntry("REASON", "ImagePullBackOff")
               .hasEntrySatisfying("AGE", age -> assertThat(age).matches("\\d+s|\\d+m\\d*s?"));
           assertThat(rows.get("new-task")).containsEntry("AGENT", "");
         });
@@ -163,8 +179,10 @@ class KubectlE2E {
 
   @Test
   void agentColumns() {
-    assertThat(table("agents", "NAME", "IMAGE", "AGE").get("claude"))
-        .containsEntry("IMAGE", "quay.io/myorg/claude-agent:v1.0");
+    assertThat(table("agents", "NAME", "IMAGE", "START TIMEOUT", "TIMEOUT", "AGE").get("claude"))
+        .containsEntry("IMAGE", "quay.io/myorg/claude-agent:v1.0")
+        .containsEntry("START TIMEOUT", "20m")
+        .containsEntry("TIMEOUT", "2h");
   }
 
   @Test
