@@ -51,15 +51,8 @@ class RestrictedNamespaceE2E {
   @BeforeAll
   static void start() throws IOException {
     KubeTaskSystem.get();
-    String restricted = NS.another("restricted");
-    NS.client()
-        .namespaces()
-        .withName(restricted)
-        .edit(
-            n -> {
-              n.getMetadata().getLabels().put("pod-security.kubernetes.io/enforce", "restricted");
-              return n;
-            });
+    String restricted =
+        NS.another("restricted", Map.of("pod-security.kubernetes.io/enforce", "restricted"));
     world = new TaskWorld(NS.client(), restricted, TIMEOUT);
     await("the default ServiceAccount of " + restricted)
         .atMost(TIMEOUT)
