@@ -37,6 +37,38 @@ public final class ApiRules {
 
   public static final String AT_LEAST_A_SECOND_MSG = "must be at least 1s";
 
+  /** runAsNonRoot and a runAsUser of 0 in one security context: the kubelet would refuse it. */
+  public static final String NON_ROOT_NOT_UID_0 =
+      "!has(self.runAsNonRoot) || !self.runAsNonRoot || !has(self.runAsUser)"
+          + " || self.runAsUser != 0";
+
+  public static final String NON_ROOT_NOT_UID_0_MSG =
+      "runAsUser 0 is root, which runAsNonRoot: true forbids";
+
+  /** The agent container runs as a user other than root that the Agent names. */
+  private static final String NAMED_NON_ZERO_UID =
+      "(has(self.securityContext) && has(self.securityContext.runAsUser)"
+          + " ? self.securityContext.runAsUser != 0"
+          + " : has(self.podSecurityContext) && has(self.podSecurityContext.runAsUser)"
+          + " && self.podSecurityContext.runAsUser != 0)";
+
+  /**
+   * A credential file belongs to root:root with its fileMode. Without fsGroup, a mode that neither
+   * group nor others may read (the default 0600, or 0400) leaves it readable by root alone.
+   */
+  public static final String CREDENTIAL_FILES_READABLE =
+      "!"
+          + NAMED_NON_ZERO_UID
+          + " || (has(self.podSecurityContext) && has(self.podSecurityContext.fsGroup))"
+          + " || !has(self.credentials)"
+          + " || self.credentials.all(c, !has(c.mountPath)"
+          + " || (has(c.fileMode) && (c.fileMode % 8 >= 4 || c.fileMode / 8 % 8 >= 4)))";
+
+  public static final String CREDENTIAL_FILES_READABLE_MSG =
+      "a credential file is owned by root and, with its fileMode (default 0600), readable by"
+          + " root only: an agent that runs as another runAsUser needs podSecurityContext.fsGroup"
+          + " (the kubelet gives the file that group and makes it group-readable)";
+
   /**
    * Upper bounds that keep the CEL cost estimate of the rules above within the API server's budget.
    */

@@ -7,6 +7,8 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.kubetask.api.schema.ApiRules;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +23,9 @@ import java.util.Map;
     message =
         "humanInTheLoop.enabled requires command: KubeTask runs the command and then keeps the"
             + " container alive")
+@ValidationRule(
+    value = ApiRules.CREDENTIAL_FILES_READABLE,
+    message = ApiRules.CREDENTIAL_FILES_READABLE_MSG)
 public record AgentSpec(
     @Size(max = 1024)
         @JsonPropertyDescription(
@@ -79,7 +84,48 @@ public record AgentSpec(
                 + " ends (the humanInTheLoop window does not count). Past it the Job is deleted"
                 + " and the Task fails with reason DeadlineExceeded. A Task may set its own."
                 + " Default: no limit.")
-        String timeout) {
+        String timeout,
+    @ValidationRule(value = ApiRules.NON_ROOT_NOT_UID_0, message = ApiRules.NON_ROOT_NOT_UID_0_MSG)
+        @JsonPropertyDescription(
+            "Security context of agent pods (a Kubernetes PodSecurityContext): runAsUser,"
+                + " runAsGroup, runAsNonRoot, fsGroup, seccompProfile, ... With fsGroup the"
+                + " kubelet gives credential files that group and makes them group-readable, so"
+                + " a non-root user can read them. Default: none.")
+        PodSecurityContext podSecurityContext,
+    @ValidationRule(value = ApiRules.NON_ROOT_NOT_UID_0, message = ApiRules.NON_ROOT_NOT_UID_0_MSG)
+        @JsonPropertyDescription(
+            "Security context of the agent container (a Kubernetes SecurityContext):"
+                + " allowPrivilegeEscalation, capabilities, readOnlyRootFilesystem, runAsUser,"
+                + " seccompProfile, ... With readOnlyRootFilesystem the agent can still write to"
+                + " /workspace and /tmp, which are emptyDirs. Default: none.")
+        SecurityContext securityContext) {
+
+  /** The fields every Agent had before podSecurityContext and securityContext. */
+  public AgentSpec(
+      String agentImage,
+      List<String> command,
+      HumanInTheLoop humanInTheLoop,
+      List<Context> defaultContexts,
+      List<Credential> credentials,
+      Map<String, String> podLabels,
+      PodScheduling scheduling,
+      String serviceAccountName,
+      String startTimeout,
+      String timeout) {
+    this(
+        agentImage,
+        command,
+        humanInTheLoop,
+        defaultContexts,
+        credentials,
+        podLabels,
+        scheduling,
+        serviceAccountName,
+        startTimeout,
+        timeout,
+        null,
+        null);
+  }
 
   /** The fields every Agent had before startTimeout and timeout. */
   public AgentSpec(
@@ -100,6 +146,8 @@ public record AgentSpec(
         podLabels,
         scheduling,
         serviceAccountName,
+        null,
+        null,
         null,
         null);
   }

@@ -300,9 +300,7 @@ class CrdContentsTest {
     @Test
     void humanInTheLoopNeedsCommandAndDefaultsToAnHour() {
       assertThat(messages(Agent.class, "spec"))
-          .singleElement()
-          .asString()
-          .startsWith("humanInTheLoop.enabled requires command");
+          .anySatisfy(m -> assertThat(m).startsWith("humanInTheLoop.enabled requires command"));
       assertThat(at(Agent.class, "spec.humanInTheLoop").getRequired()).containsExactly("enabled");
       JSONSchemaProps keepAlive = at(Agent.class, "spec.humanInTheLoop.keepAliveSeconds");
       assertThat(keepAlive.getDefault().asInt()).isEqualTo(3600);
@@ -329,6 +327,47 @@ class CrdContentsTest {
               tuple(
                   "self >= 0 && self <= 511",
                   "must be a file mode between 0 and 0777 (octal), e.g. 0400"));
+    }
+
+    @Test
+    void securityContextsUseTheKubernetesTypes() {
+      assertThat(at(Agent.class, "spec.podSecurityContext").getProperties())
+          .containsKeys(
+              "runAsUser",
+              "runAsGroup",
+              "runAsNonRoot",
+              "fsGroup",
+              "seccompProfile",
+              "supplementalGroups");
+      assertThat(at(Agent.class, "spec.podSecurityContext.seccompProfile").getProperties())
+          .containsOnlyKeys("type", "localhostProfile");
+      assertThat(at(Agent.class, "spec.securityContext").getProperties())
+          .containsKeys(
+              "allowPrivilegeEscalation",
+              "capabilities",
+              "readOnlyRootFilesystem",
+              "runAsUser",
+              "runAsNonRoot",
+              "seccompProfile");
+      assertThat(at(Agent.class, "spec.securityContext.capabilities").getProperties())
+          .containsOnlyKeys("add", "drop");
+      assertThat(at(Agent.class, "spec.podSecurityContext.fsGroup").getType()).isEqualTo("integer");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"podSecurityContext", "securityContext"})
+    void runAsNonRootForbidsUserZero(String field) {
+      assertThat(Crds.rules(Agent.class, "spec." + field))
+          .extracting(ValidationRule::getRule, ValidationRule::getMessage)
+          .containsExactly(tuple(ApiRules.NON_ROOT_NOT_UID_0, ApiRules.NON_ROOT_NOT_UID_0_MSG));
+    }
+
+    @Test
+    void aNonRootAgentsCredentialFilesNeedFsGroupOrAReadableMode() {
+      assertThat(Crds.rules(Agent.class, "spec"))
+          .extracting(ValidationRule::getRule, ValidationRule::getMessage)
+          .contains(
+              tuple(ApiRules.CREDENTIAL_FILES_READABLE, ApiRules.CREDENTIAL_FILES_READABLE_MSG));
     }
 
     @Test

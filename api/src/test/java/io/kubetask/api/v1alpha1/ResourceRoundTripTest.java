@@ -153,6 +153,11 @@ class ResourceRoundTripTest {
         .satisfies(t -> assertThat(t.getEffect()).isEqualTo("NoSchedule"));
     assertThat(spec.scheduling().affinity().getNodeAffinity()).isNotNull();
     assertThat(spec.serviceAccountName()).isEqualTo("kubetask-agent");
+    assertThat(spec.podSecurityContext().getRunAsUser()).isEqualTo(1000L);
+    assertThat(spec.podSecurityContext().getFsGroup()).isEqualTo(1000L);
+    assertThat(spec.podSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(spec.securityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(spec.securityContext().getReadOnlyRootFilesystem()).isTrue();
   }
 
   @Test

@@ -138,6 +138,12 @@ class InvalidManifestsE2E {
                 "serviceAccountName required on Agent",
                 List.of("agent-without-serviceaccountname")),
             Map.entry(
+                "runAsNonRoot forbids runAsUser 0",
+                List.of("agent-security-context-non-root-as-uid-0")),
+            Map.entry(
+                "a non-root Agent's credential files need fsGroup or a readable mode",
+                List.of("agent-non-root-credential-file-without-fsgroup")),
+            Map.entry(
                 "history limits >= 0",
                 List.of(
                     "crontask-successful-history-negative", "crontask-failed-history-negative")),

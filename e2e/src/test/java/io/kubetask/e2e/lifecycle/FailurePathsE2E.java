@@ -80,15 +80,8 @@ class FailurePathsE2E {
   @Test
   void aPodTheApiServerRefusesIsPodCreationFailedWithAdmissionsMessage() {
     // Pod Security admission refuses the agent's pod: it runs as root, which "restricted" forbids.
-    String refusing = NS.another("restricted");
-    NS.client()
-        .namespaces()
-        .withName(refusing)
-        .edit(
-            n -> {
-              n.getMetadata().getLabels().put("pod-security.kubernetes.io/enforce", "restricted");
-              return n;
-            });
+    String refusing =
+        NS.another("restricted", Map.of("pod-security.kubernetes.io/enforce", "restricted"));
     TaskWorld there = new TaskWorld(NS.client(), refusing, TIMEOUT);
     there.agent("root", AgentSpecs.image("example.com/agent:1").startTimeout("20s"));
     Task task = there.create("refused", "root");

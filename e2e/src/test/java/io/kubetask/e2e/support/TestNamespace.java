@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -62,7 +63,7 @@ public final class TestNamespace implements BeforeAllCallback, AfterAllCallback 
             .getSimpleName()
             .toLowerCase(Locale.ROOT)
             .replaceAll("[^a-z0-9]+", "-");
-    name = create(prefix);
+    name = create(prefix, Map.of());
   }
 
   @Override
@@ -107,8 +108,16 @@ public final class TestNamespace implements BeforeAllCallback, AfterAllCallback 
 
   /** One more fresh namespace, deleted with the class's, e.g. to apply the same names twice. */
   public String another(String hint) {
+    return another(hint, Map.of());
+  }
+
+  /**
+   * One more fresh namespace with these labels too, e.g. {@code
+   * pod-security.kubernetes.io/enforce}.
+   */
+  public String another(String hint, Map<String, String> labels) {
     requireStarted();
-    return create(hint.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-"));
+    return create(hint.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-"), labels);
   }
 
   /**
@@ -134,7 +143,7 @@ public final class TestNamespace implements BeforeAllCallback, AfterAllCallback 
     }
   }
 
-  private String create(String hint) {
+  private String create(String hint, Map<String, String> labels) {
     String prefix = "e2e-" + hint.replaceAll("^-+|-+$", "");
     prefix = prefix.substring(0, Math.min(prefix.length(), 50)).replaceAll("-+$", "");
     String namespace = prefix + "-" + randomSuffix();
@@ -142,6 +151,7 @@ public final class TestNamespace implements BeforeAllCallback, AfterAllCallback 
         new NamespaceBuilder()
             .withNewMetadata()
             .withName(namespace)
+            .addToLabels(labels)
             .addToLabels(E2E_LABEL, "true")
             .endMetadata()
             .build();

@@ -1,5 +1,7 @@
 package io.kubetask.e2e.system;
 
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.kubetask.api.v1alpha1.AgentSpec;
 import io.kubetask.api.v1alpha1.Context;
 import io.kubetask.api.v1alpha1.Credential;
@@ -21,6 +23,8 @@ public final class AgentSpecs {
   private String serviceAccountName = "default";
   private String startTimeout;
   private String timeout;
+  private PodSecurityContext podSecurityContext;
+  private SecurityContext securityContext;
 
   private AgentSpecs(String image) {
     this.image = image;
@@ -96,6 +100,16 @@ public final class AgentSpecs {
     return this;
   }
 
+  public AgentSpecs podSecurityContext(PodSecurityContext context) {
+    this.podSecurityContext = context;
+    return this;
+  }
+
+  public AgentSpecs securityContext(SecurityContext context) {
+    this.securityContext = context;
+    return this;
+  }
+
   public AgentSpec build() {
     return new AgentSpec(
         image,
@@ -107,6 +121,8 @@ public final class AgentSpecs {
         scheduling,
         serviceAccountName,
         startTimeout,
-        timeout);
+        timeout,
+        podSecurityContext,
+        securityContext);
   }
 }

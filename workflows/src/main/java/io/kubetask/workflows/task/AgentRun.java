@@ -1,5 +1,7 @@
 package io.kubetask.workflows.task;
 
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.kubetask.api.v1alpha1.Credential;
 import io.kubetask.api.v1alpha1.PodScheduling;
 import java.util.List;
@@ -20,6 +22,8 @@ import java.util.Map;
  * @param files files copied into the context ConfigMap, sorted by path
  * @param dirs ConfigMaps mounted as directories, sorted by path
  * @param limits how long the agent may take to start and to run
+ * @param podSecurityContext the pod's security context (may be null)
+ * @param securityContext the agent container's security context (may be null)
  */
 public record AgentRun(
     TaskRef task,
@@ -32,7 +36,9 @@ public record AgentRun(
     String serviceAccountName,
     List<ContextFile> files,
     List<ContextDir> dirs,
-    RunLimits limits) {
+    RunLimits limits,
+    PodSecurityContext podSecurityContext,
+    SecurityContext securityContext) {
 
   public AgentRun {
     limits = limits == null ? RunLimits.DEFAULT : limits;
@@ -50,5 +56,11 @@ public record AgentRun(
 
   public boolean keepAlive() {
     return keepAliveSeconds > 0;
+  }
+
+  /** Whether the agent container's root filesystem is read-only. */
+  public boolean readOnlyRootFilesystem() {
+    return securityContext != null
+        && Boolean.TRUE.equals(securityContext.getReadOnlyRootFilesystem());
   }
 }

@@ -149,7 +149,9 @@ final class RunResolver {
             spec.serviceAccountName(),
             files,
             dirs,
-            limits);
+            limits,
+            spec.podSecurityContext(),
+            spec.securityContext());
     Optional<String> conflict = TaskJobs.mountConflict(run);
     if (conflict.isPresent()) {
       return Resolution.invalid(Conditions.INVALID_CONTEXT, conflict.get() + ".");

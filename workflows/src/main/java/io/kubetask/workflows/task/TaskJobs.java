@@ -26,6 +26,7 @@ import java.util.Optional;
 public final class TaskJobs {
   public static final String CONTAINER = "agent";
   public static final String WORKSPACE = "/workspace";
+  static final String TMP = "/tmp";
   static final String CREDENTIAL_FILE = "secret-file";
 
   private TaskJobs() {}
@@ -50,6 +51,7 @@ public final class TaskJobs {
         .withNewSpec()
         .withRestartPolicy("Never")
         .withServiceAccountName(run.serviceAccountName())
+        .withSecurityContext(run.podSecurityContext())
         .withNodeSelector(scheduling == null ? null : scheduling.nodeSelector())
         .withTolerations(scheduling == null ? null : scheduling.tolerations())
         .withAffinity(scheduling == null ? null : scheduling.affinity())
@@ -124,6 +126,7 @@ public final class TaskJobs {
             .withName(CONTAINER)
             .withImage(run.image())
             .withEnv(env)
+            .withSecurityContext(run.securityContext())
             .withVolumeMounts(mounts);
     if (run.keepAlive()) {
       container
@@ -190,19 +193,24 @@ public final class TaskJobs {
     return result;
   }
 
+  /** A writable emptyDir at {@code path}, unless a context is mounted at exactly that path. */
+  private static void scratch(List<Volume> volumes, List<Mount> mounts, String name, String path) {
+    if (mounts.stream().noneMatch(m -> m.path.equals(path))) {
+      volumes.add(new VolumeBuilder().withName(name).withNewEmptyDir().endEmptyDir().build());
+      mounts.add(
+          new Mount(
+              path, name, new VolumeMountBuilder().withName(name).withMountPath(path).build()));
+    }
+  }
+
   private static Mounts mounts(AgentRun run) {
     List<Volume> volumes = new ArrayList<>();
     List<Mount> mounts = new ArrayList<>(userMounts(run));
     // The agent may write to /workspace: it is an emptyDir, and context files are mounted into it
     // one by one, so the directory itself is never a read-only, root-owned mount point.
-    if (mounts.stream().noneMatch(m -> m.path.equals(WORKSPACE))) {
-      volumes.add(
-          new VolumeBuilder().withName("workspace").withNewEmptyDir().endEmptyDir().build());
-      mounts.add(
-          new Mount(
-              WORKSPACE,
-              "workspace",
-              new VolumeMountBuilder().withName("workspace").withMountPath(WORKSPACE).build()));
+    scratch(volumes, mounts, "workspace", WORKSPACE);
+    if (run.readOnlyRootFilesystem()) {
+      scratch(volumes, mounts, "tmp", TMP);
     }
     if (!run.files().isEmpty()) {
       volumes.add(
@@ -227,6 +235,9 @@ public final class TaskJobs {
     for (int i = 0; i < run.credentials().size(); i++) {
       Credential c = run.credentials().get(i);
       if (c.mountPath() != null) {
+        // The kubelet writes the file root:root with this mode. With the pod's fsGroup it then
+        // gives the file that group and adds group read (mode | 0440, as for every read-only
+        // volume), which is how a non-root agent, a member of fsGroup, reads a 0600 or 0400 file.
         int mode = c.fileMode() == null ? Credential.DEFAULT_FILE_MODE : c.fileMode();
         volumes.add(
             new VolumeBuilder()

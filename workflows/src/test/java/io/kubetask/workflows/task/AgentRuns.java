@@ -1,5 +1,7 @@
 package io.kubetask.workflows.task;
 
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.kubetask.api.v1alpha1.Credential;
 import io.kubetask.api.v1alpha1.PodScheduling;
 import io.kubetask.api.v1alpha1.SecretKeyReference;
@@ -27,6 +29,8 @@ final class AgentRuns {
   private RunLimits limits = RunLimits.DEFAULT;
   private final List<ContextFile> files = new ArrayList<>();
   private final List<ContextDir> dirs = new ArrayList<>();
+  private PodSecurityContext podSecurityContext;
+  private SecurityContext securityContext;
 
   static AgentRuns run() {
     return new AgentRuns();
@@ -102,6 +106,16 @@ final class AgentRuns {
     return this;
   }
 
+  AgentRuns podSecurityContext(PodSecurityContext context) {
+    this.podSecurityContext = context;
+    return this;
+  }
+
+  AgentRuns securityContext(SecurityContext context) {
+    this.securityContext = context;
+    return this;
+  }
+
   AgentRun build() {
     return new AgentRun(
         task,
@@ -114,6 +128,8 @@ final class AgentRuns {
         serviceAccountName,
         files,
         dirs,
-        limits);
+        limits,
+        podSecurityContext,
+        securityContext);
   }
 }

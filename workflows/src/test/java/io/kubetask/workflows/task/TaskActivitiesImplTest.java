@@ -533,6 +533,35 @@ class TaskActivitiesImplTest {
   }
 
   @Test
+  void securityContextsComeFromTheAgent() {
+    AgentSpec spec = coder();
+    applyAgent(
+        "non-root",
+        new AgentSpec(
+            spec.agentImage(),
+            spec.command(),
+            null,
+            null,
+            null,
+            null,
+            null,
+            "sa",
+            null,
+            null,
+            TaskJobsTest.restrictedPod(),
+            TaskJobsTest.restrictedContainer()));
+    TaskRef ref = applyTask("non-root-task", "non-root", List.of());
+
+    activities.start(ref);
+
+    var pod = job(objectName(ref)).getSpec().getTemplate().getSpec();
+    assertThat(pod.getSecurityContext()).isEqualTo(TaskJobsTest.restrictedPod());
+    assertThat(pod.getContainers().get(0).getSecurityContext())
+        .isEqualTo(TaskJobsTest.restrictedContainer());
+    assertThat(pod.getVolumes()).extracting(v -> v.getName()).contains("workspace", "tmp");
+  }
+
+  @Test
   void keepAliveComesFromTheAgent() {
     applyKeepAliveAgent("hitl", 120);
     applyKeepAliveAgent("hitl-default", null);

@@ -12,7 +12,11 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -465,6 +469,128 @@ class TaskJobsTest {
     assertThat(mountAt(job, "/kubetask/pod").getReadOnly()).isTrue();
   }
 
+  /** What the "restricted" Pod Security Standard asks of a pod, as a sample Agent sets it. */
+  static PodSecurityContext restrictedPod() {
+    return new PodSecurityContextBuilder()
+        .withRunAsNonRoot(true)
+        .withRunAsUser(1000L)
+        .withRunAsGroup(1000L)
+        .withFsGroup(1000L)
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
+        .build();
+  }
+
+  static SecurityContext restrictedContainer() {
+    return new SecurityContextBuilder()
+        .withAllowPrivilegeEscalation(false)
+        .withNewCapabilities()
+        .withDrop("ALL")
+        .endCapabilities()
+        .withReadOnlyRootFilesystem(true)
+        .build();
+  }
+
+  @Test
+  void withoutSecurityContextsThePodAndContainerHaveNone() {
+    Job job = TaskJobs.desired(run().build());
+
+    assertThat(pod(job).getSecurityContext()).isNull();
+    assertThat(agent(job).getSecurityContext()).isNull();
+    assertThat(volumeNames(job)).containsExactly("workspace");
+  }
+
+  @Test
+  void securityContextsGoToThePodAndTheAgentContainer() {
+    Job job =
+        TaskJobs.desired(
+            run()
+                .podSecurityContext(restrictedPod())
+                .securityContext(restrictedContainer())
+                .build());
+
+    PodSecurityContext pod = pod(job).getSecurityContext();
+    assertThat(pod.getRunAsNonRoot()).isTrue();
+    assertThat(pod.getRunAsUser()).isEqualTo(1000L);
+    assertThat(pod.getRunAsGroup()).isEqualTo(1000L);
+    assertThat(pod.getFsGroup()).isEqualTo(1000L);
+    assertThat(pod.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    SecurityContext container = agent(job).getSecurityContext();
+    assertThat(container.getAllowPrivilegeEscalation()).isFalse();
+    assertThat(container.getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(container.getCapabilities().getAdd()).isNullOrEmpty();
+    assertThat(container.getReadOnlyRootFilesystem()).isTrue();
+    assertThat(container.getRunAsUser()).isNull();
+  }
+
+  @Test
+  void aReadOnlyRootFilesystemGetsWritableEmptyDirsAtWorkspaceAndTmp() {
+    Job job =
+        TaskJobs.desired(
+            run()
+                .securityContext(restrictedContainer())
+                .file("/workspace/task.md", "x")
+                .keepAlive(60)
+                .command("agent")
+                .build());
+
+    assertThat(volume(job, "workspace").getEmptyDir()).isNotNull();
+    assertThat(volume(job, "tmp").getEmptyDir()).isNotNull();
+    assertThat(volume(job, "kubetask-state").getEmptyDir()).isNotNull();
+    for (String path : List.of("/workspace", "/tmp", "/kubetask/state")) {
+      assertThat(mountAt(job, path).getReadOnly()).as(path).isNotEqualTo(Boolean.TRUE);
+      assertThat(mountAt(job, path).getSubPath()).as(path).isNull();
+    }
+    assertThat(mountAt(job, "/tmp").getName()).isEqualTo("tmp");
+    // Context files still land inside the writable workspace, one by one.
+    assertThat(mountAt(job, "/workspace/task.md").getSubPath()).isEqualTo("file-0");
+    assertThat(mountAt(job, "/workspace/task.md").getReadOnly()).isTrue();
+  }
+
+  @Test
+  void aContextDirectoryAtTmpTakesThePlaceOfTheTmpEmptyDir() {
+    Job job =
+        TaskJobs.desired(
+            run().securityContext(restrictedContainer()).dir("/tmp", "scratch", false).build());
+
+    assertThat(volumeNames(job)).containsExactly("workspace", "dir-mount-0");
+    assertThat(volume(job, mountAt(job, "/tmp").getName()).getConfigMap().getName())
+        .isEqualTo("scratch");
+  }
+
+  @Test
+  void aWritableRootFilesystemGetsNoTmpEmptyDir() {
+    SecurityContext writable =
+        new SecurityContextBuilder(restrictedContainer()).withReadOnlyRootFilesystem(false).build();
+
+    assertThat(volumeNames(TaskJobs.desired(run().securityContext(writable).build())))
+        .containsExactly("workspace");
+  }
+
+  @Test
+  void aCredentialFileKeepsItsModeAndTheFsGroupMakesItTheAgentsGroup() {
+    Job job =
+        TaskJobs.desired(
+            run()
+                .podSecurityContext(restrictedPod())
+                .securityContext(restrictedContainer())
+                .fileCredential("gh", "github", "token", "/home/agent/.token", 0400)
+                .build());
+
+    Volume v = volume(job, mountAt(job, "/home/agent/.token").getName());
+    assertThat(v.getSecret().getDefaultMode()).isEqualTo(0400);
+    assertThat(v.getSecret().getItems())
+        .singleElement()
+        .satisfies(
+            item -> {
+              assertThat(item.getKey()).isEqualTo("token");
+              assertThat(item.getMode()).isEqualTo(0400);
+            });
+    assertThat(pod(job).getSecurityContext().getFsGroup()).isEqualTo(1000L);
+    assertThat(mountAt(job, "/home/agent/.token").getReadOnly()).isTrue();
+  }
+
   @Test
   void mountConflictNamesBothOwnersOfAPath() {
     AgentRun r =
@@ -527,6 +653,8 @@ class TaskJobsTest {
             .podLabel("x", "y")
             .keepAlive(5)
             .command("agent")
+            .podSecurityContext(restrictedPod())
+            .securityContext(restrictedContainer())
             .build();
 
     assertThat(TaskJobs.desired(r)).isEqualTo(TaskJobs.desired(r));
