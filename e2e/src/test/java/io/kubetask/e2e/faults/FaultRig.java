@@ -3,8 +3,8 @@ package io.kubetask.e2e.faults;
 import static org.awaitility.Awaitility.await;
 
 import io.kubetask.api.v1alpha1.Task;
-import io.kubetask.e2e.lifecycle.TaskWorld;
 import io.kubetask.e2e.support.Stack;
+import io.kubetask.e2e.support.TaskWorld;
 import io.kubetask.e2e.support.TestNamespace;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
@@ -42,14 +42,8 @@ final class FaultRig implements AutoCloseable {
     String ttlNs = ns.another("ttl");
     run = new TaskWorld(stack.client(), runNs, TIMEOUT);
     ttl = new TaskWorld(stack.client(), ttlNs, TIMEOUT);
-    for (String n : List.of(runNs, ttlNs)) {
-      await()
-          .atMost(TIMEOUT)
-          .until(
-              () ->
-                  stack.client().serviceAccounts().inNamespace(n).withName("default").get()
-                      != null);
-    }
+    ns.awaitDefaultServiceAccount(runNs);
+    ns.awaitDefaultServiceAccount(ttlNs);
     taskQueue = "kubetask-faults-" + UUID.randomUUID().toString().substring(0, 8);
     Map<String, String> env =
         Map.of(

@@ -1,8 +1,8 @@
 package io.kubetask.e2e.faults;
 
-import static io.kubetask.e2e.lifecycle.TaskWorld.condition;
-import static io.kubetask.e2e.lifecycle.TaskWorld.configMapKey;
-import static io.kubetask.e2e.lifecycle.TaskWorld.instant;
+import static io.kubetask.e2e.support.TaskWorld.condition;
+import static io.kubetask.e2e.support.TaskWorld.configMapKey;
+import static io.kubetask.e2e.support.TaskWorld.instant;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -15,8 +15,8 @@ import io.kubetask.api.KubeTaskAnnotations;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
 import io.kubetask.e2e.faults.Ledger.TaskRecord;
-import io.kubetask.e2e.lifecycle.TaskWorld;
-import io.kubetask.e2e.system.AgentSpecs;
+import io.kubetask.e2e.support.AgentSpecs;
+import io.kubetask.e2e.support.TaskWorld;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionDescription;
@@ -417,15 +417,7 @@ final class FaultScenario {
   }
 
   private WorkflowExecutionDescription workflow(String name) {
-    Task task = tasks.get(name);
-    String id =
-        "task/"
-            + task.getMetadata().getNamespace()
-            + "/"
-            + name
-            + "/"
-            + task.getMetadata().getUid();
-    return temporal.newUntypedWorkflowStub(id).describe();
+    return temporal.newUntypedWorkflowStub(TaskWorld.workflowId(tasks.get(name))).describe();
   }
 
   private static AgentSpecs window(int keepAliveSeconds) {

@@ -1,14 +1,16 @@
 package io.kubetask.e2e.lifecycle;
 
-import static io.kubetask.e2e.lifecycle.TaskWorld.configMapKey;
+import static io.kubetask.e2e.support.TaskWorld.configMapKey;
+import static io.kubetask.e2e.support.TaskWorld.workflowStatus;
 import static io.kubetask.e2e.system.KubeTaskSystem.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
+import io.kubetask.e2e.support.AgentSpecs;
+import io.kubetask.e2e.support.TaskWorld;
 import io.kubetask.e2e.support.TestNamespace;
-import io.kubetask.e2e.system.AgentSpecs;
 import io.kubetask.e2e.system.KubeTaskSystem;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowStub;
@@ -59,7 +61,7 @@ class DeletionE2E {
         .atMost(TIMEOUT)
         .untilAsserted(
             () ->
-                assertThat(workflow(running).describe().getStatus())
+                assertThat(workflowStatus(system.temporal(), running))
                     .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED));
   }
 
@@ -76,14 +78,20 @@ class DeletionE2E {
         .atMost(TIMEOUT)
         .untilAsserted(
             () ->
-                assertThat(workflow(open).describe().getStatus())
+                assertThat(workflowStatus(system.temporal(), open))
                     .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED));
   }
 
   @Test
   void deletingATaskWhoseWorkflowWasTerminatedStillFinishes() {
     Task running = world.awaitPhase(world.create("orphan", "hang"), TaskPhase.RUNNING);
-    String runId = workflow(running).describe().getExecution().getRunId();
+    String runId =
+        system
+            .temporal()
+            .newUntypedWorkflowStub(running.getStatus().workflowId())
+            .describe()
+            .getExecution()
+            .getRunId();
     WorkflowStub terminated =
         system
             .temporal()
@@ -116,7 +124,7 @@ class DeletionE2E {
         .atMost(TIMEOUT)
         .untilAsserted(
             () ->
-                assertThat(workflow(blocked).describe().getStatus())
+                assertThat(workflowStatus(system.temporal(), blocked))
                     .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED));
   }
 
@@ -129,7 +137,7 @@ class DeletionE2E {
           .atMost(TIMEOUT)
           .untilAsserted(
               () ->
-                  assertThat(workflow(completed).describe().getStatus())
+                  assertThat(workflowStatus(system.temporal(), completed))
                       .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED));
 
       world.client().resource(completed).delete();
@@ -140,22 +148,8 @@ class DeletionE2E {
     }
   }
 
-  private static WorkflowStub workflow(Task task) {
-    String id =
-        task.getStatus() != null && task.getStatus().workflowId() != null
-            ? task.getStatus().workflowId()
-            : "task/"
-                + task.getMetadata().getNamespace()
-                + "/"
-                + task.getMetadata().getName()
-                + "/"
-                + task.getMetadata().getUid();
-    return system.temporal().newUntypedWorkflowStub(id);
-  }
-
   /** The Task, its Job, ConfigMap and pods are gone. */
   private static void awaitAllGone(Task task) {
-    String jobName = task.getStatus().jobName();
     await()
         .atMost(TIMEOUT)
         .untilAsserted(
@@ -163,10 +157,8 @@ class DeletionE2E {
               assertThat(world.get(task)).isNull();
               assertThat(world.jobs(task)).isEmpty();
               assertThat(world.pods(task)).isEmpty();
-              if (jobName != null) {
-                assertThat(
-                        world.client().configMaps().inNamespace(NS.name()).withName(jobName).get())
-                    .isNull();
+              if (task.getStatus().jobName() != null) {
+                assertThat(world.contextConfigMap(task)).isNull();
               }
             });
   }

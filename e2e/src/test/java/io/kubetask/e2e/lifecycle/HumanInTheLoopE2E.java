@@ -1,7 +1,7 @@
 package io.kubetask.e2e.lifecycle;
 
-import static io.kubetask.e2e.lifecycle.TaskWorld.condition;
-import static io.kubetask.e2e.lifecycle.TaskWorld.instant;
+import static io.kubetask.e2e.support.TaskWorld.condition;
+import static io.kubetask.e2e.support.TaskWorld.instant;
 import static io.kubetask.e2e.system.KubeTaskSystem.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -14,8 +14,9 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.kubetask.api.KubeTaskAnnotations;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
+import io.kubetask.e2e.support.AgentSpecs;
+import io.kubetask.e2e.support.TaskWorld;
 import io.kubetask.e2e.support.TestNamespace;
-import io.kubetask.e2e.system.AgentSpecs;
 import io.kubetask.e2e.system.KubeTaskSystem;
 import io.kubetask.workflows.task.KeepAlive;
 import java.time.Instant;
@@ -160,7 +161,6 @@ class HumanInTheLoopE2E {
     world.agent("hitl-stopped", keepAliveAgent(1800));
     Task task = world.create("stopped", "hitl-stopped");
     Task open = world.awaitCondition(task, "HumanInTheLoop", "True");
-    String jobName = open.getStatus().jobName();
 
     world.annotate(task, KubeTaskAnnotations.STOP, "NotNeeded");
 
@@ -173,16 +173,7 @@ class HumanInTheLoopE2E {
         .atMost(TIMEOUT)
         .untilAsserted(
             () -> {
-              assertThat(
-                      world
-                          .client()
-                          .batch()
-                          .v1()
-                          .jobs()
-                          .inNamespace(NS.name())
-                          .withName(jobName)
-                          .get())
-                  .isNull();
+              assertThat(world.job(open)).isNull();
               assertThat(world.pods(done)).isEmpty();
             });
   }

@@ -1,4 +1,4 @@
-package io.kubetask.e2e.lifecycle;
+package io.kubetask.e2e.support;
 
 import static org.awaitility.Awaitility.await;
 
@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -21,17 +22,19 @@ import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskLifecycleConfig;
 import io.kubetask.api.v1alpha1.TaskPhase;
 import io.kubetask.api.v1alpha1.TaskSpec;
-import io.kubetask.e2e.system.AgentSpecs;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.client.WorkflowClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Creates Agents, Tasks and KubeTaskConfigs in one namespace and looks at what became of them: the
- * Task, its Job, ConfigMap, pods and Events. Shared by the lifecycle and fault suites; it knows
- * nothing about who runs KubeTask (in this JVM or in child processes).
+ * Task, its Job, ConfigMap, pods, Events and workflow. Shared by the Task, lifecycle, CronTask and
+ * fault suites; it knows nothing about who runs KubeTask (in this JVM or in child processes).
  */
 public final class TaskWorld {
   private final KubernetesClient client;
@@ -112,13 +115,16 @@ public final class TaskWorld {
   }
 
   public static Condition condition(Task task, String type) {
-    if (task == null || task.getStatus() == null || task.getStatus().conditions() == null) {
-      return null;
-    }
-    return task.getStatus().conditions().stream()
-        .filter(c -> type.equals(c.getType()))
-        .findFirst()
-        .orElse(null);
+    return task == null || task.getStatus() == null
+        ? null
+        : condition(task.getStatus().conditions(), type);
+  }
+
+  /** The condition of {@code type} in a status's conditions (of a Task or a CronTask), or null. */
+  public static Condition condition(List<Condition> conditions, String type) {
+    return conditions == null
+        ? null
+        : conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
   }
 
   public Job job(Task task) {
@@ -150,9 +156,13 @@ public final class TaskWorld {
         .getItems();
   }
 
-  public List<String> eventReasons(Task task) {
+  /** The reasons of the Events about this object (a Task, a CronTask, ...), oldest first. */
+  public List<String> eventReasons(HasMetadata object) {
     return client.v1().events().inNamespace(ns).list().getItems().stream()
-        .filter(e -> task.getMetadata().getUid().equals(e.getInvolvedObject().getUid()))
+        .filter(e -> object.getMetadata().getUid().equals(e.getInvolvedObject().getUid()))
+        .sorted(
+            Comparator.comparing(
+                Event::getLastTimestamp, Comparator.nullsFirst(Comparator.naturalOrder())))
         .map(Event::getReason)
         .toList();
   }
@@ -198,6 +208,21 @@ public final class TaskWorld {
         .patch(
             PatchContext.of(PatchType.JSON_MERGE),
             "{\"metadata\":{\"annotations\":{\"" + key + "\":\"" + value + "\"}}}");
+  }
+
+  /** The id of the Task's workflow, as the operator names it: task/namespace/name/uid. */
+  public static String workflowId(Task task) {
+    return "task/"
+        + task.getMetadata().getNamespace()
+        + "/"
+        + task.getMetadata().getName()
+        + "/"
+        + task.getMetadata().getUid();
+  }
+
+  /** The status of the latest run of the Task's workflow. */
+  public static WorkflowExecutionStatus workflowStatus(WorkflowClient temporal, Task task) {
+    return temporal.newUntypedWorkflowStub(workflowId(task)).describe().getStatus();
   }
 
   public static Instant instant(String rfc3339) {

@@ -1,4 +1,4 @@
-package io.kubetask.e2e.system;
+package io.kubetask.e2e.support;
 
 import io.kubetask.api.v1alpha1.AgentSpec;
 import io.kubetask.api.v1alpha1.Context;
