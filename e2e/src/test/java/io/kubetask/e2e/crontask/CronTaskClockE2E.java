@@ -3,9 +3,9 @@ package io.kubetask.e2e.crontask;
 import static io.kubetask.e2e.crontask.CronTaskWorld.COMPLETE;
 import static io.kubetask.e2e.crontask.CronTaskWorld.HANG;
 import static io.kubetask.e2e.crontask.CronTaskWorld.eventually;
-import static io.kubetask.e2e.crontask.CronTaskWorld.phase;
 import static io.kubetask.e2e.crontask.CronTaskWorld.scheduledAt;
 import static io.kubetask.e2e.crontask.CronTaskWorld.spec;
+import static io.kubetask.e2e.support.TaskWorld.phase;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,14 +13,11 @@ import io.kubetask.api.v1alpha1.ConcurrencyPolicy;
 import io.kubetask.api.v1alpha1.CronTaskSpec;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
-import io.kubetask.e2e.support.TestNamespace;
 import io.temporal.client.schedules.ScheduleState;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,19 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * suspended one neither fires nor catches up when resumed (through the seed's kubectl commands).
  */
 class CronTaskClockE2E {
-  @RegisterExtension static final TestNamespace NS = new TestNamespace();
-
-  private static CronTaskWorld world;
-
-  @BeforeAll
-  static void setUp() {
-    world = new CronTaskWorld(NS).withAgents();
-  }
-
-  @AfterAll
-  static void tearDown() {
-    world.deleteCronTasks();
-  }
+  @RegisterExtension static final CronTaskWorld world = new CronTaskWorld();
 
   @Test
   void everyMinuteFiresOnItsOwn() {
@@ -104,7 +89,6 @@ class CronTaskClockE2E {
     eventually().until(() -> world.schedule("paused").isPresent());
     // Suspend as the seed documents it.
     world
-        .namespace
         .kubectl()
         .run(
             "patch",
@@ -154,7 +138,6 @@ class CronTaskClockE2E {
 
     String listed =
         world
-            .namespace
             .kubectl()
             .run(
                 "get", "tasks", "-l", "kubetask.io/crontask=paused", "-n", world.ns(), "-o", "name")
@@ -162,7 +145,6 @@ class CronTaskClockE2E {
     assertThat(listed).contains("task.kubetask.io/" + running.getMetadata().getName());
 
     world
-        .namespace
         .kubectl()
         .run(
             "patch",

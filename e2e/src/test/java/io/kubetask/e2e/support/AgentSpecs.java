@@ -28,6 +28,11 @@ public final class AgentSpecs {
     return new AgentSpecs(image);
   }
 
+  /** An Agent that names no image: its pods get KubeTask's default agent image. */
+  public static AgentSpecs defaultImage() {
+    return new AgentSpecs(null);
+  }
+
   public AgentSpecs command(String... argv) {
     command = List.of(argv);
     return this;
