@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
 import io.kubetask.e2e.support.AgentSpecs;
+import io.kubetask.e2e.support.KubeTaskProcess;
+import io.kubetask.e2e.support.PrometheusText;
 import io.kubetask.e2e.support.TaskWorld;
 import io.kubetask.e2e.support.TestNamespace;
 import java.time.Duration;
@@ -28,11 +30,12 @@ class AllInOneE2E {
   void oneProcessRunsATaskAndReportsBothParts() {
     NS.awaitDefaultServiceAccount();
     var process =
-        KubeTaskProcess.start(
-            NS.stack(),
-            "all-in-one",
-            KubeTaskProcess.owning(
-                "kubetask-aio-" + UUID.randomUUID().toString().substring(0, 8), NS.name()));
+        KubeTaskProcess.jar(
+                NS.stack(),
+                "all-in-one",
+                KubeTaskProcess.owning(
+                    "kubetask-aio-" + UUID.randomUUID().toString().substring(0, 8), NS.name()))
+            .start();
     try {
       assertThat(process.get("/readyz").body())
           .isEqualTo("temporal: ok\nworker: ok\noperator: ok\n");

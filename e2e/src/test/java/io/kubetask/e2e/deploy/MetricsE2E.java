@@ -9,6 +9,8 @@ import io.kubetask.api.v1alpha1.Context;
 import io.kubetask.api.v1alpha1.CronTask;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.e2e.support.AgentSpecs;
+import io.kubetask.e2e.support.KubeTaskProcess;
+import io.kubetask.e2e.support.PrometheusText;
 import io.kubetask.e2e.support.TaskWorld;
 import io.kubetask.e2e.support.TestNamespace;
 import java.time.Duration;
@@ -56,8 +58,9 @@ class MetricsE2E {
             "kubetask-metrics-" + UUID.randomUUID().toString().substring(0, 8),
             NS.name(),
             shortLived.ns());
-    worker = KubeTaskProcess.start(NS.stack(), "worker", as(DeployRbac.WORKER, settings));
-    operator = KubeTaskProcess.start(NS.stack(), "operator", as(DeployRbac.OPERATOR, settings));
+    worker = KubeTaskProcess.jar(NS.stack(), "worker", as(DeployRbac.WORKER, settings)).start();
+    operator =
+        KubeTaskProcess.jar(NS.stack(), "operator", as(DeployRbac.OPERATOR, settings)).start();
   }
 
   @AfterAll
