@@ -71,7 +71,7 @@ final class CronTaskWorld implements BeforeAllCallback, AfterAllCallback {
     namespace.beforeAll(context);
     system = KubeTaskSystem.get();
     client = system.client();
-    tasks = new TaskWorld(client, namespace.name(), KubeTaskSystem.TIMEOUT);
+    tasks = system.world(namespace.name());
     namespace.awaitDefaultServiceAccount();
     tasks.agent(HANG, AgentSpecs.defaultImage().hangs());
     tasks.agent(COMPLETE, AgentSpecs.defaultImage().runs("1s"));

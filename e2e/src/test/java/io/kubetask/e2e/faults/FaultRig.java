@@ -35,14 +35,21 @@ final class FaultRig implements AutoCloseable {
   final Ledger ledger;
   final String taskQueue;
   private final WorkflowServiceStubs stubs;
-  final WorkflowClient temporal;
+  private final WorkflowClient temporal;
 
   private FaultRig(TestNamespace ns) {
     stack = ns.stack();
     String runNs = ns.name();
     String ttlNs = ns.another("ttl");
-    run = new TaskWorld(stack.client(), runNs, TIMEOUT);
-    ttl = new TaskWorld(stack.client(), ttlNs, TIMEOUT);
+    stubs =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(stack.temporalAddress()).build());
+    temporal =
+        WorkflowClient.newInstance(
+            stubs,
+            WorkflowClientOptions.newBuilder().setNamespace(stack.temporalNamespace()).build());
+    run = new TaskWorld(stack.client(), temporal, runNs, TIMEOUT);
+    ttl = new TaskWorld(stack.client(), temporal, ttlNs, TIMEOUT);
     ns.awaitDefaultServiceAccount(runNs);
     ns.awaitDefaultServiceAccount(ttlNs);
     taskQueue = "kubetask-faults-" + UUID.randomUUID().toString().substring(0, 8);
@@ -59,13 +66,6 @@ final class FaultRig implements AutoCloseable {
     worker = KubeTaskProcess.onClassPath(stack, "worker", settings, logs.resolve("worker.log"));
     temporalServer = new TemporalServer(stack, logs.resolve("hack-stack-up.log"));
     ledger = new Ledger(stack.client(), List.of(runNs, ttlNs));
-    stubs =
-        WorkflowServiceStubs.newServiceStubs(
-            WorkflowServiceStubsOptions.newBuilder().setTarget(stack.temporalAddress()).build());
-    temporal =
-        WorkflowClient.newInstance(
-            stubs,
-            WorkflowClientOptions.newBuilder().setNamespace(stack.temporalNamespace()).build());
     worker.start();
     operator.start();
   }
@@ -77,7 +77,7 @@ final class FaultRig implements AutoCloseable {
   }
 
   FaultScenario scenario() {
-    return new FaultScenario(run, ttl, ledger, temporal, taskQueue, TIMEOUT);
+    return new FaultScenario(run, ttl, ledger, taskQueue, TIMEOUT);
   }
 
   /**

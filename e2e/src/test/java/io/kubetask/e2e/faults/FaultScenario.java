@@ -18,7 +18,6 @@ import io.kubetask.e2e.faults.Ledger.TaskRecord;
 import io.kubetask.e2e.support.AgentSpecs;
 import io.kubetask.e2e.support.TaskWorld;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowNotFoundException;
 import java.time.Duration;
@@ -86,7 +85,6 @@ final class FaultScenario {
   private final TaskWorld run;
   private final TaskWorld ttl;
   private final Ledger ledger;
-  private final WorkflowClient temporal;
   private final String taskQueue;
   private final Duration timeout;
   private final Map<String, Case> cases = new LinkedHashMap<>();
@@ -100,17 +98,10 @@ final class FaultScenario {
    * @param ttl the namespace of the Tasks waiting for their TTL
    * @param taskQueue the task queue of the operator and worker under test
    */
-  FaultScenario(
-      TaskWorld run,
-      TaskWorld ttl,
-      Ledger ledger,
-      WorkflowClient temporal,
-      String taskQueue,
-      Duration timeout) {
+  FaultScenario(TaskWorld run, TaskWorld ttl, Ledger ledger, String taskQueue, Duration timeout) {
     this.run = run;
     this.ttl = ttl;
     this.ledger = ledger;
-    this.temporal = temporal;
     this.taskQueue = taskQueue;
     this.timeout = timeout;
   }
@@ -417,7 +408,7 @@ final class FaultScenario {
   }
 
   private WorkflowExecutionDescription workflow(String name) {
-    return temporal.newUntypedWorkflowStub(TaskWorld.workflowId(tasks.get(name))).describe();
+    return cases.get(name).world().workflow(tasks.get(name));
   }
 
   private static AgentSpecs window(int keepAliveSeconds) {

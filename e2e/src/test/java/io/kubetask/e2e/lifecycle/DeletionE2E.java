@@ -1,7 +1,6 @@
 package io.kubetask.e2e.lifecycle;
 
 import static io.kubetask.e2e.support.TaskWorld.configMapKey;
-import static io.kubetask.e2e.support.TaskWorld.workflowStatus;
 import static io.kubetask.e2e.system.KubeTaskSystem.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -38,7 +37,7 @@ class DeletionE2E {
   @BeforeAll
   static void start() {
     system = KubeTaskSystem.get();
-    world = new TaskWorld(system.client(), NS.name(), TIMEOUT);
+    world = system.world(NS.name());
     NS.awaitDefaultServiceAccount();
     world.agent("hang", AgentSpecs.image("example.com/agent:1").hangs());
     world.agent("echo", AgentSpecs.image("example.com/agent:1"));
@@ -57,12 +56,7 @@ class DeletionE2E {
 
     awaitAllGone(running);
     assertThat(Duration.between(deleted, Instant.now())).isLessThan(PROMPTLY);
-    await()
-        .atMost(TIMEOUT)
-        .untilAsserted(
-            () ->
-                assertThat(workflowStatus(system.temporal(), running))
-                    .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED));
+    world.awaitWorkflow(running, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED);
   }
 
   @Test
@@ -74,24 +68,13 @@ class DeletionE2E {
 
     awaitAllGone(open);
     assertThat(Duration.between(deleted, Instant.now())).isLessThan(PROMPTLY);
-    await()
-        .atMost(TIMEOUT)
-        .untilAsserted(
-            () ->
-                assertThat(workflowStatus(system.temporal(), open))
-                    .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED));
+    world.awaitWorkflow(open, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED);
   }
 
   @Test
   void deletingATaskWhoseWorkflowWasTerminatedStillFinishes() {
     Task running = world.awaitPhase(world.create("orphan", "hang"), TaskPhase.RUNNING);
-    String runId =
-        system
-            .temporal()
-            .newUntypedWorkflowStub(running.getStatus().workflowId())
-            .describe()
-            .getExecution()
-            .getRunId();
+    String runId = world.workflow(running).getExecution().getRunId();
     WorkflowStub terminated =
         system
             .temporal()
@@ -120,12 +103,7 @@ class DeletionE2E {
     world.client().resource(blocked).delete();
 
     world.awaitGone(blocked, PROMPTLY);
-    await()
-        .atMost(TIMEOUT)
-        .untilAsserted(
-            () ->
-                assertThat(workflowStatus(system.temporal(), blocked))
-                    .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED));
+    world.awaitWorkflow(blocked, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED);
   }
 
   @Test
@@ -133,12 +111,7 @@ class DeletionE2E {
     world.ttl(0);
     try {
       Task completed = world.awaitPhase(world.create("finished", "echo"), TaskPhase.COMPLETED);
-      await()
-          .atMost(TIMEOUT)
-          .untilAsserted(
-              () ->
-                  assertThat(workflowStatus(system.temporal(), completed))
-                      .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED));
+      world.awaitWorkflow(completed, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
 
       world.client().resource(completed).delete();
 

@@ -50,7 +50,7 @@ class HumanInTheLoopE2E {
   @BeforeAll
   static void start() {
     KubeTaskSystem system = KubeTaskSystem.get();
-    world = new TaskWorld(system.client(), NS.name(), TIMEOUT);
+    world = system.world(NS.name());
     NS.awaitDefaultServiceAccount();
   }
 

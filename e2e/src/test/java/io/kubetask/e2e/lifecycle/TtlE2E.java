@@ -3,7 +3,6 @@ package io.kubetask.e2e.lifecycle;
 import static io.kubetask.e2e.support.TaskWorld.condition;
 import static io.kubetask.e2e.support.TaskWorld.inline;
 import static io.kubetask.e2e.support.TaskWorld.ttlOf;
-import static io.kubetask.e2e.support.TaskWorld.workflowStatus;
 import static io.kubetask.e2e.system.KubeTaskSystem.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -43,7 +42,7 @@ class TtlE2E {
   private static TaskWorld world(String hint) {
     String ns = NS.another(hint);
     NS.awaitDefaultServiceAccount(ns);
-    TaskWorld world = new TaskWorld(system.client(), ns, TIMEOUT);
+    TaskWorld world = system.world(ns);
     world.agent("echo", AgentSpecs.image("example.com/echo:1"));
     return world;
   }
@@ -70,7 +69,7 @@ class TtlE2E {
               assertThat(world.contextConfigMap(done)).isNull();
               assertThat(world.pods(done)).isEmpty();
             });
-    assertThat(workflowStatus(system.temporal(), done))
+    assertThat(world.workflow(done).getStatus())
         .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
   }
 
@@ -128,7 +127,7 @@ class TtlE2E {
 
     world.deleteConfig();
     awaitTtl(world, done, DEFAULT_TTL);
-    assertThat(workflowStatus(system.temporal(), done))
+    assertThat(world.workflow(done).getStatus())
         .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
   }
 
@@ -154,12 +153,7 @@ class TtlE2E {
     Task still = kept.get(done);
     assertThat(still).isNotNull();
     assertThat(still.getStatus().expirationTime()).isNull();
-    await()
-        .atMost(TIMEOUT)
-        .untilAsserted(
-            () ->
-                assertThat(workflowStatus(system.temporal(), done))
-                    .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED));
+    kept.awaitWorkflow(done, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
     assertThat(kept.get(done)).isNotNull();
   }
 
@@ -168,12 +162,7 @@ class TtlE2E {
     TaskWorld world = world("ttl-zero-on");
     world.ttl(0);
     Task done = world.awaitPhase(world.create("kept-then-gone", "echo"), TaskPhase.COMPLETED);
-    await()
-        .atMost(TIMEOUT)
-        .untilAsserted(
-            () ->
-                assertThat(workflowStatus(system.temporal(), done))
-                    .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED));
+    world.awaitWorkflow(done, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
 
     world.ttl(2);
     awaitTtl(world, done, Duration.ofSeconds(2));

@@ -1,5 +1,6 @@
 package io.kubetask.e2e.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
@@ -24,6 +25,7 @@ import io.kubetask.api.v1alpha1.TaskPhase;
 import io.kubetask.api.v1alpha1.TaskSpec;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionDescription;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -38,11 +40,23 @@ import java.util.Map;
  */
 public final class TaskWorld {
   private final KubernetesClient client;
+  private final WorkflowClient temporal;
   private final String ns;
   private final Duration timeout;
 
+  /** A world without Temporal: {@link #workflow} is not available. */
   public TaskWorld(KubernetesClient client, String namespace, Duration timeout) {
+    this(client, null, namespace, timeout);
+  }
+
+  /**
+   * @param temporal where the Tasks' workflows run
+   * @param timeout how long each wait may take
+   */
+  public TaskWorld(
+      KubernetesClient client, WorkflowClient temporal, String namespace, Duration timeout) {
     this.client = client;
+    this.temporal = temporal;
     this.ns = namespace;
     this.timeout = timeout;
   }
@@ -220,9 +234,19 @@ public final class TaskWorld {
         + task.getMetadata().getUid();
   }
 
-  /** The status of the latest run of the Task's workflow. */
-  public static WorkflowExecutionStatus workflowStatus(WorkflowClient temporal, Task task) {
-    return temporal.newUntypedWorkflowStub(workflowId(task)).describe().getStatus();
+  /** The latest run of the Task's workflow, as Temporal describes it. */
+  public WorkflowExecutionDescription workflow(Task task) {
+    if (temporal == null) {
+      throw new IllegalStateException("this TaskWorld was made without a Temporal client");
+    }
+    return temporal.newUntypedWorkflowStub(workflowId(task)).describe();
+  }
+
+  /** Waits until the latest run of the Task's workflow has this status. */
+  public void awaitWorkflow(Task task, WorkflowExecutionStatus status) {
+    await()
+        .atMost(timeout)
+        .untilAsserted(() -> assertThat(workflow(task).getStatus()).isEqualTo(status));
   }
 
   public static Instant instant(String rfc3339) {

@@ -2,7 +2,6 @@ package io.kubetask.e2e.task;
 
 import static io.kubetask.e2e.support.TaskWorld.condition;
 import static io.kubetask.e2e.support.TaskWorld.inline;
-import static io.kubetask.e2e.support.TaskWorld.workflowStatus;
 import static io.kubetask.e2e.system.KubeTaskSystem.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -65,7 +64,7 @@ class TaskE2E {
   static void start() {
     system = KubeTaskSystem.get();
     client = system.client();
-    world = new TaskWorld(client, NS.name(), TIMEOUT);
+    world = system.world(NS.name());
     NS.awaitDefaultServiceAccount();
   }
 
@@ -364,12 +363,7 @@ class TaskE2E {
               assertThat(world.contextConfigMap(running)).isNull();
               assertThat(world.pods(running)).isEmpty();
             });
-    await()
-        .atMost(TIMEOUT)
-        .untilAsserted(
-            () ->
-                assertThat(workflowStatus(system.temporal(), running))
-                    .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED));
+    world.awaitWorkflow(running, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED);
   }
 
   @Test
@@ -389,7 +383,7 @@ class TaskE2E {
   void runsWithTheBuiltInAgentWhenNoneIsNamed() {
     String ns = NS.another("no-agent");
     NS.awaitDefaultServiceAccount(ns);
-    TaskWorld other = new TaskWorld(client, ns, TIMEOUT);
+    TaskWorld other = system.world(ns);
     Task task = other.create("builtin", null, inline("/workspace/task.md", "Default agent."));
 
     Task done = other.awaitPhase(task, TaskPhase.COMPLETED);
