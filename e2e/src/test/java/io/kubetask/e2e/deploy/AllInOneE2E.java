@@ -53,16 +53,7 @@ class AllInOneE2E {
                 assertThat(metrics.value("kubetask_tasks_finished_total", "outcome", "succeeded"))
                     .isEqualTo(1);
                 assertThat(metrics.value("kubetask_tasks", "phase", "Completed")).isEqualTo(1);
-                assertThat(
-                        metrics.value(
-                            "kubetask_reconcile_total",
-                            "controller",
-                            "task",
-                            "operation",
-                            "reconcile",
-                            "result",
-                            "success"))
-                    .isPositive();
+                assertThat(metrics.reconciles("task", "success")).isPositive();
                 assertThat(metrics.names())
                     .contains("kubetask_crontask_fires_total", "temporal_request_total");
               });

@@ -68,6 +68,18 @@ public record PrometheusText(List<Sample> samples) {
     return labels;
   }
 
+  /** KubeTask's count of a controller's reconciliations that ended with {@code result}. */
+  public double reconciles(String controller, String result) {
+    return value(
+        "kubetask_reconcile_total",
+        "controller",
+        controller,
+        "operation",
+        "reconcile",
+        "result",
+        result);
+  }
+
   /** Sum over every sample with this name whose labels include {@code labels}. */
   public double sum(String name, Map<String, String> labels) {
     return matching(name, labels).stream().mapToDouble(Sample::value).sum();
