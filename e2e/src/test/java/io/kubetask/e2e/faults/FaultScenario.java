@@ -1,5 +1,6 @@
 package io.kubetask.e2e.faults;
 
+import static io.kubetask.e2e.support.TaskWorld.closingTime;
 import static io.kubetask.e2e.support.TaskWorld.condition;
 import static io.kubetask.e2e.support.TaskWorld.configMapKey;
 import static io.kubetask.e2e.support.TaskWorld.instant;
@@ -30,8 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -164,7 +163,7 @@ final class FaultScenario {
     create("ttl-2", Point.WAITING_FOR_TTL, ttl, "quick", Expected.DELETED);
     Task window = run.awaitCondition(tasks.get("window-expires"), "HumanInTheLoop", "True");
     List<Instant> deadlines = new ArrayList<>();
-    Instant closes = closingTime(condition(window, "HumanInTheLoop"));
+    Instant closes = closingTime(condition(window, "HumanInTheLoop").getMessage());
     deadlines.add(closes);
     for (String name : names(Point.WAITING_FOR_TTL)) {
       Task done = ttl.awaitPhase(tasks.get(name), TaskPhase.COMPLETED);
@@ -305,7 +304,7 @@ final class FaultScenario {
             .extracting(Condition::getStatus, Condition::getReason)
             .containsExactly("False", "WindowClosed");
         // Also when a new workflow opened it again: the window closes when it always did.
-        assertThat(record.openWindowMessages().stream().map(m -> closingTime(m)).distinct())
+        assertThat(record.openWindowMessages().stream().map(TaskWorld::closingTime).distinct())
             .as("closing times the open window of %s gave", name)
             .hasSize(1);
       }
@@ -427,18 +426,5 @@ final class FaultScenario {
                 c ->
                     ("Complete".equals(c.getType()) || "Failed".equals(c.getType()))
                         && "True".equals(c.getStatus()));
-  }
-
-  private static final Pattern INSTANT =
-      Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z");
-
-  static Instant closingTime(Condition window) {
-    return closingTime(window.getMessage());
-  }
-
-  static Instant closingTime(String message) {
-    Matcher m = INSTANT.matcher(message);
-    assertThat(m.find()).as("a closing time in: %s", message).isTrue();
-    return Instant.parse(m.group());
   }
 }

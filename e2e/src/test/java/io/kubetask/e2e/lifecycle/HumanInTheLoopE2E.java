@@ -1,5 +1,6 @@
 package io.kubetask.e2e.lifecycle;
 
+import static io.kubetask.e2e.support.TaskWorld.closingTime;
 import static io.kubetask.e2e.support.TaskWorld.condition;
 import static io.kubetask.e2e.support.TaskWorld.instant;
 import static io.kubetask.e2e.system.KubeTaskSystem.TIMEOUT;
@@ -24,8 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -192,15 +191,5 @@ class HumanInTheLoopE2E {
         .extracting(EnvVar::getName)
         .doesNotContain("KUBETASK_KEEP_ALIVE_SECONDS");
     assertThat(condition(done, "HumanInTheLoop")).isNull();
-  }
-
-  private static final Pattern INSTANT =
-      Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z");
-
-  /** The closing time the window's condition message gives. */
-  static Instant closingTime(String message) {
-    Matcher m = INSTANT.matcher(message);
-    assertThat(m.find()).as("a closing time in: %s", message).isTrue();
-    return Instant.parse(m.group());
   }
 }

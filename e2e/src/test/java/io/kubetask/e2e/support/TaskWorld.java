@@ -32,6 +32,8 @@ import java.time.OffsetDateTime;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Creates Agents, Tasks and KubeTaskConfigs in one namespace and looks at what became of them: the
@@ -39,6 +41,9 @@ import java.util.Map;
  * fault suites; it knows nothing about who runs KubeTask (in this JVM or in child processes).
  */
 public final class TaskWorld {
+  private static final Pattern INSTANT =
+      Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z");
+
   private final KubernetesClient client;
   private final WorkflowClient temporal;
   private final String ns;
@@ -247,6 +252,13 @@ public final class TaskWorld {
     await()
         .atMost(timeout)
         .untilAsserted(() -> assertThat(workflow(task).getStatus()).isEqualTo(status));
+  }
+
+  /** The closing time that a message of the HumanInTheLoop condition gives. */
+  public static Instant closingTime(String message) {
+    Matcher m = INSTANT.matcher(message);
+    assertThat(m.find()).as("a closing time in: %s", message).isTrue();
+    return Instant.parse(m.group());
   }
 
   public static Instant instant(String rfc3339) {
