@@ -204,19 +204,7 @@ class MetricsE2E {
   @Test
   @Order(3)
   void logLinesNameTheirTask() {
-    NS.client()
-        .resource(
-            """
-            apiVersion: kubetask.io/v1alpha1
-            kind: KubeTaskConfig
-            metadata:
-              name: default
-            spec:
-              taskLifecycle:
-                ttlSecondsAfterFinished: 1
-            """)
-        .inNamespace(shortLived.ns())
-        .create();
+    shortLived.ttl(1);
     shortLived.create("short-lived", null, COUNT_ME);
 
     String resource = shortLived.ns() + "/short-lived - ";

@@ -37,8 +37,9 @@ import java.util.regex.Pattern;
 
 /**
  * Creates Agents, Tasks and KubeTaskConfigs in one namespace and looks at what became of them: the
- * Task, its Job, ConfigMap, pods, Events and workflow. Shared by the Task, lifecycle, CronTask and
- * fault suites; it knows nothing about who runs KubeTask (in this JVM or in child processes).
+ * Task, its Job, ConfigMap, pods, Events and workflow. Shared by the Task, lifecycle, CronTask,
+ * deploy and fault suites; it knows nothing about who runs KubeTask (in this JVM or in child
+ * processes).
  */
 public final class TaskWorld {
   private static final Pattern INSTANT =
