@@ -3,24 +3,21 @@ package io.kubetask.e2e.crontask;
 import static io.kubetask.e2e.crontask.CronTaskWorld.COMPLETE;
 import static io.kubetask.e2e.crontask.CronTaskWorld.HANG;
 import static io.kubetask.e2e.crontask.CronTaskWorld.eventually;
-import static io.kubetask.e2e.crontask.CronTaskWorld.phase;
 import static io.kubetask.e2e.crontask.CronTaskWorld.scheduledAt;
 import static io.kubetask.e2e.crontask.CronTaskWorld.spec;
+import static io.kubetask.e2e.support.TaskWorld.phase;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.kubetask.api.v1alpha1.ConcurrencyPolicy;
-import io.kubetask.api.v1alpha1.CronTaskSpec;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
-import io.kubetask.e2e.support.TestNamespace;
+import io.temporal.client.schedules.ScheduleDescription;
 import io.temporal.client.schedules.ScheduleState;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,19 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * suspended one neither fires nor catches up when resumed (through the seed's kubectl commands).
  */
 class CronTaskClockE2E {
-  @RegisterExtension static final TestNamespace NS = new TestNamespace();
-
-  private static CronTaskWorld world;
-
-  @BeforeAll
-  static void setUp() {
-    world = new CronTaskWorld(NS).withAgents();
-  }
-
-  @AfterAll
-  static void tearDown() {
-    world.deleteCronTasks();
-  }
+  @RegisterExtension static final CronTaskWorld world = new CronTaskWorld();
 
   @Test
   void everyMinuteFiresOnItsOwn() {
@@ -81,41 +66,26 @@ class CronTaskClockE2E {
                     .isNotNull());
   }
 
+  /**
+   * No fixed sleeps stand for "nothing fires": the slot the suspended CronTask must not fire is
+   * bounded by a sibling that is not suspended firing for it, and the missing catch-up by the
+   * resumed Schedule itself, whose next action is after the resume while it counts no action but
+   * the run-now since it was suspended.
+   */
   @Test
-  void suspendPausesSchedulingLeavesRunningTasksAloneAndResumeDoesNotCatchUp()
-      throws InterruptedException {
-    CronTaskSpec base = spec("* * * * *", ConcurrencyPolicy.ALLOW, HANG);
+  void suspendPausesSchedulingLeavesRunningTasksAloneAndResumeDoesNotCatchUp() {
     // Start early in a minute, so that the CronTask is suspended before its first fire.
-    long second = Instant.now().getEpochSecond() % 60;
-    if (second > 40) {
-      Thread.sleep((62 - second) * 1000);
+    Instant now = Instant.now();
+    if (now.getEpochSecond() % 60 > 40) {
+      awaitClockPast(
+          now.truncatedTo(ChronoUnit.MINUTES).plus(1, ChronoUnit.MINUTES).plusSeconds(2));
     }
-    world.create(
-        "paused",
-        new CronTaskSpec(
-            base.schedule(),
-            null,
-            null,
-            base.concurrencyPolicy(),
-            false,
-            base.successfulTasksHistoryLimit(),
-            base.failedTasksHistoryLimit(),
-            base.taskTemplate()));
+    world.create("paused", spec("* * * * *", ConcurrencyPolicy.ALLOW, HANG));
+    world.create("ticking", spec("* * * * *", ConcurrencyPolicy.ALLOW, COMPLETE));
     eventually().until(() -> world.schedule("paused").isPresent());
+    eventually().until(() -> world.schedule("ticking").isPresent());
     // Suspend as the seed documents it.
-    world
-        .namespace
-        .kubectl()
-        .run(
-            "patch",
-            "crontask",
-            "paused",
-            "-n",
-            world.ns(),
-            "-p",
-            "{\"spec\":{\"suspend\":true}}",
-            "--type=merge")
-        .ok();
+    suspend("paused", true);
     Instant suspendedAt = Instant.now();
     eventually()
         .untilAsserted(
@@ -127,6 +97,7 @@ class CronTaskClockE2E {
                   .isEqualTo("True");
               assertThat(world.cronTask("paused").getStatus().nextScheduleTime()).isNull();
             });
+    long actionsWhenSuspended = world.schedule("paused").orElseThrow().getInfo().getNumActions();
     // A Task that runs while the CronTask is suspended (run-now still fires) is left alone.
     List<Task> before = world.tasks("paused");
     world.runNow("paused");
@@ -147,46 +118,45 @@ class CronTaskClockE2E {
     eventually()
         .until(() -> phase(world.task(running.getMetadata().getName())) == TaskPhase.RUNNING);
 
-    // Wait past a whole minute while suspended.
+    // A whole minute passes while suspended: the sibling that is not suspended fires for its slot
+    // (or a later one), which is when a fire of the suspended CronTask would have made a Task too.
     Instant missedSlot = suspendedAt.truncatedTo(ChronoUnit.MINUTES).plus(1, ChronoUnit.MINUTES);
-    Thread.sleep(Math.max(0, Duration.between(Instant.now(), missedSlot).toMillis()) + 3000);
+    CronTaskWorld.eventually(
+        () ->
+            world.tasks("ticking").stream()
+                .filter(t -> !scheduledAt(t).isBefore(missedSlot))
+                .findFirst());
     assertThat(world.tasks("paused")).noneMatch(t -> scheduledAt(t).equals(missedSlot));
+    world.client.resource(world.cronTask("ticking")).delete();
 
     String listed =
         world
-            .namespace
             .kubectl()
             .run(
                 "get", "tasks", "-l", "kubetask.io/crontask=paused", "-n", world.ns(), "-o", "name")
             .ok();
     assertThat(listed).contains("task.kubetask.io/" + running.getMetadata().getName());
 
-    world
-        .namespace
-        .kubectl()
-        .run(
-            "patch",
-            "crontask",
-            "paused",
-            "-n",
-            world.ns(),
-            "-p",
-            "{\"spec\":{\"suspend\":false}}",
-            "--type=merge")
-        .ok();
+    suspend("paused", false);
     Instant resumedAt = Instant.now();
     eventually()
         .untilAsserted(
             () -> {
-              assertThat(world.schedule("paused").orElseThrow().getSchedule().getState().isPaused())
-                  .isFalse();
+              ScheduleDescription schedule = world.schedule("paused").orElseThrow();
+              assertThat(schedule.getSchedule().getState().isPaused()).isFalse();
+              // Temporal skips the time it spent paused when it applies the resume: its next
+              // action is after the resume from then on, and no slot before it can still fire.
+              assertThat(schedule.getInfo().getNextActionTimes()).isNotEmpty();
+              assertThat(schedule.getInfo().getNextActionTimes().get(0)).isAfter(resumedAt);
               assertThat(world.condition("paused", "Suspended").orElseThrow().getStatus())
                   .isEqualTo("False");
               assertThat(world.cronTask("paused").getStatus().nextScheduleTime()).isNotNull();
               assertThat(world.events("paused")).contains("Suspended", "Resumed");
             });
-    Thread.sleep(3000);
     // No catch-up: nothing was fired for the slots passed while suspended.
+    assertThat(world.schedule("paused").orElseThrow().getInfo().getNumActions())
+        .as("actions of the Schedule since it was suspended: the run-now only")
+        .isEqualTo(actionsWhenSuspended + 1);
     assertThat(world.tasks("paused"))
         .allMatch(
             t ->
@@ -196,6 +166,31 @@ class CronTaskClockE2E {
                     || before.stream()
                         .anyMatch(
                             b -> b.getMetadata().getName().equals(t.getMetadata().getName())));
+    assertThat(world.tasks("paused")).noneMatch(t -> scheduledAt(t).equals(missedSlot));
     assertThat(phase(world.task(running.getMetadata().getName()))).isEqualTo(TaskPhase.RUNNING);
+  }
+
+  /** Sets spec.suspend as the seed documents it: {@code kubectl patch crontask ...}. */
+  private static void suspend(String cronTask, boolean suspend) {
+    world
+        .kubectl()
+        .run(
+            "patch",
+            "crontask",
+            cronTask,
+            "-n",
+            world.ns(),
+            "-p",
+            "{\"spec\":{\"suspend\":" + suspend + "}}",
+            "--type=merge")
+        .ok();
+  }
+
+  /** Waits, reading the wall clock, until it is past {@code instant}. */
+  private static void awaitClockPast(Instant instant) {
+    await("the clock passes " + instant)
+        .atMost(Duration.between(Instant.now(), instant).plusSeconds(5))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> Instant.now().isAfter(instant));
   }
 }

@@ -3,38 +3,23 @@ package io.kubetask.e2e.crontask;
 import static io.kubetask.e2e.crontask.CronTaskWorld.COMPLETE;
 import static io.kubetask.e2e.crontask.CronTaskWorld.FAIL;
 import static io.kubetask.e2e.crontask.CronTaskWorld.eventually;
-import static io.kubetask.e2e.crontask.CronTaskWorld.phase;
+import static io.kubetask.e2e.support.TaskWorld.phase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubetask.api.v1alpha1.ConcurrencyPolicy;
 import io.kubetask.api.v1alpha1.CronTaskSpec;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
-import io.kubetask.e2e.support.TestNamespace;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** After each run the CronTask keeps its newest Completed and Failed Tasks within both limits. */
 class CronTaskHistoryE2E {
-  @RegisterExtension static final TestNamespace NS = new TestNamespace();
-
-  private static CronTaskWorld world;
-
-  @BeforeAll
-  static void setUp() {
-    world = new CronTaskWorld(NS).withAgents();
-  }
-
-  @AfterAll
-  static void tearDown() {
-    world.deleteCronTasks();
-  }
+  @RegisterExtension static final CronTaskWorld world = new CronTaskWorld();
 
   /** Fires once and waits until the fire's Task has finished with the expected phase. */
   private static String fire(String cronTask, List<String> seen, TaskPhase expected) {

@@ -3,6 +3,7 @@ package io.kubetask.e2e.crontask;
 import static io.kubetask.e2e.crontask.CronTaskWorld.COMPLETE;
 import static io.kubetask.e2e.crontask.CronTaskWorld.scheduledAt;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -10,7 +11,6 @@ import io.fabric8.kubernetes.client.WatcherException;
 import io.kubetask.api.KubeTaskLabels;
 import io.kubetask.api.v1alpha1.ConcurrencyPolicy;
 import io.kubetask.api.v1alpha1.Task;
-import io.kubetask.e2e.support.TestNamespace;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,12 +28,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * <pre>mvn -pl e2e verify -Dit.test=CronTaskLatencyBenchmark -Dkubetask.benchmark.fires=10</pre>
  */
 class CronTaskLatencyBenchmark {
-  @RegisterExtension static final TestNamespace NS = new TestNamespace();
+  @RegisterExtension static final CronTaskWorld world = new CronTaskWorld();
 
   @Test
-  void fireLateness() throws InterruptedException {
+  void fireLateness() {
     int fires = Integer.getInteger("kubetask.benchmark.fires", 10);
-    CronTaskWorld world = new CronTaskWorld(NS).withAgents();
     Map<String, Instant> seen = new ConcurrentHashMap<>();
     Map<String, Task> tasks = new ConcurrentHashMap<>();
     try (Watch watch =
@@ -54,12 +53,11 @@ class CronTaskLatencyBenchmark {
                   public void onClose(WatcherException cause) {}
                 })) {
       world.create("bench", CronTaskWorld.spec("* * * * *", ConcurrencyPolicy.ALLOW, COMPLETE));
-      Instant deadline = Instant.now().plus(Duration.ofMinutes(fires + 2));
-      while (seen.size() < fires && Instant.now().isBefore(deadline)) {
-        Thread.sleep(1000);
-      }
+      await("a Task for each of " + fires + " fires")
+          .atMost(Duration.ofMinutes(fires + 2))
+          .pollInterval(Duration.ofSeconds(1))
+          .until(() -> seen.size() >= fires);
     }
-    world.deleteCronTasks();
     List<Long> lateness = new ArrayList<>();
     for (var e : seen.entrySet()) {
       long ms = Duration.between(scheduledAt(tasks.get(e.getKey())), e.getValue()).toMillis();

@@ -2,9 +2,9 @@ package io.kubetask.e2e.crontask;
 
 import static io.kubetask.e2e.crontask.CronTaskWorld.HANG;
 import static io.kubetask.e2e.crontask.CronTaskWorld.eventually;
-import static io.kubetask.e2e.crontask.CronTaskWorld.phase;
 import static io.kubetask.e2e.crontask.CronTaskWorld.spec;
 import static io.kubetask.e2e.crontask.CronTaskWorld.yearly;
+import static io.kubetask.e2e.support.TaskWorld.phase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Condition;
@@ -12,7 +12,6 @@ import io.kubetask.api.v1alpha1.ConcurrencyPolicy;
 import io.kubetask.api.v1alpha1.CronTaskSpec;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
-import io.kubetask.e2e.support.TestNamespace;
 import io.kubetask.operator.crontask.ScheduleDrift;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
 import io.temporal.client.schedules.Schedule;
@@ -20,12 +19,9 @@ import io.temporal.client.schedules.ScheduleDescription;
 import io.temporal.client.schedules.ScheduleSpec;
 import io.temporal.client.schedules.ScheduleUpdate;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -35,19 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * and deleting the CronTask removes its Schedule and Tasks.
  */
 class CronTaskScheduleE2E {
-  @RegisterExtension static final TestNamespace NS = new TestNamespace();
-
-  private static CronTaskWorld world;
-
-  @BeforeAll
-  static void setUp() {
-    world = new CronTaskWorld(NS).withAgents();
-  }
-
-  @AfterAll
-  static void tearDown() {
-    world.deleteCronTasks();
-  }
+  @RegisterExtension static final CronTaskWorld world = new CronTaskWorld();
 
   private static CronTaskSpec zoned(String schedule, String timeZone) {
     CronTaskSpec s = spec(schedule, ConcurrencyPolicy.FORBID, HANG);
@@ -186,9 +170,5 @@ class CronTaskScheduleE2E {
               assertThat(world.tasks("doomed")).isEmpty();
               assertThat(world.runningRuns("doomed")).as("runs of the deleted CronTask").isEmpty();
             });
-  }
-
-  static Instant now() {
-    return Instant.now();
   }
 }

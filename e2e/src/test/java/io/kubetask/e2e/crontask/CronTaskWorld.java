@@ -1,25 +1,25 @@
 package io.kubetask.e2e.crontask;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.kubetask.api.KubeTaskAnnotations;
 import io.kubetask.api.KubeTaskLabels;
-import io.kubetask.api.v1alpha1.Agent;
-import io.kubetask.api.v1alpha1.AgentSpec;
 import io.kubetask.api.v1alpha1.ConcurrencyPolicy;
 import io.kubetask.api.v1alpha1.Context;
 import io.kubetask.api.v1alpha1.CronTask;
 import io.kubetask.api.v1alpha1.CronTaskSpec;
 import io.kubetask.api.v1alpha1.Task;
-import io.kubetask.api.v1alpha1.TaskPhase;
 import io.kubetask.api.v1alpha1.TaskSpec;
 import io.kubetask.api.v1alpha1.TaskTemplateMetadata;
 import io.kubetask.api.v1alpha1.TaskTemplateSpec;
+import io.kubetask.e2e.support.AgentSpecs;
+import io.kubetask.e2e.support.Kubectl;
+import io.kubetask.e2e.support.TaskWorld;
 import io.kubetask.e2e.support.TestNamespace;
 import io.kubetask.e2e.system.KubeTaskSystem;
 import io.kubetask.operator.crontask.TemporalScheduleGateway;
@@ -34,13 +34,24 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * What the CronTask suites share: the running KubeTask system, the test namespace, Agents whose
- * pods kwok completes, fails or keeps running, and ways to look at CronTasks, their Tasks, Events
- * and Temporal Schedules.
+ * What the CronTask suites share, as the one extension each registers:
+ *
+ * <pre>{@code
+ * @RegisterExtension static final CronTaskWorld world = new CronTaskWorld();
+ * }</pre>
+ *
+ * <p>Before the first test it makes the suite's {@link TestNamespace}, starts (or joins) the
+ * running KubeTask system and creates Agents whose pods kwok completes, fails or keeps running.
+ * After the last test it deletes the CronTasks while the operator still runs, then the namespace.
+ * In between it looks at CronTasks, their Tasks (through a {@link TaskWorld}), Events and Temporal
+ * Schedules.
  */
-final class CronTaskWorld {
+final class CronTaskWorld implements BeforeAllCallback, AfterAllCallback {
   /** Pods of this Agent run until deleted. */
   static final String HANG = "hang";
 
@@ -50,45 +61,40 @@ final class CronTaskWorld {
   /** Pods of this Agent fail after a moment. */
   static final String FAIL = "fail";
 
-  final KubeTaskSystem system;
-  final TestNamespace namespace;
-  final KubernetesClient client;
+  private final TestNamespace namespace = new TestNamespace();
+  KubeTaskSystem system;
+  KubernetesClient client;
+  private TaskWorld tasks;
 
-  CronTaskWorld(TestNamespace namespace) {
-    this.system = KubeTaskSystem.get();
-    this.namespace = namespace;
-    this.client = system.client();
-  }
-
-  String ns() {
-    return namespace.name();
-  }
-
-  /** Creates the three Agents once the namespace can run pods. */
-  CronTaskWorld withAgents() {
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    namespace.beforeAll(context);
+    system = KubeTaskSystem.get();
+    client = system.client();
+    tasks = system.world(namespace.name());
     namespace.awaitDefaultServiceAccount();
-    agent(HANG, Map.of("kubetask.test/outcome", "hang"));
-    agent(COMPLETE, Map.of("kubetask.test/run-duration", "1s"));
-    agent(FAIL, Map.of("kubetask.test/outcome", "fail", "kubetask.test/run-duration", "1s"));
-    return this;
-  }
-
-  private void agent(String name, Map<String, String> podLabels) {
-    client
-        .resource(
-            new Agent(
-                ns(),
-                name,
-                new AgentSpec(null, null, null, null, null, podLabels, null, "default")))
-        .create();
+    tasks.agent(HANG, AgentSpecs.defaultImage().hangs());
+    tasks.agent(COMPLETE, AgentSpecs.defaultImage().runs("1s"));
+    tasks.agent(FAIL, AgentSpecs.defaultImage().label("kubetask.test/outcome", "fail").runs("1s"));
   }
 
   /**
    * Deletes the namespace's CronTasks and waits until they, their Schedules and their Tasks are
-   * gone, while the operator still runs: call it from {@code @AfterAll}, which JUnit runs before
-   * the namespace is deleted, so that no Schedule outlives the suite.
+   * gone, while the operator still runs, so that no Schedule outlives the suite; then deletes the
+   * namespace.
    */
-  void deleteCronTasks() {
+  @Override
+  public void afterAll(ExtensionContext context) {
+    try {
+      if (tasks != null) {
+        deleteCronTasks();
+      }
+    } finally {
+      namespace.afterAll(context);
+    }
+  }
+
+  private void deleteCronTasks() {
     var cronTasks = client.resources(CronTask.class).inNamespace(ns());
     List<String> names =
         cronTasks.list().getItems().stream().map(c -> c.getMetadata().getName()).toList();
@@ -97,13 +103,20 @@ final class CronTaskWorld {
         .untilAsserted(
             () -> {
               for (String name : names) {
-                org.assertj.core.api.Assertions.assertThat(cronTask(name)).isNull();
-                org.assertj.core.api.Assertions.assertThat(schedule(name)).isEmpty();
+                assertThat(cronTask(name)).isNull();
+                assertThat(schedule(name)).isEmpty();
               }
-              org.assertj.core.api.Assertions.assertThat(
-                      client.resources(Task.class).inNamespace(ns()).list().getItems())
+              assertThat(client.resources(Task.class).inNamespace(ns()).list().getItems())
                   .isEmpty();
             });
+  }
+
+  String ns() {
+    return namespace.name();
+  }
+
+  Kubectl kubectl() {
+    return namespace.kubectl();
   }
 
   static CronTaskSpec spec(String schedule, ConcurrencyPolicy policy, String agent) {
@@ -169,35 +182,19 @@ final class CronTaskWorld {
   }
 
   Task task(String name) {
-    return client.resources(Task.class).inNamespace(ns()).withName(name).get();
-  }
-
-  static TaskPhase phase(Task task) {
-    return task == null || task.getStatus() == null ? null : task.getStatus().phase();
-  }
-
-  static Optional<Condition> condition(List<Condition> conditions, String type) {
-    return conditions == null
-        ? Optional.empty()
-        : conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
+    return tasks.get(name);
   }
 
   Optional<Condition> condition(String cronTask, String type) {
     CronTask c = cronTask(cronTask);
     return c == null || c.getStatus() == null
         ? Optional.empty()
-        : condition(c.getStatus().conditions(), type);
+        : Optional.ofNullable(TaskWorld.condition(c.getStatus().conditions(), type));
   }
 
-  /** Reasons of the Events on an object, oldest first. */
-  List<String> events(String objectName) {
-    return client.v1().events().inNamespace(ns()).list().getItems().stream()
-        .filter(e -> objectName.equals(e.getInvolvedObject().getName()))
-        .sorted(
-            Comparator.comparing(
-                Event::getLastTimestamp, Comparator.nullsFirst(Comparator.naturalOrder())))
-        .map(Event::getReason)
-        .toList();
+  /** Reasons of the Events on the CronTask, oldest first. */
+  List<String> events(String cronTask) {
+    return tasks.eventReasons(cronTask(cronTask));
   }
 
   String scheduleId(String cronTask) {

@@ -1,15 +1,15 @@
 package io.kubetask.e2e.deploy;
 
+import io.kubetask.e2e.support.CommandLine;
 import io.kubetask.e2e.support.Stack;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -78,49 +78,18 @@ public final class Helm {
 
   /** Runs {@code helm <args>} and returns its standard output; fails unless it exits with 0. */
   public String run(String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(binary.toString());
-    command.addAll(List.of(args));
-    try {
-      ProcessBuilder builder = new ProcessBuilder(command);
-      builder.environment().put("HELM_CONFIG_HOME", home.resolve("config").toString());
-      builder.environment().put("HELM_CACHE_HOME", home.resolve("cache").toString());
-      builder.environment().put("HELM_DATA_HOME", home.resolve("data").toString());
-      Process process = builder.start();
-      process.getOutputStream().close();
-      CompletableFuture<String> out = read(process.getInputStream());
-      CompletableFuture<String> err = read(process.getErrorStream());
-      if (!process.waitFor(120, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new AssertionError("helm " + String.join(" ", args) + " timed out");
-      }
-      if (process.exitValue() != 0) {
-        throw new AssertionError(
-            "helm "
-                + String.join(" ", args)
-                + " exited with "
-                + process.exitValue()
-                + ":\n"
-                + err.join()
-                + out.join());
-      }
-      return out.join();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
-  }
-
-  private static CompletableFuture<String> read(java.io.InputStream stream) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try (stream) {
-            return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        });
+    List<String> argv = new ArrayList<>();
+    argv.add(binary.toString());
+    argv.addAll(List.of(args));
+    return CommandLine.run(
+            "helm " + String.join(" ", args),
+            argv,
+            Map.of(
+                "HELM_CONFIG_HOME", home.resolve("config").toString(),
+                "HELM_CACHE_HOME", home.resolve("cache").toString(),
+                "HELM_DATA_HOME", home.resolve("data").toString()),
+            null,
+            Duration.ofSeconds(120))
+        .ok();
   }
 }

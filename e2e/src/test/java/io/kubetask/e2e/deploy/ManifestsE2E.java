@@ -11,7 +11,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.Role;
-import io.kubetask.e2e.support.Kubectl;
+import io.kubetask.e2e.support.CommandLine;
 import io.kubetask.e2e.support.Stack;
 import io.kubetask.e2e.support.TestNamespace;
 import java.io.ByteArrayInputStream;
@@ -281,7 +281,7 @@ class ManifestsE2E {
                     "-"),
                 Stream.of(options))
             .toArray(String[]::new);
-    Kubectl.Result result = stack.kubectl().runWithInput(yaml, args);
+    CommandLine.Result result = stack.kubectl().runWithInput(yaml, args);
     assertThat(result.exitCode())
         .as("server-side dry-run of %s:%n%s%s", what, result.stderr(), result.stdout())
         .isZero();

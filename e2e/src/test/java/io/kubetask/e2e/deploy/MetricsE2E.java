@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.kubetask.api.v1alpha1.Agent;
 import io.kubetask.api.v1alpha1.Context;
 import io.kubetask.api.v1alpha1.CronTask;
-import io.kubetask.api.v1alpha1.FileContext;
 import io.kubetask.api.v1alpha1.Task;
-import io.kubetask.api.v1alpha1.TaskSpec;
+import io.kubetask.e2e.support.AgentSpecs;
+import io.kubetask.e2e.support.KubeTaskProcess;
+import io.kubetask.e2e.support.PrometheusText;
+import io.kubetask.e2e.support.TaskWorld;
 import io.kubetask.e2e.support.TestNamespace;
-import io.kubetask.e2e.system.AgentSpecs;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -39,7 +39,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class MetricsE2E {
   @RegisterExtension static final TestNamespace NS = new TestNamespace();
 
-  private static String shortLived;
+  private static final Context COUNT_ME = TaskWorld.inline("/workspace/task.md", "Count me.");
+
+  private static TaskWorld world;
+  private static TaskWorld shortLived;
   private static KubeTaskProcess worker;
   private static KubeTaskProcess operator;
 
@@ -47,21 +50,23 @@ class MetricsE2E {
   static void start() {
     DeployRbac.apply(NS.stack());
     NS.awaitDefaultServiceAccount();
-    shortLived = NS.another("ttl");
-    awaitDefaultServiceAccount(shortLived);
+    world = new TaskWorld(NS.client(), NS.name(), TIMEOUT);
+    shortLived = new TaskWorld(NS.client(), NS.another("ttl"), TIMEOUT);
+    NS.awaitDefaultServiceAccount(shortLived.ns());
     Map<String, String> settings =
         KubeTaskProcess.owning(
             "kubetask-metrics-" + UUID.randomUUID().toString().substring(0, 8),
             NS.name(),
-            shortLived);
-    worker = KubeTaskProcess.start(NS.stack(), "worker", as(DeployRbac.WORKER, settings));
-    operator = KubeTaskProcess.start(NS.stack(), "operator", as(DeployRbac.OPERATOR, settings));
+            shortLived.ns());
+    worker = KubeTaskProcess.jar(NS.stack(), "worker", as(DeployRbac.WORKER, settings)).start();
+    operator =
+        KubeTaskProcess.jar(NS.stack(), "operator", as(DeployRbac.OPERATOR, settings)).start();
   }
 
   @AfterAll
   static void stop() {
     // While the operator still runs, so it removes the finalizers.
-    for (String namespace : List.of(NS.name(), shortLived)) {
+    for (String namespace : List.of(NS.name(), shortLived.ns())) {
       NS.client().resources(CronTask.class).inNamespace(namespace).delete();
       NS.client().resources(Task.class).inNamespace(namespace).delete();
     }
@@ -88,10 +93,10 @@ class MetricsE2E {
   void theMetricsEndpointsCountWhatRan() {
     KubernetesClient client = NS.client();
     PrometheusText w0 = worker.metrics();
-    agent("echo", AgentSpecs.image("example.com/echo:1"));
-    agent("failing", AgentSpecs.image("example.com/echo:1").fails(2));
-    task(NS.name(), "works", "echo");
-    task(NS.name(), "breaks", "failing");
+    world.agent("echo", AgentSpecs.image("example.com/echo:1"));
+    world.agent("failing", AgentSpecs.image("example.com/echo:1").fails(2));
+    world.create("works", "echo", COUNT_ME);
+    world.create("breaks", "failing", COUNT_ME);
     // Fires once at once (run-now), and else at 03:00.
     client
         .resource(
@@ -155,36 +160,9 @@ class MetricsE2E {
               assertThat(w.names()).doesNotContain("kubetask_reconcile_total", "kubetask_tasks");
 
               PrometheusText o = operator.metrics();
-              assertThat(
-                      o.value(
-                          "kubetask_reconcile_total",
-                          "controller",
-                          "task",
-                          "operation",
-                          "reconcile",
-                          "result",
-                          "success"))
-                  .isGreaterThanOrEqualTo(3);
-              assertThat(
-                      o.value(
-                          "kubetask_reconcile_total",
-                          "controller",
-                          "task",
-                          "operation",
-                          "reconcile",
-                          "result",
-                          "error"))
-                  .isZero();
-              assertThat(
-                      o.value(
-                          "kubetask_reconcile_total",
-                          "controller",
-                          "crontask",
-                          "operation",
-                          "reconcile",
-                          "result",
-                          "success"))
-                  .isPositive();
+              assertThat(o.reconciles("task", "success")).isGreaterThanOrEqualTo(3);
+              assertThat(o.reconciles("task", "error")).isZero();
+              assertThat(o.reconciles("crontask", "success")).isPositive();
               assertThat(
                       o.value(
                           "kubetask_reconcile_duration_seconds_count",
@@ -226,22 +204,10 @@ class MetricsE2E {
   @Test
   @Order(3)
   void logLinesNameTheirTask() {
-    NS.client()
-        .resource(
-            """
-            apiVersion: kubetask.io/v1alpha1
-            kind: KubeTaskConfig
-            metadata:
-              name: default
-            spec:
-              taskLifecycle:
-                ttlSecondsAfterFinished: 1
-            """)
-        .inNamespace(shortLived)
-        .create();
-    task(shortLived, "short-lived", null);
+    shortLived.ttl(1);
+    shortLived.create("short-lived", null, COUNT_ME);
 
-    String resource = shortLived + "/short-lived - ";
+    String resource = shortLived.ns() + "/short-lived - ";
     await("the worker deletes the Task when its TTL of 1 s expires, and says so")
         .atMost(TIMEOUT)
         .until(() -> worker.log().contains(resource + "Deleting Task"));
@@ -256,20 +222,6 @@ class MetricsE2E {
     return env;
   }
 
-  private static void agent(String name, AgentSpecs spec) {
-    NS.client().resource(new Agent(NS.name(), name, spec.build())).create();
-  }
-
-  private static void task(String namespace, String name, String agent) {
-    NS.client()
-        .resource(new Task(namespace, name, new TaskSpec(List.of(context()), agent)))
-        .create();
-  }
-
-  private static Context context() {
-    return Context.file(FileContext.inline("/workspace/task.md", "Count me."));
-  }
-
   private static long finished(String namespace) {
     return NS.client().resources(Task.class).inNamespace(namespace).list().getItems().stream()
         .filter(
@@ -278,14 +230,5 @@ class MetricsE2E {
                     && t.getStatus().phase() != null
                     && t.getStatus().phase().isFinished())
         .count();
-  }
-
-  private static void awaitDefaultServiceAccount(String namespace) {
-    await("ServiceAccount default in " + namespace)
-        .atMost(Duration.ofSeconds(60))
-        .until(
-            () ->
-                NS.client().serviceAccounts().inNamespace(namespace).withName("default").get()
-                    != null);
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.kubetask.e2e.support.KubeTaskProcess;
 import io.kubetask.e2e.support.TestNamespace;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +41,7 @@ class ShutdownE2E {
   void sigtermEndsTheProcessWithinSeconds(String mode, boolean leaderElection) {
     String lease = leaseName();
     KubeTaskProcess process =
-        KubeTaskProcess.start(NS.stack(), mode, settings(lease, leaderElection));
+        KubeTaskProcess.jar(NS.stack(), mode, settings(lease, leaderElection)).start();
     if (leaderElection) {
       await("the process leads").atMost(Duration.ofSeconds(60)).until(() -> holder(lease) != null);
     }
@@ -57,10 +58,12 @@ class ShutdownE2E {
   @Test
   void aStoppedLeaderHandsItsLeaseToTheStandby() {
     String lease = leaseName();
-    KubeTaskProcess first = KubeTaskProcess.start(NS.stack(), "operator", settings(lease, true));
+    KubeTaskProcess first =
+        KubeTaskProcess.jar(NS.stack(), "operator", settings(lease, true)).start();
     String firstIdentity = identity(first);
     assertThat(holder(lease)).isEqualTo(firstIdentity);
-    KubeTaskProcess second = KubeTaskProcess.start(NS.stack(), "operator", settings(lease, true));
+    KubeTaskProcess second =
+        KubeTaskProcess.jar(NS.stack(), "operator", settings(lease, true)).start();
     try {
       Instant stopped = Instant.now();
       Duration took = first.terminate();

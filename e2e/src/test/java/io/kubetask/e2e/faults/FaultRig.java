@@ -3,8 +3,9 @@ package io.kubetask.e2e.faults;
 import static org.awaitility.Awaitility.await;
 
 import io.kubetask.api.v1alpha1.Task;
-import io.kubetask.e2e.lifecycle.TaskWorld;
+import io.kubetask.e2e.support.KubeTaskProcess;
 import io.kubetask.e2e.support.Stack;
+import io.kubetask.e2e.support.TaskWorld;
 import io.kubetask.e2e.support.TestNamespace;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
@@ -28,55 +29,18 @@ final class FaultRig implements AutoCloseable {
   final Stack stack;
   final TaskWorld run;
   final TaskWorld ttl;
-  final KubeTaskChild operator;
-  final KubeTaskChild worker;
+  final KubeTaskProcess operator;
+  final KubeTaskProcess worker;
   final TemporalServer temporalServer;
   final Ledger ledger;
   final String taskQueue;
   private final WorkflowServiceStubs stubs;
-  final WorkflowClient temporal;
+  private final WorkflowClient temporal;
 
   private FaultRig(TestNamespace ns) {
     stack = ns.stack();
     String runNs = ns.name();
     String ttlNs = ns.another("ttl");
-    run = new TaskWorld(stack.client(), runNs, TIMEOUT);
-    ttl = new TaskWorld(stack.client(), ttlNs, TIMEOUT);
-    for (String n : List.of(runNs, ttlNs)) {
-      await()
-          .atMost(TIMEOUT)
-          .until(
-              () ->
-                  stack.client().serviceAccounts().inNamespace(n).withName("default").get()
-                      != null);
-    }
-    taskQueue = "kubetask-faults-" + UUID.randomUUID().toString().substring(0, 8);
-    Map<String, String> env =
-        Map.of(
-            "KUBECONFIG",
-            stack.kubeconfig(),
-            "TEMPORAL_ADDRESS",
-            stack.temporalAddress(),
-            "TEMPORAL_NAMESPACE",
-            stack.temporalNamespace(),
-            "KUBETASK_TASK_QUEUE",
-            taskQueue,
-            // Prompt re-drive after Temporal lost its state.
-            "KUBETASK_RESYNC_SECONDS",
-            "10",
-            "KUBETASK_WATCH_NAMESPACES",
-            runNs + "," + ttlNs,
-            "KUBETASK_LEADER_ELECTION",
-            "false",
-            "KUBETASK_HTTP_ADDRESS",
-            "127.0.0.1:0",
-            "KUBETASK_TEMPORAL_UI_URL",
-            stack.setting("TEMPORAL_UI_URL").orElse("http://127.0.0.1:8233"));
-    Path logs = Path.of("target", "faults", runNs);
-    operator = new KubeTaskChild("operator", env, logs.resolve("operator.log"));
-    worker = new KubeTaskChild("worker", env, logs.resolve("worker.log"));
-    temporalServer = new TemporalServer(stack, logs.resolve("hack-stack-up.log"));
-    ledger = new Ledger(stack.client(), List.of(runNs, ttlNs));
     stubs =
         WorkflowServiceStubs.newServiceStubs(
             WorkflowServiceStubsOptions.newBuilder().setTarget(stack.temporalAddress()).build());
@@ -84,6 +48,24 @@ final class FaultRig implements AutoCloseable {
         WorkflowClient.newInstance(
             stubs,
             WorkflowClientOptions.newBuilder().setNamespace(stack.temporalNamespace()).build());
+    run = new TaskWorld(stack.client(), temporal, runNs, TIMEOUT);
+    ttl = new TaskWorld(stack.client(), temporal, ttlNs, TIMEOUT);
+    ns.awaitDefaultServiceAccount(runNs);
+    ns.awaitDefaultServiceAccount(ttlNs);
+    taskQueue = "kubetask-faults-" + UUID.randomUUID().toString().substring(0, 8);
+    Map<String, String> settings = KubeTaskProcess.owning(taskQueue, runNs, ttlNs);
+    // Prompt re-drive after Temporal lost its state.
+    settings.put("KUBETASK_RESYNC_SECONDS", "10");
+    settings.put("KUBETASK_LEADER_ELECTION", "false");
+    settings.put(
+        "KUBETASK_TEMPORAL_UI_URL",
+        stack.setting("TEMPORAL_UI_URL").orElse("http://127.0.0.1:8233"));
+    Path logs = Path.of("target", "faults", runNs);
+    operator =
+        KubeTaskProcess.onClassPath(stack, "operator", settings, logs.resolve("operator.log"));
+    worker = KubeTaskProcess.onClassPath(stack, "worker", settings, logs.resolve("worker.log"));
+    temporalServer = new TemporalServer(stack, logs.resolve("hack-stack-up.log"));
+    ledger = new Ledger(stack.client(), List.of(runNs, ttlNs));
     worker.start();
     operator.start();
   }
@@ -95,7 +77,7 @@ final class FaultRig implements AutoCloseable {
   }
 
   FaultScenario scenario() {
-    return new FaultScenario(run, ttl, ledger, temporal, taskQueue, TIMEOUT);
+    return new FaultScenario(run, ttl, ledger, taskQueue, TIMEOUT);
   }
 
   /**

@@ -1,8 +1,9 @@
 package io.kubetask.e2e.faults;
 
-import static io.kubetask.e2e.lifecycle.TaskWorld.condition;
-import static io.kubetask.e2e.lifecycle.TaskWorld.configMapKey;
-import static io.kubetask.e2e.lifecycle.TaskWorld.instant;
+import static io.kubetask.e2e.support.TaskWorld.closingTime;
+import static io.kubetask.e2e.support.TaskWorld.condition;
+import static io.kubetask.e2e.support.TaskWorld.configMapKey;
+import static io.kubetask.e2e.support.TaskWorld.instant;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -15,10 +16,9 @@ import io.kubetask.api.KubeTaskAnnotations;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
 import io.kubetask.e2e.faults.Ledger.TaskRecord;
-import io.kubetask.e2e.lifecycle.TaskWorld;
-import io.kubetask.e2e.system.AgentSpecs;
+import io.kubetask.e2e.support.AgentSpecs;
+import io.kubetask.e2e.support.TaskWorld;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowNotFoundException;
 import java.time.Duration;
@@ -31,8 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -86,7 +84,6 @@ final class FaultScenario {
   private final TaskWorld run;
   private final TaskWorld ttl;
   private final Ledger ledger;
-  private final WorkflowClient temporal;
   private final String taskQueue;
   private final Duration timeout;
   private final Map<String, Case> cases = new LinkedHashMap<>();
@@ -100,17 +97,10 @@ final class FaultScenario {
    * @param ttl the namespace of the Tasks waiting for their TTL
    * @param taskQueue the task queue of the operator and worker under test
    */
-  FaultScenario(
-      TaskWorld run,
-      TaskWorld ttl,
-      Ledger ledger,
-      WorkflowClient temporal,
-      String taskQueue,
-      Duration timeout) {
+  FaultScenario(TaskWorld run, TaskWorld ttl, Ledger ledger, String taskQueue, Duration timeout) {
     this.run = run;
     this.ttl = ttl;
     this.ledger = ledger;
-    this.temporal = temporal;
     this.taskQueue = taskQueue;
     this.timeout = timeout;
   }
@@ -173,7 +163,7 @@ final class FaultScenario {
     create("ttl-2", Point.WAITING_FOR_TTL, ttl, "quick", Expected.DELETED);
     Task window = run.awaitCondition(tasks.get("window-expires"), "HumanInTheLoop", "True");
     List<Instant> deadlines = new ArrayList<>();
-    Instant closes = closingTime(condition(window, "HumanInTheLoop"));
+    Instant closes = closingTime(condition(window, "HumanInTheLoop").getMessage());
     deadlines.add(closes);
     for (String name : names(Point.WAITING_FOR_TTL)) {
       Task done = ttl.awaitPhase(tasks.get(name), TaskPhase.COMPLETED);
@@ -314,7 +304,7 @@ final class FaultScenario {
             .extracting(Condition::getStatus, Condition::getReason)
             .containsExactly("False", "WindowClosed");
         // Also when a new workflow opened it again: the window closes when it always did.
-        assertThat(record.openWindowMessages().stream().map(m -> closingTime(m)).distinct())
+        assertThat(record.openWindowMessages().stream().map(TaskWorld::closingTime).distinct())
             .as("closing times the open window of %s gave", name)
             .hasSize(1);
       }
@@ -417,15 +407,7 @@ final class FaultScenario {
   }
 
   private WorkflowExecutionDescription workflow(String name) {
-    Task task = tasks.get(name);
-    String id =
-        "task/"
-            + task.getMetadata().getNamespace()
-            + "/"
-            + name
-            + "/"
-            + task.getMetadata().getUid();
-    return temporal.newUntypedWorkflowStub(id).describe();
+    return cases.get(name).world().workflow(tasks.get(name));
   }
 
   private static AgentSpecs window(int keepAliveSeconds) {
@@ -444,18 +426,5 @@ final class FaultScenario {
                 c ->
                     ("Complete".equals(c.getType()) || "Failed".equals(c.getType()))
                         && "True".equals(c.getStatus()));
-  }
-
-  private static final Pattern INSTANT =
-      Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z");
-
-  static Instant closingTime(Condition window) {
-    return closingTime(window.getMessage());
-  }
-
-  static Instant closingTime(String message) {
-    Matcher m = INSTANT.matcher(message);
-    assertThat(m.find()).as("a closing time in: %s", message).isTrue();
-    return Instant.parse(m.group());
   }
 }

@@ -1,14 +1,15 @@
 package io.kubetask.e2e.lifecycle;
 
-import static io.kubetask.e2e.lifecycle.TaskWorld.configMapKey;
+import static io.kubetask.e2e.support.TaskWorld.configMapKey;
 import static io.kubetask.e2e.system.KubeTaskSystem.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
+import io.kubetask.e2e.support.AgentSpecs;
+import io.kubetask.e2e.support.TaskWorld;
 import io.kubetask.e2e.support.TestNamespace;
-import io.kubetask.e2e.system.AgentSpecs;
 import io.kubetask.e2e.system.KubeTaskSystem;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowStub;
@@ -36,7 +37,7 @@ class DeletionE2E {
   @BeforeAll
   static void start() {
     system = KubeTaskSystem.get();
-    world = new TaskWorld(system.client(), NS.name(), TIMEOUT);
+    world = system.world(NS.name());
     NS.awaitDefaultServiceAccount();
     world.agent("hang", AgentSpecs.image("example.com/agent:1").hangs());
     world.agent("echo", AgentSpecs.image("example.com/agent:1"));
@@ -55,12 +56,7 @@ class DeletionE2E {
 
     awaitAllGone(running);
     assertThat(Duration.between(deleted, Instant.now())).isLessThan(PROMPTLY);
-    await()
-        .atMost(TIMEOUT)
-        .untilAsserted(
-            () ->
-                assertThat(workflow(running).describe().getStatus())
-                    .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED));
+    world.awaitWorkflow(running, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED);
   }
 
   @Test
@@ -72,18 +68,13 @@ class DeletionE2E {
 
     awaitAllGone(open);
     assertThat(Duration.between(deleted, Instant.now())).isLessThan(PROMPTLY);
-    await()
-        .atMost(TIMEOUT)
-        .untilAsserted(
-            () ->
-                assertThat(workflow(open).describe().getStatus())
-                    .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED));
+    world.awaitWorkflow(open, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED);
   }
 
   @Test
   void deletingATaskWhoseWorkflowWasTerminatedStillFinishes() {
     Task running = world.awaitPhase(world.create("orphan", "hang"), TaskPhase.RUNNING);
-    String runId = workflow(running).describe().getExecution().getRunId();
+    String runId = world.workflow(running).getExecution().getRunId();
     WorkflowStub terminated =
         system
             .temporal()
@@ -112,12 +103,7 @@ class DeletionE2E {
     world.client().resource(blocked).delete();
 
     world.awaitGone(blocked, PROMPTLY);
-    await()
-        .atMost(TIMEOUT)
-        .untilAsserted(
-            () ->
-                assertThat(workflow(blocked).describe().getStatus())
-                    .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED));
+    world.awaitWorkflow(blocked, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED);
   }
 
   @Test
@@ -125,12 +111,7 @@ class DeletionE2E {
     world.ttl(0);
     try {
       Task completed = world.awaitPhase(world.create("finished", "echo"), TaskPhase.COMPLETED);
-      await()
-          .atMost(TIMEOUT)
-          .untilAsserted(
-              () ->
-                  assertThat(workflow(completed).describe().getStatus())
-                      .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED));
+      world.awaitWorkflow(completed, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
 
       world.client().resource(completed).delete();
 
@@ -140,22 +121,8 @@ class DeletionE2E {
     }
   }
 
-  private static WorkflowStub workflow(Task task) {
-    String id =
-        task.getStatus() != null && task.getStatus().workflowId() != null
-            ? task.getStatus().workflowId()
-            : "task/"
-                + task.getMetadata().getNamespace()
-                + "/"
-                + task.getMetadata().getName()
-                + "/"
-                + task.getMetadata().getUid();
-    return system.temporal().newUntypedWorkflowStub(id);
-  }
-
   /** The Task, its Job, ConfigMap and pods are gone. */
   private static void awaitAllGone(Task task) {
-    String jobName = task.getStatus().jobName();
     await()
         .atMost(TIMEOUT)
         .untilAsserted(
@@ -163,10 +130,8 @@ class DeletionE2E {
               assertThat(world.get(task)).isNull();
               assertThat(world.jobs(task)).isEmpty();
               assertThat(world.pods(task)).isEmpty();
-              if (jobName != null) {
-                assertThat(
-                        world.client().configMaps().inNamespace(NS.name()).withName(jobName).get())
-                    .isNull();
+              if (task.getStatus().jobName() != null) {
+                assertThat(world.contextConfigMap(task)).isNull();
               }
             });
   }

@@ -1,7 +1,8 @@
 package io.kubetask.e2e.lifecycle;
 
-import static io.kubetask.e2e.lifecycle.TaskWorld.condition;
-import static io.kubetask.e2e.lifecycle.TaskWorld.instant;
+import static io.kubetask.e2e.support.TaskWorld.closingTime;
+import static io.kubetask.e2e.support.TaskWorld.condition;
+import static io.kubetask.e2e.support.TaskWorld.instant;
 import static io.kubetask.e2e.system.KubeTaskSystem.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -14,8 +15,9 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.kubetask.api.KubeTaskAnnotations;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
+import io.kubetask.e2e.support.AgentSpecs;
+import io.kubetask.e2e.support.TaskWorld;
 import io.kubetask.e2e.support.TestNamespace;
-import io.kubetask.e2e.system.AgentSpecs;
 import io.kubetask.e2e.system.KubeTaskSystem;
 import io.kubetask.workflows.task.KeepAlive;
 import java.time.Instant;
@@ -23,8 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -49,7 +49,7 @@ class HumanInTheLoopE2E {
   @BeforeAll
   static void start() {
     KubeTaskSystem system = KubeTaskSystem.get();
-    world = new TaskWorld(system.client(), NS.name(), TIMEOUT);
+    world = system.world(NS.name());
     NS.awaitDefaultServiceAccount();
   }
 
@@ -160,7 +160,6 @@ class HumanInTheLoopE2E {
     world.agent("hitl-stopped", keepAliveAgent(1800));
     Task task = world.create("stopped", "hitl-stopped");
     Task open = world.awaitCondition(task, "HumanInTheLoop", "True");
-    String jobName = open.getStatus().jobName();
 
     world.annotate(task, KubeTaskAnnotations.STOP, "NotNeeded");
 
@@ -173,16 +172,7 @@ class HumanInTheLoopE2E {
         .atMost(TIMEOUT)
         .untilAsserted(
             () -> {
-              assertThat(
-                      world
-                          .client()
-                          .batch()
-                          .v1()
-                          .jobs()
-                          .inNamespace(NS.name())
-                          .withName(jobName)
-                          .get())
-                  .isNull();
+              assertThat(world.job(open)).isNull();
               assertThat(world.pods(done)).isEmpty();
             });
   }
@@ -201,15 +191,5 @@ class HumanInTheLoopE2E {
         .extracting(EnvVar::getName)
         .doesNotContain("KUBETASK_KEEP_ALIVE_SECONDS");
     assertThat(condition(done, "HumanInTheLoop")).isNull();
-  }
-
-  private static final Pattern INSTANT =
-      Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z");
-
-  /** The closing time the window's condition message gives. */
-  static Instant closingTime(String message) {
-    Matcher m = INSTANT.matcher(message);
-    assertThat(m.find()).as("a closing time in: %s", message).isTrue();
-    return Instant.parse(m.group());
   }
 }

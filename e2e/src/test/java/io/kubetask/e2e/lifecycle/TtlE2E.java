@@ -1,8 +1,8 @@
 package io.kubetask.e2e.lifecycle;
 
-import static io.kubetask.e2e.lifecycle.TaskWorld.condition;
-import static io.kubetask.e2e.lifecycle.TaskWorld.inline;
-import static io.kubetask.e2e.lifecycle.TaskWorld.ttlOf;
+import static io.kubetask.e2e.support.TaskWorld.condition;
+import static io.kubetask.e2e.support.TaskWorld.inline;
+import static io.kubetask.e2e.support.TaskWorld.ttlOf;
 import static io.kubetask.e2e.system.KubeTaskSystem.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -10,8 +10,9 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
+import io.kubetask.e2e.support.AgentSpecs;
+import io.kubetask.e2e.support.TaskWorld;
 import io.kubetask.e2e.support.TestNamespace;
-import io.kubetask.e2e.system.AgentSpecs;
 import io.kubetask.e2e.system.KubeTaskSystem;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import java.time.Duration;
@@ -40,13 +41,8 @@ class TtlE2E {
   /** A namespace of its own with an Agent whose pods succeed at once. */
   private static TaskWorld world(String hint) {
     String ns = NS.another(hint);
-    TaskWorld world = new TaskWorld(system.client(), ns, TIMEOUT);
-    await()
-        .atMost(TIMEOUT)
-        .until(
-            () ->
-                system.client().serviceAccounts().inNamespace(ns).withName("default").get()
-                    != null);
+    NS.awaitDefaultServiceAccount(ns);
+    TaskWorld world = system.world(ns);
     world.agent("echo", AgentSpecs.image("example.com/echo:1"));
     return world;
   }
@@ -59,7 +55,6 @@ class TtlE2E {
 
     Task done = world.awaitPhase(task, TaskPhase.COMPLETED);
     assertThat(ttlOf(done)).isEqualTo(Duration.ofSeconds(3));
-    String jobName = done.getStatus().jobName();
     assertThat(world.job(done)).isNotNull();
     assertThat(world.contextConfigMap(done)).isNotNull();
     List<Pod> pods = world.pods(done);
@@ -70,22 +65,11 @@ class TtlE2E {
         .atMost(TIMEOUT)
         .untilAsserted(
             () -> {
-              assertThat(
-                      world
-                          .client()
-                          .batch()
-                          .v1()
-                          .jobs()
-                          .inNamespace(world.ns())
-                          .withName(jobName)
-                          .get())
-                  .isNull();
-              assertThat(
-                      world.client().configMaps().inNamespace(world.ns()).withName(jobName).get())
-                  .isNull();
+              assertThat(world.job(done)).isNull();
+              assertThat(world.contextConfigMap(done)).isNull();
               assertThat(world.pods(done)).isEmpty();
             });
-    assertThat(workflowStatus(done))
+    assertThat(world.workflow(done).getStatus())
         .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
   }
 
@@ -143,7 +127,7 @@ class TtlE2E {
 
     world.deleteConfig();
     awaitTtl(world, done, DEFAULT_TTL);
-    assertThat(workflowStatus(done))
+    assertThat(world.workflow(done).getStatus())
         .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
   }
 
@@ -169,12 +153,7 @@ class TtlE2E {
     Task still = kept.get(done);
     assertThat(still).isNotNull();
     assertThat(still.getStatus().expirationTime()).isNull();
-    await()
-        .atMost(TIMEOUT)
-        .untilAsserted(
-            () ->
-                assertThat(workflowStatus(done))
-                    .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED));
+    kept.awaitWorkflow(done, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
     assertThat(kept.get(done)).isNotNull();
   }
 
@@ -183,12 +162,7 @@ class TtlE2E {
     TaskWorld world = world("ttl-zero-on");
     world.ttl(0);
     Task done = world.awaitPhase(world.create("kept-then-gone", "echo"), TaskPhase.COMPLETED);
-    await()
-        .atMost(TIMEOUT)
-        .untilAsserted(
-            () ->
-                assertThat(workflowStatus(done))
-                    .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED));
+    world.awaitWorkflow(done, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
 
     world.ttl(2);
     awaitTtl(world, done, Duration.ofSeconds(2));
@@ -200,13 +174,5 @@ class TtlE2E {
     return await()
         .atMost(TIMEOUT)
         .until(() -> world.get(task), t -> t == null || ttl.equals(ttlOf(t)));
-  }
-
-  private static WorkflowExecutionStatus workflowStatus(Task task) {
-    return system
-        .temporal()
-        .newUntypedWorkflowStub(task.getStatus().workflowId())
-        .describe()
-        .getStatus();
   }
 }

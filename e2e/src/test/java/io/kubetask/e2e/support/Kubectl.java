@@ -1,22 +1,20 @@
 package io.kubetask.e2e.support;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 /**
  * Runs the stack's kubectl against the stack's API server. It uses a discovery cache of its own
  * (per JVM), so that CRDs applied by the suite are seen at once.
  */
 public final class Kubectl {
-  private static final long TIMEOUT_SECONDS = 60;
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
   private final Path binary;
   private final String kubeconfig;
@@ -36,46 +34,33 @@ public final class Kubectl {
   }
 
   /** Runs {@code kubectl <args>}. */
-  public Result run(String... args) {
+  public CommandLine.Result run(String... args) {
     return runWithInput(null, args);
   }
 
   /** Runs {@code kubectl <args>} with {@code stdin} as standard input. */
-  public Result runWithInput(String stdin, String... args) {
-    try {
-      List<String> command = new ArrayList<>();
-      command.add(binary.toString());
-      command.add("--cache-dir=" + cacheDir());
-      command.addAll(List.of(args));
-      ProcessBuilder builder = new ProcessBuilder(command);
-      builder.environment().put("KUBECONFIG", kubeconfig);
-      builder.environment().put("KUBECTL_COLOR", "false");
-      Process process = builder.start();
-      CompletableFuture<String> out = read(process.getInputStream());
-      CompletableFuture<String> err = read(process.getErrorStream());
-      try (var in = process.getOutputStream()) {
-        if (stdin != null) {
-          in.write(stdin.getBytes(StandardCharsets.UTF_8));
-        }
-      }
-      if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new AssertionError("kubectl " + String.join(" ", args) + " timed out");
-      }
-      return new Result(String.join(" ", args), process.exitValue(), out.join(), err.join());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
+  public CommandLine.Result runWithInput(String stdin, String... args) {
+    List<String> argv = new ArrayList<>();
+    argv.add(binary.toString());
+    argv.add("--cache-dir=" + cacheDir());
+    argv.addAll(List.of(args));
+    return CommandLine.run(
+        "kubectl " + String.join(" ", args),
+        argv,
+        Map.of("KUBECONFIG", kubeconfig, "KUBECTL_COLOR", "false"),
+        stdin,
+        TIMEOUT);
   }
 
-  private synchronized Path cacheDir() throws IOException {
+  private synchronized Path cacheDir() {
     if (cacheDir == null) {
-      Path dir = Files.createTempDirectory("kubetask-e2e-kubectl-cache");
+      try {
+        cacheDir = Files.createTempDirectory("kubetask-e2e-kubectl-cache");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      Path dir = cacheDir;
       Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteRecursively(dir)));
-      cacheDir = dir;
     }
     return cacheDir;
   }
@@ -85,29 +70,6 @@ public final class Kubectl {
       paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
       // Best effort: it is a temporary directory.
-    }
-  }
-
-  private static CompletableFuture<String> read(InputStream stream) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try (stream) {
-            return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        });
-  }
-
-  /** What a kubectl run printed. */
-  public record Result(String command, int exitCode, String stdout, String stderr) {
-    /** stdout, after checking that kubectl succeeded. */
-    public String ok() {
-      if (exitCode != 0) {
-        throw new AssertionError(
-            "kubectl " + command + " exited with " + exitCode + ":\n" + stderr + stdout);
-      }
-      return stdout;
     }
   }
 }

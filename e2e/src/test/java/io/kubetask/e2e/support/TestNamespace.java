@@ -1,13 +1,17 @@
 package io.kubetask.e2e.support;
 
+import static org.awaitility.Awaitility.await;
+
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -125,22 +129,20 @@ public final class TestNamespace implements BeforeAllCallback, AfterAllCallback 
    * creates it); pods need it.
    */
   public void awaitDefaultServiceAccount() {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (client().serviceAccounts().inNamespace(name()).withName("default").get() == null) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(
-            "no ServiceAccount 'default' in "
-                + name()
-                + " after 60 s: is kube-controller-manager"
-                + " running (hack/stack status)?");
-      }
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted", e);
-      }
-    }
+    awaitDefaultServiceAccount(name());
+  }
+
+  /** {@link #awaitDefaultServiceAccount()} for another namespace, e.g. one of {@link #another}. */
+  public void awaitDefaultServiceAccount(String namespace) {
+    await(
+            "ServiceAccount 'default' in "
+                + namespace
+                + ": is kube-controller-manager running (hack/stack status)?")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> client().serviceAccounts().inNamespace(namespace).withName("default").get(),
+            Objects::nonNull);
   }
 
   private String create(String hint, Map<String, String> labels) {

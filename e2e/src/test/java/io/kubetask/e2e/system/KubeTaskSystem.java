@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.kubetask.e2e.deploy.DeployRbac;
 import io.kubetask.e2e.support.Stack;
+import io.kubetask.e2e.support.TaskWorld;
 import io.kubetask.e2e.support.TestNamespace;
 import io.kubetask.operator.KubeTaskOperator;
 import io.kubetask.operator.OperatorConfig;
@@ -116,6 +117,11 @@ public final class KubeTaskSystem {
 
   public WorkflowClient temporal() {
     return temporal;
+  }
+
+  /** A {@link TaskWorld} of this namespace, with this system's clients and {@link #TIMEOUT}. */
+  public TaskWorld world(String namespace) {
+    return new TaskWorld(stack.client(), temporal, namespace, TIMEOUT);
   }
 
   public String taskQueue() {

@@ -1,14 +1,14 @@
 package io.kubetask.e2e.task;
 
+import static io.kubetask.e2e.support.TaskWorld.condition;
+import static io.kubetask.e2e.support.TaskWorld.inline;
 import static io.kubetask.e2e.system.KubeTaskSystem.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -18,7 +18,6 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.kubetask.api.v1alpha1.Agent;
 import io.kubetask.api.v1alpha1.Context;
 import io.kubetask.api.v1alpha1.Credential;
 import io.kubetask.api.v1alpha1.FileContext;
@@ -26,11 +25,12 @@ import io.kubetask.api.v1alpha1.PodScheduling;
 import io.kubetask.api.v1alpha1.SecretKeyReference;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
-import io.kubetask.api.v1alpha1.TaskSpec;
+import io.kubetask.e2e.support.AgentSpecs;
 import io.kubetask.e2e.support.Kubectl;
+import io.kubetask.e2e.support.TaskWorld;
 import io.kubetask.e2e.support.TestNamespace;
-import io.kubetask.e2e.system.AgentSpecs;
 import io.kubetask.e2e.system.KubeTaskSystem;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -58,20 +58,22 @@ class TaskE2E {
 
   private static KubeTaskSystem system;
   private static KubernetesClient client;
+  private static TaskWorld world;
 
   @BeforeAll
   static void start() {
     system = KubeTaskSystem.get();
     client = system.client();
+    world = system.world(NS.name());
     NS.awaitDefaultServiceAccount();
   }
 
   @Test
   void runsAgentToCompletion() {
-    agent("echo", AgentSpecs.image("example.com/echo:1"));
-    Task task = create(task("hello", "echo", inline("/workspace/task.md", "Say hello.")));
+    world.agent("echo", AgentSpecs.image("example.com/echo:1"));
+    Task task = world.create("hello", "echo", inline("/workspace/task.md", "Say hello."));
 
-    Task done = awaitPhase(task, TaskPhase.COMPLETED);
+    Task done = world.awaitPhase(task, TaskPhase.COMPLETED);
     assertThat(done.getStatus().jobName()).isNotBlank();
     assertThat(done.getStatus().startTime()).isNotBlank();
     assertThat(done.getStatus().completionTime()).isNotBlank();
@@ -86,7 +88,7 @@ class TaskE2E {
     assertThat(condition(done, "Succeeded").getLastTransitionTime()).isNotBlank();
     assertThat(condition(done, "Succeeded").getObservedGeneration()).isEqualTo(1L);
 
-    Job job = job(done);
+    Job job = world.job(done);
     assertThat(job.getStatus().getConditions())
         .anyMatch(c -> c.getType().equals("Complete") && c.getStatus().equals("True"));
     assertThat(job.getSpec().getBackoffLimit()).isZero();
@@ -113,30 +115,31 @@ class TaskE2E {
             });
     await()
         .atMost(TIMEOUT)
-        .untilAsserted(() -> assertThat(eventReasons(done)).contains("JobCreated", "Completed"));
+        .untilAsserted(
+            () -> assertThat(world.eventReasons(done)).contains("JobCreated", "Completed"));
   }
 
   @Test
   void reportsTheAgentsExitCodeOnFailure() {
-    agent("failing", AgentSpecs.image("example.com/echo:1").fails(3));
-    Task task = create(task("fails", "failing", inline("/workspace/task.md", "Fail.")));
+    world.agent("failing", AgentSpecs.image("example.com/echo:1").fails(3));
+    Task task = world.create("fails", "failing", inline("/workspace/task.md", "Fail."));
 
-    Task done = awaitPhase(task, TaskPhase.FAILED);
+    Task done = world.awaitPhase(task, TaskPhase.FAILED);
     Condition succeeded = condition(done, "Succeeded");
     assertThat(succeeded.getStatus()).isEqualTo("False");
     assertThat(succeeded.getMessage()).contains("exited with code 3");
     assertThat(done.getStatus().completionTime()).isNotBlank();
     await()
         .atMost(TIMEOUT)
-        .untilAsserted(() -> assertThat(eventReasons(done)).contains(succeeded.getReason()));
+        .untilAsserted(() -> assertThat(world.eventReasons(done)).contains(succeeded.getReason()));
   }
 
   @Test
   void placesEveryKindOfContextAtItsExactPath() {
-    configMap("guides", Map.of("review.md", "Review carefully.\n", "unused.md", "x"));
-    configMap("project-configs", Map.of("a.yaml", "a: 1\n", "b.yaml", "b: 2\n"));
-    configMap("org", Map.of("guidelines.md", "Be kind.\n", "style.md", "Agent style\n"));
-    agent(
+    world.configMap("guides", Map.of("review.md", "Review carefully.\n", "unused.md", "x"));
+    world.configMap("project-configs", Map.of("a.yaml", "a: 1\n", "b.yaml", "b: 2\n"));
+    world.configMap("org", Map.of("guidelines.md", "Be kind.\n", "style.md", "Agent style\n"));
+    world.agent(
         "with-defaults",
         AgentSpecs.image("example.com/echo:1")
             .defaultContexts(
@@ -145,23 +148,20 @@ class TaskE2E {
                         "/workspace/org-guidelines.md", "org", "guidelines.md")),
                 Context.file(FileContext.configMapKey("/workspace/style.md", "org", "style.md"))));
     Task task =
-        create(
-            task(
-                "contexts",
-                "with-defaults",
-                inline(
-                    "/workspace/task.md",
-                    "Refactor the authentication module.\nLine 2 with 'quotes' and $HOME\n"),
-                Context.file(
-                    FileContext.configMapKey("/workspace/guide.md", "guides", "review.md")),
-                Context.file(FileContext.configMapDir("/workspace/configs", "project-configs")),
-                inline("/workspace/style.md", "Task style wins\n"),
-                inline("/etc/agent/empty.txt", "")));
+        world.create(
+            "contexts",
+            "with-defaults",
+            inline(
+                "/workspace/task.md",
+                "Refactor the authentication module.\nLine 2 with 'quotes' and $HOME\n"),
+            Context.file(FileContext.configMapKey("/workspace/guide.md", "guides", "review.md")),
+            Context.file(FileContext.configMapDir("/workspace/configs", "project-configs")),
+            inline("/workspace/style.md", "Task style wins\n"),
+            inline("/etc/agent/empty.txt", ""));
 
-    Task running = awaitPhase(task, TaskPhase.COMPLETED);
-    Job job = job(running);
-    ConfigMap data =
-        client.configMaps().inNamespace(NS.name()).withName(running.getStatus().jobName()).get();
+    Task running = world.awaitPhase(task, TaskPhase.COMPLETED);
+    Job job = world.job(running);
+    ConfigMap data = world.contextConfigMap(running);
     assertThat(data).as("context ConfigMap").isNotNull();
     Map<String, String> files = filesByPath(job, data);
     assertThat(files)
@@ -207,7 +207,7 @@ class TaskE2E {
                 .withStringData(Map.of("token", "t0ken", "id_rsa", "key"))
                 .build())
         .create();
-    agent(
+    world.agent(
         "with-creds",
         AgentSpecs.image("example.com/echo:1")
             .credentials(
@@ -219,9 +219,9 @@ class TaskE2E {
                     null,
                     "/home/agent/.ssh/id_rsa",
                     0400)));
-    Task task = create(task("creds", "with-creds", inline("/workspace/task.md", "Use the token.")));
+    Task task = world.create("creds", "with-creds", inline("/workspace/task.md", "Use the token."));
 
-    Job job = job(awaitPhase(task, TaskPhase.COMPLETED));
+    Job job = world.job(world.awaitPhase(task, TaskPhase.COMPLETED));
     var container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
     EnvVar token =
         container.getEnv().stream()
@@ -260,7 +260,7 @@ class TaskE2E {
                 .endMetadata()
                 .build())
         .create();
-    agent(
+    world.agent(
         "placed",
         AgentSpecs.image("example.com/echo:1")
             .label("network-policy", "agent-restricted")
@@ -278,13 +278,13 @@ class TaskE2E {
                             .build()),
                     null))
             .serviceAccount("agent-sa"));
-    Task task = create(task("placed", "placed", inline("/workspace/task.md", "Run here.")));
+    Task task = world.create("placed", "placed", inline("/workspace/task.md", "Run here."));
 
-    Task running = awaitPhase(task, TaskPhase.RUNNING);
+    Task running = world.awaitPhase(task, TaskPhase.RUNNING);
     Pod pod =
         await()
             .atMost(TIMEOUT)
-            .until(() -> pods(running).stream().findFirst(), Optional::isPresent)
+            .until(() -> world.pods(running).stream().findFirst(), Optional::isPresent)
             .get();
     assertThat(pod.getMetadata().getLabels())
         .containsEntry("network-policy", "agent-restricted")
@@ -297,63 +297,60 @@ class TaskE2E {
     assertThat(pod.getSpec().getNodeName())
         .as("scheduled onto the kwok node")
         .isEqualTo("kwok-node-0");
-    awaitPhase(task, TaskPhase.COMPLETED);
+    world.awaitPhase(task, TaskPhase.COMPLETED);
   }
 
   @Test
   void waitsForAMissingAgentAndStartsWhenItAppears() {
     Task task =
-        create(task("needs-agent", "late-agent", inline("/workspace/task.md", "Wait for me.")));
+        world.create("needs-agent", "late-agent", inline("/workspace/task.md", "Wait for me."));
 
-    Task pending = awaitPhase(task, TaskPhase.PENDING);
+    Task pending = world.awaitPhase(task, TaskPhase.PENDING);
     Condition ready =
-        await().atMost(TIMEOUT).until(() -> condition(get(task), "Ready"), c -> c != null);
+        await().atMost(TIMEOUT).until(() -> condition(world.get(task), "Ready"), c -> c != null);
     assertThat(ready.getStatus()).isEqualTo("False");
     assertThat(ready.getReason()).isEqualTo("AgentNotFound");
     assertThat(ready.getMessage()).contains("late-agent");
     await()
         .atMost(TIMEOUT)
-        .untilAsserted(() -> assertThat(eventReasons(pending)).contains("AgentNotFound"));
+        .untilAsserted(() -> assertThat(world.eventReasons(pending)).contains("AgentNotFound"));
 
-    agent("late-agent", AgentSpecs.image("example.com/echo:1"));
-    awaitPhase(task, TaskPhase.COMPLETED);
+    world.agent("late-agent", AgentSpecs.image("example.com/echo:1"));
+    world.awaitPhase(task, TaskPhase.COMPLETED);
   }
 
   @Test
   void waitsForAMissingConfigMapAndStartsWhenItAppears() {
-    agent("cm-agent", AgentSpecs.image("example.com/echo:1"));
+    world.agent("cm-agent", AgentSpecs.image("example.com/echo:1"));
     Task task =
-        create(
-            task(
-                "needs-cm",
-                "cm-agent",
-                Context.file(
-                    FileContext.configMapKey("/workspace/guide.md", "late-guides", "guide.md"))));
+        world.create(
+            "needs-cm",
+            "cm-agent",
+            Context.file(
+                FileContext.configMapKey("/workspace/guide.md", "late-guides", "guide.md")));
 
     Condition ready =
         await()
             .atMost(TIMEOUT)
             .until(
-                () -> condition(get(task), "Ready"),
+                () -> condition(world.get(task), "Ready"),
                 c -> c != null && "ContextNotFound".equals(c.getReason()));
     assertThat(ready.getMessage()).contains("late-guides").contains("/workspace/guide.md");
-    assertThat(get(task).getStatus().phase()).isEqualTo(TaskPhase.PENDING);
+    assertThat(world.get(task).getStatus().phase()).isEqualTo(TaskPhase.PENDING);
 
-    configMap("late-guides", Map.of("guide.md", "Arrived late.\n"));
-    Task done = awaitPhase(task, TaskPhase.COMPLETED);
-    Job job = job(done);
-    ConfigMap data =
-        client.configMaps().inNamespace(NS.name()).withName(done.getStatus().jobName()).get();
+    world.configMap("late-guides", Map.of("guide.md", "Arrived late.\n"));
+    Task done = world.awaitPhase(task, TaskPhase.COMPLETED);
+    Job job = world.job(done);
+    ConfigMap data = world.contextConfigMap(done);
     assertThat(filesByPath(job, data)).containsEntry("/workspace/guide.md", "Arrived late.\n");
   }
 
   @Test
   void deletingARunningTaskRemovesItsJobAndConfigMap() {
-    agent("hanging", AgentSpecs.image("example.com/echo:1").hangs());
-    Task task = create(task("deleted", "hanging", inline("/workspace/task.md", "Never ends.")));
-    Task running = awaitPhase(task, TaskPhase.RUNNING);
-    String name = running.getStatus().jobName();
-    await().atMost(TIMEOUT).until(() -> !pods(running).isEmpty());
+    world.agent("hanging", AgentSpecs.image("example.com/echo:1").hangs());
+    Task task = world.create("deleted", "hanging", inline("/workspace/task.md", "Never ends."));
+    Task running = world.awaitPhase(task, TaskPhase.RUNNING);
+    await().atMost(TIMEOUT).until(() -> !world.pods(running).isEmpty());
 
     client.resource(running).delete();
 
@@ -361,71 +358,36 @@ class TaskE2E {
         .atMost(TIMEOUT)
         .untilAsserted(
             () -> {
-              assertThat(get(task)).isNull();
-              assertThat(client.batch().v1().jobs().inNamespace(NS.name()).withName(name).get())
-                  .isNull();
-              assertThat(client.configMaps().inNamespace(NS.name()).withName(name).get()).isNull();
-              assertThat(pods(running)).isEmpty();
+              assertThat(world.get(task)).isNull();
+              assertThat(world.job(running)).isNull();
+              assertThat(world.contextConfigMap(running)).isNull();
+              assertThat(world.pods(running)).isEmpty();
             });
-    await()
-        .atMost(TIMEOUT)
-        .untilAsserted(
-            () ->
-                assertThat(
-                        system
-                            .temporal()
-                            .newUntypedWorkflowStub(running.getStatus().workflowId())
-                            .describe()
-                            .getStatus()
-                            .name())
-                    .isIn("WORKFLOW_EXECUTION_STATUS_CANCELED", "CANCELED"));
+    world.awaitWorkflow(running, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED);
   }
 
   @Test
   void runsATaskWithAVeryLongName() {
-    agent("long", AgentSpecs.image("example.com/echo:1"));
+    world.agent("long", AgentSpecs.image("example.com/echo:1"));
     String name = "a-task-with-a-very-long-name-" + "x".repeat(80) + "-that-ends-here";
     assertThat(name.length()).isGreaterThan(100);
-    Task task = create(task(name, "long", inline("/workspace/task.md", "Long names work.")));
+    Task task = world.create(name, "long", inline("/workspace/task.md", "Long names work."));
 
-    Task done = awaitPhase(task, TaskPhase.COMPLETED);
+    Task done = world.awaitPhase(task, TaskPhase.COMPLETED);
     assertThat(done.getStatus().jobName()).hasSizeLessThanOrEqualTo(63);
-    assertThat(job(done).getMetadata().getLabels().get("kubetask.io/task"))
+    assertThat(world.job(done).getMetadata().getLabels().get("kubetask.io/task"))
         .hasSizeLessThanOrEqualTo(63);
   }
 
   @Test
   void runsWithTheBuiltInAgentWhenNoneIsNamed() {
     String ns = NS.another("no-agent");
-    await()
-        .atMost(TIMEOUT)
-        .until(() -> client.serviceAccounts().inNamespace(ns).withName("default").get() != null);
-    Task task =
-        client
-            .resource(
-                new Task(
-                    ns,
-                    "builtin",
-                    new TaskSpec(List.of(inline("/workspace/task.md", "Default agent.")), null)))
-            .create();
+    NS.awaitDefaultServiceAccount(ns);
+    TaskWorld other = system.world(ns);
+    Task task = other.create("builtin", null, inline("/workspace/task.md", "Default agent."));
 
-    Task done =
-        await()
-            .atMost(TIMEOUT)
-            .until(
-                () -> client.resource(task).get(),
-                t -> t.getStatus() != null && t.getStatus().phase() == TaskPhase.COMPLETED);
-    PodSpec pod =
-        client
-            .batch()
-            .v1()
-            .jobs()
-            .inNamespace(ns)
-            .withName(done.getStatus().jobName())
-            .get()
-            .getSpec()
-            .getTemplate()
-            .getSpec();
+    Task done = other.awaitPhase(task, TaskPhase.COMPLETED);
+    PodSpec pod = other.job(done).getSpec().getTemplate().getSpec();
     assertThat(pod.getContainers().get(0).getImage())
         .isEqualTo("quay.io/zhaoxue/kubetask-agent-gemini:latest");
     assertThat(pod.getServiceAccountName()).isEqualTo("default");
@@ -433,7 +395,7 @@ class TaskE2E {
 
   @Test
   void theSeedsKubectlCommandsWork() throws Exception {
-    agent("kubectl-agent", AgentSpecs.image("example.com/echo:1").runs("3s"));
+    world.agent("kubectl-agent", AgentSpecs.image("example.com/echo:1").runs("3s"));
     Kubectl kubectl = NS.kubectl();
     kubectl
         .runWithInput(taskYaml("watched", "kubectl-agent"), "apply", "-n", NS.name(), "-f", "-")
@@ -493,16 +455,16 @@ class TaskE2E {
         kubectl
             .run("get", "task", "watched", "-n", NS.name(), "-o", "jsonpath={.status.jobName}")
             .ok();
-    assertThat(jobName).isEqualTo(get(new Task(NS.name(), "watched", null)).getStatus().jobName());
+    assertThat(jobName).isEqualTo(world.get("watched").getStatus().jobName());
     assertThat(kubectl.run("get", "job/" + jobName, "-n", NS.name()).ok()).contains(jobName);
   }
 
   @Test
   void theTemporalUiFindsTheTasksWorkflowBySearchAttributes() throws Exception {
-    agent("ui-agent", AgentSpecs.image("example.com/echo:1"));
+    world.agent("ui-agent", AgentSpecs.image("example.com/echo:1"));
     Task done =
-        awaitPhase(
-            create(task("in-the-ui", "ui-agent", inline("/workspace/task.md", "Find me."))),
+        world.awaitPhase(
+            world.create("in-the-ui", "ui-agent", inline("/workspace/task.md", "Find me.")),
             TaskPhase.COMPLETED);
     String ui = NS.stack().setting("TEMPORAL_UI_URL").orElse("http://127.0.0.1:8233");
     String query =
@@ -531,20 +493,6 @@ class TaskE2E {
     assertThat(done.getStatus().workflowUrl()).startsWith(ui).contains("/workflows/");
   }
 
-  // --- helpers ---------------------------------------------------------------------------------
-
-  static Context inline(String path, String content) {
-    return Context.file(FileContext.inline(path, content));
-  }
-
-  static void agent(String name, AgentSpecs spec) {
-    client.resource(new Agent(NS.name(), name, spec.build())).serverSideApply();
-  }
-
-  static Task task(String name, String agent, Context... contexts) {
-    return new Task(NS.name(), name, new TaskSpec(List.of(contexts), agent));
-  }
-
   static String taskYaml(String name, String agent) {
     return """
         apiVersion: kubetask.io/v1alpha1
@@ -561,68 +509,6 @@ class TaskE2E {
                   inline: Watch me.
         """
         .formatted(name, agent);
-  }
-
-  static Task create(Task task) {
-    return client.resource(task).create();
-  }
-
-  static Task get(Task task) {
-    return client
-        .resources(Task.class)
-        .inNamespace(NS.name())
-        .withName(task.getMetadata().getName())
-        .get();
-  }
-
-  static Task awaitPhase(Task task, TaskPhase phase) {
-    return await()
-        .atMost(TIMEOUT)
-        .until(
-            () -> get(task),
-            t -> t != null && t.getStatus() != null && t.getStatus().phase() == phase);
-  }
-
-  static Condition condition(Task task, String type) {
-    if (task == null || task.getStatus() == null || task.getStatus().conditions() == null) {
-      return null;
-    }
-    return task.getStatus().conditions().stream()
-        .filter(c -> type.equals(c.getType()))
-        .findFirst()
-        .orElse(null);
-  }
-
-  static Job job(Task task) {
-    return client
-        .batch()
-        .v1()
-        .jobs()
-        .inNamespace(NS.name())
-        .withName(task.getStatus().jobName())
-        .get();
-  }
-
-  static List<Pod> pods(Task task) {
-    return client
-        .pods()
-        .inNamespace(task.getMetadata().getNamespace())
-        .withLabel("kubetask.io/task-uid", task.getMetadata().getUid())
-        .list()
-        .getItems();
-  }
-
-  static void configMap(String name, Map<String, String> data) {
-    client
-        .resource(
-            new ConfigMapBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace(NS.name())
-                .endMetadata()
-                .withData(data)
-                .build())
-        .serverSideApply();
   }
 
   static Volume volume(Job job, String name) {
@@ -651,18 +537,5 @@ class TaskE2E {
     return env.stream()
         .filter(e -> e.getValue() != null)
         .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
-  }
-
-  static List<String> eventReasons(Task task) {
-    return client
-        .v1()
-        .events()
-        .inNamespace(task.getMetadata().getNamespace())
-        .list()
-        .getItems()
-        .stream()
-        .filter(e -> task.getMetadata().getUid().equals(e.getInvolvedObject().getUid()))
-        .map(Event::getReason)
-        .toList();
   }
 }

@@ -1,7 +1,5 @@
 package io.kubetask.e2e.task;
 
-import static org.awaitility.Awaitility.await;
-
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
@@ -9,16 +7,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import io.kubetask.api.v1alpha1.Agent;
-import io.kubetask.api.v1alpha1.Context;
-import io.kubetask.api.v1alpha1.FileContext;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
-import io.kubetask.api.v1alpha1.TaskSpec;
+import io.kubetask.e2e.support.AgentSpecs;
+import io.kubetask.e2e.support.TaskWorld;
 import io.kubetask.e2e.support.TestNamespace;
-import io.kubetask.e2e.system.AgentSpecs;
 import io.kubetask.e2e.system.KubeTaskSystem;
-import io.temporal.client.WorkflowClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -48,10 +42,9 @@ class TaskLatencyBenchmark {
   void taskToJobLatency() throws Exception {
     KubeTaskSystem system = KubeTaskSystem.get();
     KubernetesClient client = system.client();
+    TaskWorld world = new TaskWorld(client, NS.name(), Duration.ofMinutes(2));
     NS.awaitDefaultServiceAccount();
-    client
-        .resource(new Agent(NS.name(), "bench", AgentSpecs.image("example.com/echo:1").build()))
-        .serverSideApply();
+    world.agent("bench", AgentSpecs.image("example.com/echo:1"));
     int large = Integer.getInteger("kubetask.benchmark.tasks", 1000);
 
     try (JobWatch jobs = new JobWatch(client, NS.name())) {
@@ -59,7 +52,7 @@ class TaskLatencyBenchmark {
       for (int n : new int[] {1, 200}) {
         Result floor =
             run(jobs, "floor-" + n, n, i -> createDirectly(client, "floor-" + n + "-" + i));
-        Result kubetask = run(jobs, "task-" + n, n, i -> createTask(client, "task-" + n + "-" + i));
+        Result kubetask = run(jobs, "task-" + n, n, i -> createTask(world, "task-" + n + "-" + i));
         lines.add(
             String.format(
                 "%4d at once  create→Job p50 %6d ms (floor %5d ms, ×%.1f)  p95 %6d ms (floor %5d ms, ×%.1f)",
@@ -72,7 +65,7 @@ class TaskLatencyBenchmark {
                 ratio(kubetask.p(95), floor.p(95))));
       }
       Result floor = run(jobs, "floor-big", large, i -> createDirectly(client, "floor-big-" + i));
-      Result kubetask = run(jobs, "task-big", large, i -> createTask(client, "task-big-" + i));
+      Result kubetask = run(jobs, "task-big", large, i -> createTask(world, "task-big-" + i));
       lines.add(
           String.format(
               "%4d at once  all have Jobs after %6d ms (floor %6d ms, ×%.1f)",
@@ -82,7 +75,7 @@ class TaskLatencyBenchmark {
               ratio(kubetask.wallMillis, floor.wallMillis)));
       lines.add(
           "history events per Task (a completed one-shot Task, TTL timer pending): "
-              + historyEvents(system, client));
+              + historyEvents(system, world));
       System.out.println(
           "\n=== KubeTask benchmark ("
               + System.getProperty("os.name")
@@ -127,18 +120,8 @@ class TaskLatencyBenchmark {
     return new Result(latencies, wall);
   }
 
-  private static void createTask(KubernetesClient client, String name) {
-    client
-        .resource(
-            new Task(
-                NS.name(),
-                name,
-                new TaskSpec(
-                    List.of(
-                        Context.file(
-                            FileContext.inline("/workspace/task.md", "Benchmark " + name))),
-                    "bench")))
-        .create();
+  private static void createTask(TaskWorld world, String name) {
+    world.create(name, "bench", TaskWorld.inline("/workspace/task.md", "Benchmark " + name));
   }
 
   /** The floor: what a client does that creates the agent's ConfigMap and Job itself. */
@@ -183,17 +166,10 @@ class TaskLatencyBenchmark {
         .create();
   }
 
-  private static String historyEvents(KubeTaskSystem system, KubernetesClient client) {
-    Task task =
-        await()
-            .atMost(Duration.ofMinutes(2))
-            .until(
-                () ->
-                    client.resources(Task.class).inNamespace(NS.name()).withName("task-1-0").get(),
-                t -> t.getStatus() != null && t.getStatus().phase() == TaskPhase.COMPLETED);
-    WorkflowClient temporal = system.temporal();
+  private static String historyEvents(KubeTaskSystem system, TaskWorld world) {
+    Task task = world.awaitPhase(world.get("task-1-0"), TaskPhase.COMPLETED);
     return Integer.toString(
-        temporal.fetchHistory(task.getStatus().workflowId()).getEvents().size());
+        system.temporal().fetchHistory(task.getStatus().workflowId()).getEvents().size());
   }
 
   private record Result(List<Long> sortedMillis, long wallMillis) {

@@ -1,11 +1,13 @@
-package io.kubetask.e2e.lifecycle;
+package io.kubetask.e2e.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -21,25 +23,46 @@ import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskLifecycleConfig;
 import io.kubetask.api.v1alpha1.TaskPhase;
 import io.kubetask.api.v1alpha1.TaskSpec;
-import io.kubetask.e2e.system.AgentSpecs;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionDescription;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Creates Agents, Tasks and KubeTaskConfigs in one namespace and looks at what became of them: the
- * Task, its Job, ConfigMap, pods and Events. Shared by the lifecycle and fault suites; it knows
- * nothing about who runs KubeTask (in this JVM or in child processes).
+ * Task, its Job, ConfigMap, pods, Events and workflow. Shared by the Task, lifecycle, CronTask,
+ * deploy and fault suites; it knows nothing about who runs KubeTask (in this JVM or in child
+ * processes).
  */
 public final class TaskWorld {
+  private static final Pattern INSTANT =
+      Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z");
+
   private final KubernetesClient client;
+  private final WorkflowClient temporal;
   private final String ns;
   private final Duration timeout;
 
+  /** A world without Temporal: {@link #workflow} is not available. */
   public TaskWorld(KubernetesClient client, String namespace, Duration timeout) {
+    this(client, null, namespace, timeout);
+  }
+
+  /**
+   * @param temporal where the Tasks' workflows run
+   * @param timeout how long each wait may take
+   */
+  public TaskWorld(
+      KubernetesClient client, WorkflowClient temporal, String namespace, Duration timeout) {
     this.client = client;
+    this.temporal = temporal;
     this.ns = namespace;
     this.timeout = timeout;
   }
@@ -112,13 +135,16 @@ public final class TaskWorld {
   }
 
   public static Condition condition(Task task, String type) {
-    if (task == null || task.getStatus() == null || task.getStatus().conditions() == null) {
-      return null;
-    }
-    return task.getStatus().conditions().stream()
-        .filter(c -> type.equals(c.getType()))
-        .findFirst()
-        .orElse(null);
+    return task == null || task.getStatus() == null
+        ? null
+        : condition(task.getStatus().conditions(), type);
+  }
+
+  /** The condition of {@code type} in a status's conditions (of a Task or a CronTask), or null. */
+  public static Condition condition(List<Condition> conditions, String type) {
+    return conditions == null
+        ? null
+        : conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
   }
 
   public Job job(Task task) {
@@ -150,9 +176,13 @@ public final class TaskWorld {
         .getItems();
   }
 
-  public List<String> eventReasons(Task task) {
+  /** The reasons of the Events about this object (a Task, a CronTask, ...), oldest first. */
+  public List<String> eventReasons(HasMetadata object) {
     return client.v1().events().inNamespace(ns).list().getItems().stream()
-        .filter(e -> task.getMetadata().getUid().equals(e.getInvolvedObject().getUid()))
+        .filter(e -> object.getMetadata().getUid().equals(e.getInvolvedObject().getUid()))
+        .sorted(
+            Comparator.comparing(
+                Event::getLastTimestamp, Comparator.nullsFirst(Comparator.naturalOrder())))
         .map(Event::getReason)
         .toList();
   }
@@ -198,6 +228,38 @@ public final class TaskWorld {
         .patch(
             PatchContext.of(PatchType.JSON_MERGE),
             "{\"metadata\":{\"annotations\":{\"" + key + "\":\"" + value + "\"}}}");
+  }
+
+  /** The id of the Task's workflow, as the operator names it: task/namespace/name/uid. */
+  public static String workflowId(Task task) {
+    return "task/"
+        + task.getMetadata().getNamespace()
+        + "/"
+        + task.getMetadata().getName()
+        + "/"
+        + task.getMetadata().getUid();
+  }
+
+  /** The latest run of the Task's workflow, as Temporal describes it. */
+  public WorkflowExecutionDescription workflow(Task task) {
+    if (temporal == null) {
+      throw new IllegalStateException("this TaskWorld was made without a Temporal client");
+    }
+    return temporal.newUntypedWorkflowStub(workflowId(task)).describe();
+  }
+
+  /** Waits until the latest run of the Task's workflow has this status. */
+  public void awaitWorkflow(Task task, WorkflowExecutionStatus status) {
+    await()
+        .atMost(timeout)
+        .untilAsserted(() -> assertThat(workflow(task).getStatus()).isEqualTo(status));
+  }
+
+  /** The closing time that a message of the HumanInTheLoop condition gives. */
+  public static Instant closingTime(String message) {
+    Matcher m = INSTANT.matcher(message);
+    assertThat(m.find()).as("a closing time in: %s", message).isTrue();
+    return Instant.parse(m.group());
   }
 
   public static Instant instant(String rfc3339) {

@@ -1,4 +1,4 @@
-package io.kubetask.e2e.system;
+package io.kubetask.e2e.support;
 
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContext;
@@ -32,6 +32,11 @@ public final class AgentSpecs {
 
   public static AgentSpecs image(String image) {
     return new AgentSpecs(image);
+  }
+
+  /** An Agent that names no image: its pods get KubeTask's default agent image. */
+  public static AgentSpecs defaultImage() {
+    return new AgentSpecs(null);
   }
 
   public AgentSpecs command(String... argv) {

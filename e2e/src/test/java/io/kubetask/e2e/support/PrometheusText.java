@@ -1,4 +1,4 @@
-package io.kubetask.e2e.deploy;
+package io.kubetask.e2e.support;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,22 +50,34 @@ public record PrometheusText(List<Sample> samples) {
   }
 
   public double value(String name, String... labelPairs) {
-    Map<String, String> labels = new LinkedHashMap<>();
-    for (int i = 0; i < labelPairs.length; i += 2) {
-      labels.put(labelPairs[i], labelPairs[i + 1]);
-    }
+    Map<String, String> labels = labels(labelPairs);
     return value(name, labels)
         .orElseThrow(() -> new AssertionError("no sample " + name + labels + " in " + names()));
   }
 
   /** How much a counter grew since {@code before} (absent there counts as 0). */
   public double delta(PrometheusText before, String name, String... labelPairs) {
-    double now = value(name, labelPairs);
+    return value(name, labelPairs) - before.value(name, labels(labelPairs)).orElse(0.0);
+  }
+
+  private static Map<String, String> labels(String... pairs) {
     Map<String, String> labels = new LinkedHashMap<>();
-    for (int i = 0; i < labelPairs.length; i += 2) {
-      labels.put(labelPairs[i], labelPairs[i + 1]);
+    for (int i = 0; i < pairs.length; i += 2) {
+      labels.put(pairs[i], pairs[i + 1]);
     }
-    return now - before.value(name, labels).orElse(0.0);
+    return labels;
+  }
+
+  /** KubeTask's count of a controller's reconciliations that ended with {@code result}. */
+  public double reconciles(String controller, String result) {
+    return value(
+        "kubetask_reconcile_total",
+        "controller",
+        controller,
+        "operation",
+        "reconcile",
+        "result",
+        result);
   }
 
   /** Sum over every sample with this name whose labels include {@code labels}. */
