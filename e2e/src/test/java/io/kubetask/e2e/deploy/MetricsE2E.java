@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubetask.api.v1alpha1.Context;
-import io.kubetask.api.v1alpha1.CronTask;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.e2e.support.AgentSpecs;
 import io.kubetask.e2e.support.KubeTaskProcess;
@@ -65,26 +64,16 @@ class MetricsE2E {
 
   @AfterAll
   static void stop() {
-    // While the operator still runs, so it removes the finalizers.
-    for (String namespace : List.of(NS.name(), shortLived.ns())) {
-      NS.client().resources(CronTask.class).inNamespace(namespace).delete();
-      NS.client().resources(Task.class).inNamespace(namespace).delete();
-    }
-    await()
-        .atMost(TIMEOUT)
-        .until(
-            () ->
-                NS.client()
-                    .resources(Task.class)
-                    .inNamespace(NS.name())
-                    .list()
-                    .getItems()
-                    .isEmpty());
-    if (operator != null) {
-      operator.close();
-    }
-    if (worker != null) {
-      worker.close();
+    try {
+      // While the operator still runs, so it removes the finalizers.
+      TaskWorld.deleteAllAndAwaitGone(NS.client(), TIMEOUT, NS.name(), shortLived.ns());
+    } finally {
+      if (operator != null) {
+        operator.close();
+      }
+      if (worker != null) {
+        worker.close();
+      }
     }
   }
 

@@ -86,6 +86,9 @@ class DeletionWithoutTemporalE2E {
       if (temporalServer != null && !temporalServer.runs()) {
         temporalServer.up();
       }
+      if (operator != null) {
+        TaskWorld.deleteAllAndAwaitGone(NS.client(), TIMEOUT, NS.name(), doomed);
+      }
     } finally {
       if (operator != null) {
         operator.stop();

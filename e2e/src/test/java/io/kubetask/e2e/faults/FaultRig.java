@@ -1,8 +1,5 @@
 package io.kubetask.e2e.faults;
 
-import static org.awaitility.Awaitility.await;
-
-import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.e2e.support.KubeTaskProcess;
 import io.kubetask.e2e.support.Stack;
 import io.kubetask.e2e.support.TaskWorld;
@@ -96,22 +93,7 @@ final class FaultRig implements AutoCloseable {
       if (!operator.isAlive()) {
         operator.start();
       }
-      for (TaskWorld world : List.of(run, ttl)) {
-        world.client().resources(Task.class).inNamespace(world.ns()).delete();
-      }
-      for (TaskWorld world : List.of(run, ttl)) {
-        await()
-            .atMost(TIMEOUT)
-            .until(
-                () ->
-                    world
-                        .client()
-                        .resources(Task.class)
-                        .inNamespace(world.ns())
-                        .list()
-                        .getItems()
-                        .isEmpty());
-      }
+      TaskWorld.deleteAllAndAwaitGone(run.client(), TIMEOUT, run.ns(), ttl.ns());
     } finally {
       operator.stop();
       worker.stop();

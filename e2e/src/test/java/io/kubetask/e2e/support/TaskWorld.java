@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.kubetask.api.KubeTaskLabels;
 import io.kubetask.api.v1alpha1.Agent;
 import io.kubetask.api.v1alpha1.Context;
+import io.kubetask.api.v1alpha1.CronTask;
 import io.kubetask.api.v1alpha1.FileContext;
 import io.kubetask.api.v1alpha1.KubeTaskConfig;
 import io.kubetask.api.v1alpha1.KubeTaskConfigSpec;
@@ -128,6 +129,31 @@ public final class TaskWorld {
   /** Waits until the Task is gone from the API server (no finalizer left). */
   public void awaitGone(Task task, Duration within) {
     await().atMost(within).until(() -> get(task) == null);
+  }
+
+  /**
+   * Deletes every CronTask and Task of these namespaces and waits until none is left, finalizers
+   * included. Call it while the operator that owns them still runs: without it their finalizers
+   * stay and the namespaces never finish terminating. Deletes again on every poll, so a Task that a
+   * CronTask fired meanwhile goes too.
+   */
+  public static void deleteAllAndAwaitGone(
+      KubernetesClient client, Duration within, String... namespaces) {
+    await("no CronTask or Task left in " + List.of(namespaces))
+        .atMost(within)
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              boolean none = true;
+              for (String namespace : namespaces) {
+                var cronTasks = client.resources(CronTask.class).inNamespace(namespace);
+                var tasks = client.resources(Task.class).inNamespace(namespace);
+                cronTasks.delete();
+                tasks.delete();
+                none &= cronTasks.list().getItems().isEmpty() && tasks.list().getItems().isEmpty();
+              }
+              return none;
+            });
   }
 
   public static TaskPhase phase(Task task) {
