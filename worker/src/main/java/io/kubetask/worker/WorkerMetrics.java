@@ -30,17 +30,23 @@ public final class WorkerMetrics implements ActivityMetrics {
   private final Timer succeededRuns;
   private final Timer failedRuns;
   private final Counter firesCreated;
+  private final Counter firesSkipped;
 
   public WorkerMetrics(MeterRegistry registry) {
     succeeded = finished(registry, "succeeded");
     failed = finished(registry, "failed");
     succeededRuns = runs(registry, "succeeded");
     failedRuns = runs(registry, "failed");
-    firesCreated =
-        Counter.builder("kubetask.crontask.fires")
-            .description("CronTask fires by outcome: created, skipped or missed")
-            .tag("outcome", "created")
-            .register(registry);
+    firesCreated = fires(registry, "created");
+    // Fires the worker skipped when they came (the operator counts the Schedule's own skips).
+    firesSkipped = fires(registry, "skipped");
+  }
+
+  private static Counter fires(MeterRegistry registry, String outcome) {
+    return Counter.builder("kubetask.crontask.fires")
+        .description("CronTask fires by outcome: created, skipped or missed")
+        .tag("outcome", outcome)
+        .register(registry);
   }
 
   private static Counter finished(MeterRegistry registry, String outcome) {
@@ -69,5 +75,10 @@ public final class WorkerMetrics implements ActivityMetrics {
   @Override
   public void cronTaskFireCreated() {
     firesCreated.increment();
+  }
+
+  @Override
+  public void cronTaskFireSkipped() {
+    firesSkipped.increment();
   }
 }

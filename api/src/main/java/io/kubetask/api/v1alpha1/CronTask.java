@@ -39,6 +39,7 @@ import io.kubetask.crd.DeepMerge;
     name = "Last Schedule",
     jsonPath = ".status.lastScheduleTime",
     type = Type.DATE)
+@AdditionalPrinterColumn(name = "Last Fire", jsonPath = ".status.lastFire.reason")
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 @ValidationRule(
     value = "self.metadata.name.size() <= 63",

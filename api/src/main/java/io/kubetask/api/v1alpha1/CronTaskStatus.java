@@ -34,4 +34,8 @@ public record CronTaskStatus(
     @JsonPropertyDescription("Conditions: Scheduled, Suspended.") List<Condition> conditions,
     @JsonPropertyDescription("The metadata.generation this status describes.")
         Long observedGeneration,
-    @JsonPropertyDescription("Id of the Temporal Schedule of this CronTask.") String scheduleId) {}
+    @JsonPropertyDescription("Id of the Temporal Schedule of this CronTask.") String scheduleId,
+    @JsonPropertyDescription(
+            "The newest fire and its outcome, with the reason (written by the worker when the"
+                + " fire happens).")
+        CronTaskFireStatus lastFire) {}

@@ -113,6 +113,7 @@ class CrdContentsTest {
               tuple("Suspend", ".spec.suspend", "boolean"),
               tuple("Active", ".status.activeCount", "integer"),
               tuple("Last Schedule", ".status.lastScheduleTime", "date"),
+              tuple("Last Fire", ".status.lastFire.reason", "string"),
               tuple("Age", ".metadata.creationTimestamp", "date"));
     }
 

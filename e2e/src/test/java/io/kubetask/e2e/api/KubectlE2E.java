@@ -118,6 +118,12 @@ class KubectlE2E {
             LAST_SCHEDULE,
             "activeCount",
             2,
+            "lastFire",
+            Map.of(
+                "scheduledTime", "2024-12-12T09:00:00Z",
+                "outcome", "Skipped",
+                "reason", "Suspended",
+                "message", "Skipped the fire of 2024-12-12T09:00:00Z: spec.suspend is true."),
             "active",
             List.of(
                 Map.of("name", "daily-report-1733846400", "namespace", NS.name()),
@@ -168,13 +174,14 @@ class KubectlE2E {
   void cronTaskColumns() {
     assertRows(
         "crontasks",
-        List.of("NAME", "SCHEDULE", "SUSPEND", "ACTIVE", "LAST SCHEDULE", "AGE"),
+        List.of("NAME", "SCHEDULE", "SUSPEND", "ACTIVE", "LAST SCHEDULE", "LAST FIRE", "AGE"),
         rows ->
             assertThat(rows.get("daily-report"))
                 .containsEntry("SCHEDULE", "0 9 * * *")
                 .containsEntry("SUSPEND", "true")
                 .containsEntry("ACTIVE", "2")
-                .containsEntry("LAST SCHEDULE", "10d"));
+                .containsEntry("LAST SCHEDULE", "10d")
+                .containsEntry("LAST FIRE", "Suspended"));
   }
 
   @Test

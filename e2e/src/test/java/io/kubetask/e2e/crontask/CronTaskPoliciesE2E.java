@@ -7,6 +7,7 @@ import static io.kubetask.e2e.crontask.CronTaskWorld.yearly;
 import static io.kubetask.e2e.support.TaskWorld.condition;
 import static io.kubetask.e2e.support.TaskWorld.phase;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectReference;
@@ -16,10 +17,12 @@ import io.kubetask.api.KubeTaskAnnotations;
 import io.kubetask.api.KubeTaskLabels;
 import io.kubetask.api.v1alpha1.ConcurrencyPolicy;
 import io.kubetask.api.v1alpha1.CronTask;
+import io.kubetask.api.v1alpha1.CronTaskFireStatus;
 import io.kubetask.api.v1alpha1.CronTaskStatus;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
 import io.temporal.client.schedules.ScheduleInfo;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -170,5 +173,51 @@ class CronTaskPoliciesE2E {
                   .extracting(ObjectReference::getName)
                   .containsExactly(second.getMetadata().getName());
             });
+  }
+
+  @Test
+  void aPolicyChangedWhileATaskRunsHoldsAtTheNextFire() {
+    world.create("switch", yearly(ConcurrencyPolicy.ALLOW, HANG));
+    eventually().until(() -> world.schedule("switch").isPresent());
+    Task first = fireAndAwaitRunning("switch", 0);
+
+    // The Schedule did not track the first run under Allow, so only the CronTask can tell that a
+    // Task of it is active when the next fire comes.
+    world.patchSpec("switch", "{\"concurrencyPolicy\":\"Forbid\"}");
+    world.runNow("switch");
+
+    eventually()
+        .untilAsserted(
+            () -> {
+              CronTaskFireStatus last = world.cronTask("switch").getStatus().lastFire();
+              assertThat(last).isNotNull();
+              assertThat(last.outcome()).isEqualTo("Skipped");
+              assertThat(last.reason()).isEqualTo("Forbid");
+              assertThat(last.message()).contains(first.getMetadata().getName());
+            });
+    assertThat(world.events("switch")).contains("Skipped");
+    assertThat(world.tasks("switch"))
+        .extracting(t -> t.getMetadata().getName())
+        .containsExactly(first.getMetadata().getName());
+  }
+
+  @Test
+  void deletingTheActiveTaskOfAForbidCronTaskFreesItAtOnce() {
+    world.create("freed", yearly(ConcurrencyPolicy.FORBID, HANG));
+    eventually().until(() -> world.schedule("freed").isPresent());
+    Task first = fireAndAwaitRunning("freed", 0);
+    assertThat(world.runningRuns("freed")).hasSize(1);
+
+    world.client.resource(first).delete();
+
+    // Told from the Task's finalizer, the run ends well before its first recheck (a minute).
+    await("the run of the deleted Task ends")
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> world.runningRuns("freed").isEmpty());
+    eventually().until(() -> world.tasks("freed").isEmpty());
+    Task second = fireAndAwaitRunning("freed", 0);
+    assertThat(second.getMetadata().getName()).isNotEqualTo(first.getMetadata().getName());
+    assertThat(world.cronTask("freed").getStatus().lastFire().outcome()).isEqualTo("Created");
   }
 }

@@ -205,6 +205,9 @@ class LeaderElectionE2E {
       calls.add("cancel " + ref.uid());
     }
 
+    @Override
+    public void taskGone(String cronTaskRunWorkflowId) {}
+
     List<String> calls() {
       return List.copyOf(calls);
     }

@@ -133,7 +133,7 @@ class RbacE2E {
         Arguments.of(wk, "update", "kubetask.io", "tasks", "finalizers", ns, true),
         Arguments.of(wk, "update", "kubetask.io", "crontasks", "finalizers", ns, true),
         Arguments.of(wk, "watch", "kubetask.io", "tasks", "", ns, false),
-        Arguments.of(wk, "patch", "kubetask.io", "crontasks", "status", ns, false),
+        Arguments.of(wk, "patch", "kubetask.io", "crontasks", "status", ns, true),
         Arguments.of(wk, "delete", "", "pods", "", ns, false),
         Arguments.of(wk, "update", "", "configmaps", "", ns, false),
         Arguments.of(wk, "create", "coordination.k8s.io", "leases", "", own, false),

@@ -3,6 +3,7 @@ package io.kubetask.operator.crontask;
 import io.kubetask.api.v1alpha1.ConcurrencyPolicy;
 import io.kubetask.api.v1alpha1.CronTask;
 import io.kubetask.api.v1alpha1.CronTaskSpec;
+import io.kubetask.workflows.crontask.CronCalendars;
 import io.kubetask.workflows.crontask.CronTaskRef;
 import io.kubetask.workflows.crontask.CronTaskRunWorkflow;
 import io.kubetask.workflows.temporal.SearchAttributes;

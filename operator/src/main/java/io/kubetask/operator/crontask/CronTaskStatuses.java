@@ -166,7 +166,9 @@ public final class CronTaskStatuses {
         missed,
         conditions,
         generation,
-        invalid == null ? scheduleId : null);
+        invalid == null ? scheduleId : null,
+        // The worker's to write, when a fire happens.
+        old == null ? null : old.lastFire());
   }
 
   /** The Events that tell the story of a status change. */

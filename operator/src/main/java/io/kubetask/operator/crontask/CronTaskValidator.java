@@ -1,6 +1,7 @@
 package io.kubetask.operator.crontask;
 
 import io.kubetask.api.v1alpha1.CronTaskSpec;
+import io.kubetask.workflows.crontask.CronCalendars;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;

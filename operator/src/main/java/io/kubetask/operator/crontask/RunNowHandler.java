@@ -123,8 +123,9 @@ final class RunNowHandler {
   /**
    * How long a run-now must wait so that its fire gets a second of its own: a fire's Task name and
    * run workflow id carry its time in seconds, so a trigger in the same second as another fire
-   * would meet that fire's run (and under Replace cancel it without a new Task). Zero when the
-   * trigger may go now.
+   * would meet that fire's run (and under Replace cancel it without a new Task); and it never goes
+   * at a minute's turn, where the worker would take it for a calendar fire. Zero when the trigger
+   * may go now.
    */
   static Duration delay(ScheduleInfo info, Instant now) {
     Instant clear = now;
@@ -138,6 +139,13 @@ final class RunNowHandler {
         Instant after = next.truncatedTo(ChronoUnit.SECONDS).plus(SECOND_MARGIN);
         clear = after.isAfter(clear) ? after : clear;
       }
+    }
+    // Off the minute: fires on a whole minute are the calendar's (FireDecision.isRunNow), so a
+    // trigger must not reach the server in second 0.
+    long second = clear.getEpochSecond() % 60;
+    if (second == 59 || second == 0) {
+      Instant minute = clear.truncatedTo(ChronoUnit.MINUTES);
+      clear = (second == 0 ? minute : minute.plus(Duration.ofMinutes(1))).plus(SECOND_MARGIN);
     }
     return Duration.between(now, clear);
   }

@@ -3,6 +3,7 @@ package io.kubetask.operator.crontask;
 import io.kubetask.api.v1alpha1.CronTask;
 import io.kubetask.api.v1alpha1.CronTaskSpec;
 import io.kubetask.api.v1alpha1.CronTaskStatus;
+import io.kubetask.workflows.crontask.CronCalendars;
 import io.kubetask.workflows.crontask.CronTaskRef;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.schedules.Schedule;

@@ -16,11 +16,14 @@ import java.util.Collection;
 
 /**
  * Records a CronTask's status: derives it from its Tasks and its Schedule, tells the change in
- * Events, and writes it when it differs from the stored one. The operator is the status's only
- * writer, so it writes the whole status with a JSON merge patch on the status subresource (not
- * server-side apply).
+ * Events, and writes it when it differs from the stored one. The operator writes every field but
+ * {@code lastFire} (the worker's, written when a fire happens), so it writes them with a JSON merge
+ * patch on the status subresource that leaves {@code lastFire} out (not server-side apply).
  */
 final class StatusRecorder {
+  /** The status field the worker writes. */
+  static final String WORKER_OWNED = "lastFire";
+
   private final KubernetesClient client;
   private final EventRecorder events;
   private final Clock clock;
@@ -68,8 +71,9 @@ final class StatusRecorder {
    */
   static String mergePatch(KubernetesSerialization serialization, CronTaskStatus status) {
     ObjectNode fields = serialization.convertValue(status, ObjectNode.class);
+    fields.remove(WORKER_OWNED);
     for (RecordComponent field : CronTaskStatus.class.getRecordComponents()) {
-      if (!fields.has(field.getName())) {
+      if (!fields.has(field.getName()) && !field.getName().equals(WORKER_OWNED)) {
         fields.putNull(field.getName());
       }
     }

@@ -20,6 +20,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
+import io.kubetask.api.KubeTaskAnnotations;
 import io.kubetask.api.KubeTaskLabels;
 import io.kubetask.api.v1alpha1.Agent;
 import io.kubetask.api.v1alpha1.KubeTaskConfig;
@@ -27,6 +28,7 @@ import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.operator.task.TaskActions.Plan;
 import io.kubetask.operator.temporal.FinalizerDeadline;
 import io.kubetask.workflows.k8s.EventRecorder;
+import io.kubetask.workflows.k8s.Metadata;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -163,10 +165,27 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
             "the workflow ends by itself when it next finds its Task gone.",
             (object, reason, message) -> events.warning((Task) object, reason, message));
       }
+      tellCronTaskRun(task);
     } else {
       log.info("Task deleted at the end of its TTL by workflow {}", ref.workflowId());
     }
     return DeleteControl.defaultDelete();
+  }
+
+  /**
+   * A deleted Task of a CronTask frees its CronTask at once: its run workflow would otherwise find
+   * out only at its next recheck. A hint: a failure is logged, the run's own recheck still comes.
+   */
+  private void tellCronTaskRun(Task task) {
+    String run = Metadata.annotation(task, KubeTaskAnnotations.CRONTASK_RUN);
+    if (run == null) {
+      return;
+    }
+    try {
+      gateway.taskGone(run);
+    } catch (RuntimeException e) {
+      log.warn("Could not tell CronTask run {} that its Task is gone: {}", run, e.getMessage());
+    }
   }
 
   @Override

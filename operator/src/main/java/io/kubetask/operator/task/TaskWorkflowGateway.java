@@ -17,6 +17,12 @@ public interface TaskWorkflowGateway {
   /** Cancels the Task's workflow; a workflow that is gone or already closed counts as done. */
   void cancel(TaskRef ref);
 
+  /**
+   * Tells the CronTask run workflow that waits for a deleted Task that the Task is gone, so the
+   * CronTask's slot frees at once; a run that is gone or closed counts as told.
+   */
+  void taskGone(String cronTaskRunWorkflowId);
+
   /** A signal of {@link io.kubetask.workflows.api.TaskWorkflow}. */
   record Signal(Kind kind, String reason) {
     public enum Kind {

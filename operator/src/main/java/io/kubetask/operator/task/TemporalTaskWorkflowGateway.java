@@ -2,6 +2,7 @@ package io.kubetask.operator.task;
 
 import io.kubetask.operator.temporal.CallDeadline;
 import io.kubetask.operator.temporal.SearchAttributeRegistrar;
+import io.kubetask.workflows.crontask.CronTaskRunWorkflow;
 import io.kubetask.workflows.task.TaskRef;
 import io.kubetask.workflows.task.TaskWorkflow;
 import io.kubetask.workflows.temporal.SearchAttributes;
@@ -65,6 +66,19 @@ public class TemporalTaskWorkflowGateway implements TaskWorkflowGateway {
             client.newUntypedWorkflowStub(ref.workflowId()).cancel("Task deleted");
           } catch (WorkflowNotFoundException e) {
             // Gone or already closed: nothing to cancel.
+          }
+        });
+  }
+
+  @Override
+  public void taskGone(String cronTaskRunWorkflowId) {
+    CallDeadline.within(
+        CallDeadline.FINALIZER_CALL,
+        () -> {
+          try {
+            client.newWorkflowStub(CronTaskRunWorkflow.class, cronTaskRunWorkflowId).taskFinished();
+          } catch (WorkflowNotFoundException e) {
+            // Gone or closed: its Task ended before.
           }
         });
   }

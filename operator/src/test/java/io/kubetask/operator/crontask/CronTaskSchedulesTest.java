@@ -4,6 +4,7 @@ import static io.kubetask.operator.crontask.CronTasks.cronTask;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubetask.api.v1alpha1.ConcurrencyPolicy;
+import io.kubetask.workflows.crontask.CronCalendars;
 import io.kubetask.workflows.crontask.CronTaskRef;
 import io.kubetask.workflows.temporal.SearchAttributes;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
@@ -155,27 +156,10 @@ class CronTaskSchedulesTest {
     List<LocalDateTime> fires = new ArrayList<>();
     for (int d = 0; d < days; d++) {
       LocalDateTime t = from.plusDays(d);
-      if (calendars.stream().anyMatch(c -> matches(c, t))) {
+      if (CronCalendars.fires(calendars, t)) {
         fires.add(t);
       }
     }
     return fires;
-  }
-
-  private static boolean matches(ScheduleCalendarSpec c, LocalDateTime t) {
-    return in(c.getMinutes(), t.getMinute())
-        && in(c.getHour(), t.getHour())
-        && in(c.getDayOfMonth(), t.getDayOfMonth())
-        && in(c.getMonth(), t.getMonthValue())
-        && in(c.getDayOfWeek(), t.getDayOfWeek().getValue() % 7);
-  }
-
-  private static boolean in(List<ScheduleRange> ranges, int value) {
-    return ranges.stream()
-        .anyMatch(
-            r ->
-                value >= r.getStart()
-                    && value <= Math.max(r.getStart(), r.getEnd())
-                    && (value - r.getStart()) % Math.max(1, r.getStep()) == 0);
   }
 }

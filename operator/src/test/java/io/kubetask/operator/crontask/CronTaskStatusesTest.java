@@ -106,7 +106,17 @@ class CronTaskStatusesTest {
     CronTask cron = cronTask().build();
     cron.setStatus(
         new CronTaskStatus(
-            null, 0, "2025-12-10T09:00:00Z", "2025-12-10T09:10:00Z", null, 0L, 0L, null, 1L, null));
+            null,
+            0,
+            "2025-12-10T09:00:00Z",
+            "2025-12-10T09:10:00Z",
+            null,
+            0L,
+            0L,
+            null,
+            1L,
+            null,
+            null));
     List<Task> children =
         List.of(
             child(
@@ -156,7 +166,8 @@ class CronTaskStatusesTest {
             2L,
             null,
             1L,
-            "crontask/team/nightly"));
+            "crontask/team/nightly",
+            null));
 
     CronTaskStatus status =
         CronTaskStatuses.derive(cron, List.of(), "Invalid cron schedule ...", null, NOW);
@@ -244,12 +255,16 @@ class CronTaskStatusesTest {
   void theNextReconcileFollowsTheNextFireWithinTheResync() {
     Duration resync = Duration.ofMinutes(5);
     CronTaskStatus soon =
-        new CronTaskStatus(null, 0, null, null, "2025-12-10T09:31:00Z", 0L, 0L, null, 1L, null);
+        new CronTaskStatus(
+            null, 0, null, null, "2025-12-10T09:31:00Z", 0L, 0L, null, 1L, null, null);
     CronTaskStatus later =
-        new CronTaskStatus(null, 0, null, null, "2025-12-10T12:00:00Z", 0L, 0L, null, 1L, null);
+        new CronTaskStatus(
+            null, 0, null, null, "2025-12-10T12:00:00Z", 0L, 0L, null, 1L, null, null);
     CronTaskStatus past =
-        new CronTaskStatus(null, 0, null, null, "2025-12-10T09:00:00Z", 0L, 0L, null, 1L, null);
-    CronTaskStatus none = new CronTaskStatus(null, 0, null, null, null, 0L, 0L, null, 1L, null);
+        new CronTaskStatus(
+            null, 0, null, null, "2025-12-10T09:00:00Z", 0L, 0L, null, 1L, null, null);
+    CronTaskStatus none =
+        new CronTaskStatus(null, 0, null, null, null, 0L, 0L, null, 1L, null, null);
 
     assertThat(CronTaskStatuses.nextReconcile(soon, NOW, resync)).isEqualTo(Duration.ofSeconds(62));
     assertThat(CronTaskStatuses.nextReconcile(later, NOW, resync)).isEqualTo(resync);

@@ -47,6 +47,23 @@ class RunNowHandlerTest {
   }
 
   @Test
+  void runNowNeverGoesAtTheTurnOfAMinuteWhereCalendarFiresAre() {
+    var none = FakeScheduleGateway.info(0, 0, List.of(), List.of());
+    assertThat(RunNowHandler.delay(none, Instant.parse("2025-12-10T09:00:59.100Z")))
+        .isEqualTo(Duration.ofMillis(2100));
+    assertThat(RunNowHandler.delay(none, Instant.parse("2025-12-10T09:01:00.400Z")))
+        .isEqualTo(Duration.ofMillis(800));
+    assertThat(RunNowHandler.delay(none, Instant.parse("2025-12-10T09:01:01.400Z"))).isZero();
+    // A fire of this minute's turn was just handled: the trigger goes after it, off the turn.
+    assertThat(
+            RunNowHandler.delay(
+                FakeScheduleGateway.info(
+                    0, 0, List.of(Instant.parse("2025-12-10T09:01:00Z")), List.of()),
+                Instant.parse("2025-12-10T09:01:00.300Z")))
+        .isEqualTo(Duration.ofMillis(900));
+  }
+
+  @Test
   void theAnnotationIsRemovedWithANull() {
     assertThat(RunNowHandler.removal(KubeTaskAnnotations.RUN_NOW))
         .isEqualTo("{\"metadata\":{\"annotations\":{\"kubetask.io/run-now\":null}}}");

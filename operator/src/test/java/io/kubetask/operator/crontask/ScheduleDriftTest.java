@@ -7,6 +7,7 @@ import io.kubetask.api.v1alpha1.CronTask;
 import io.kubetask.api.v1alpha1.CronTaskStatus;
 import io.kubetask.operator.crontask.ScheduleDrift.Drift;
 import io.kubetask.operator.crontask.ScheduleDrift.Kind;
+import io.kubetask.workflows.crontask.CronCalendars;
 import io.kubetask.workflows.crontask.CronTaskRef;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
 import io.temporal.client.WorkflowOptions;
@@ -35,7 +36,7 @@ class ScheduleDriftTest {
     CronTask built = cronTask.build();
     built.setStatus(
         new CronTaskStatus(
-            null, 0, null, null, null, 0L, 0L, null, observedGeneration, scheduleId));
+            null, 0, null, null, null, 0L, 0L, null, observedGeneration, scheduleId, null));
     return built;
   }
 

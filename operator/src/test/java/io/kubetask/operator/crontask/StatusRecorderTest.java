@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.kubetask.api.v1alpha1.CronTaskFireStatus;
 import io.kubetask.api.v1alpha1.CronTaskStatus;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +22,7 @@ class StatusRecorderTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
   private static final CronTaskStatus EMPTY =
-      new CronTaskStatus(null, null, null, null, null, null, null, null, null, null);
+      new CronTaskStatus(null, null, null, null, null, null, null, null, null, null, null);
 
   private static JsonNode patch(CronTaskStatus status) throws IOException {
     return JSON.readTree(StatusRecorder.mergePatch(SERIALIZATION, status));
@@ -54,7 +55,8 @@ class StatusRecorderTest {
                     .withLastTransitionTime("2025-12-10T09:00:00Z")
                     .build()),
             4L,
-            "crontask/team/nightly");
+            "crontask/team/nightly",
+            null);
 
     JsonNode written = patch(status).get("status");
 
@@ -114,7 +116,25 @@ class StatusRecorderTest {
             .get("status");
 
     assertThat(fieldNames(patch(EMPTY).get("status")))
-        .containsExactlyInAnyOrderElementsOf(status.getProperties().keySet());
+        .containsExactlyInAnyOrderElementsOf(
+            status.getProperties().keySet().stream()
+                .filter(name -> !name.equals(StatusRecorder.WORKER_OWNED))
+                .toList());
+    assertThat(status.getProperties()).containsKey(StatusRecorder.WORKER_OWNED);
+  }
+
+  @Test
+  void theWorkersLastFireIsNeitherWrittenNorCleared() throws IOException {
+    var fire =
+        new CronTaskFireStatus(
+            "2025-12-10T09:00:00Z", "Skipped", "Forbid", "nightly-1 is still active.", null);
+    var status =
+        new CronTaskStatus(null, 0, null, null, null, 0L, 0L, null, 1L, "crontask/t/n", fire);
+
+    JsonNode written = patch(status).get("status");
+
+    assertThat(written.has("lastFire")).isFalse();
+    assertThat(written.get("scheduleId").asText()).isEqualTo("crontask/t/n");
   }
 
   private static List<String> fieldNames(JsonNode node) {

@@ -28,6 +28,11 @@ public class FakeTaskWorkflowGateway implements TaskWorkflowGateway {
     record(new Call("cancel", null, ref, null));
   }
 
+  @Override
+  public void taskGone(String cronTaskRunWorkflowId) {
+    record(new Call("taskGone " + cronTaskRunWorkflowId, null, null, null));
+  }
+
   public List<String> summary() {
     return calls.stream()
         .map(c -> c.signal() == null ? c.method() : c.method() + " " + describe(c.signal()))

@@ -41,6 +41,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -341,6 +342,19 @@ class TaskReconcilerTest {
         .containsExactly(
             new FakeTaskWorkflowGateway.Call(
                 "cancel", null, new TaskRef("team-a", "t", "t-uid"), null));
+    assertThat(control.isRemoveFinalizer()).isTrue();
+  }
+
+  @Test
+  void cleanupOfACronTasksTaskTellsItsRunThatTheTaskIsGone() {
+    Task fired = running(NOW);
+    fired
+        .getMetadata()
+        .setAnnotations(Map.of(KubeTaskAnnotations.CRONTASK_RUN, "crontask-run/team-a/n-1"));
+
+    var control = reconciler.cleanup(fired, context());
+
+    assertThat(gateway.summary()).containsExactly("cancel", "taskGone crontask-run/team-a/n-1");
     assertThat(control.isRemoveFinalizer()).isTrue();
   }
 

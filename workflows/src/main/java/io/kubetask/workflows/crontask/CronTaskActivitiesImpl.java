@@ -11,11 +11,13 @@ import io.kubetask.api.KubeTaskLabels;
 import io.kubetask.api.v1alpha1.ConcurrencyPolicy;
 import io.kubetask.api.v1alpha1.Conditions;
 import io.kubetask.api.v1alpha1.CronTask;
+import io.kubetask.api.v1alpha1.CronTaskFireStatus;
 import io.kubetask.api.v1alpha1.CronTaskSpec;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.workflows.k8s.ApiErrors;
 import io.kubetask.workflows.k8s.EventRecorder;
 import io.kubetask.workflows.k8s.Metadata;
+import io.kubetask.workflows.k8s.Times;
 import io.kubetask.workflows.support.ActivityMetrics;
 import java.net.HttpURLConnection;
 import java.time.Clock;
@@ -36,6 +38,7 @@ public class CronTaskActivitiesImpl implements CronTaskActivities {
   static final String TASK_CREATED = "TaskCreated";
   static final String TASK_CREATION_FAILED = "TaskCreationFailed";
   static final String PRUNED = "TasksPruned";
+  static final String SKIPPED = "Skipped";
 
   private final KubernetesClient client;
   private final EventRecorder events;
@@ -57,23 +60,50 @@ public class CronTaskActivitiesImpl implements CronTaskActivities {
     if (cronTask == null) {
       return FireResult.gone();
     }
+    Task own = task(fire.cronTask().namespace(), fire.taskName());
+    if (own != null) {
+      return existing(cronTask, fire, own); // Decided by the attempt or run that created it.
+    }
+    Instant scheduledAt = Instant.ofEpochSecond(fire.scheduledAtEpochSeconds());
+    FireDecision decision = FireDecision.decide(cronTask, children(fire.cronTask()), scheduledAt);
+    if (!decision.create()) {
+      metrics.cronTaskFireSkipped();
+      String message = "Skipped the fire of " + scheduledAt + ": " + decision.message();
+      events.normal(cronTask, SKIPPED, message);
+      recordFire(
+          cronTask, scheduledAt, CronTaskFireStatus.SKIPPED, decision.reason(), message, null);
+      return FireResult.skipped();
+    }
+    for (Task replaced : decision.toStop()) {
+      stop(cronTask, replaced.getMetadata().getName());
+    }
     Task desired = CronTaskTasks.desired(cronTask, fire);
-    String scheduledAt = Instant.ofEpochSecond(fire.scheduledAtEpochSeconds()).toString();
     try {
       Task created = client.resource(desired).create();
       metrics.cronTaskFireCreated();
-      events.normal(
-          cronTask,
-          TASK_CREATED,
+      String message =
           "Created Task "
               + desired.getMetadata().getName()
               + " for the fire scheduled at "
               + scheduledAt
-              + ".");
+              + ".";
+      events.normal(cronTask, TASK_CREATED, message);
+      recordFire(
+          cronTask,
+          scheduledAt,
+          CronTaskFireStatus.CREATED,
+          decision.reason(),
+          message,
+          created.getMetadata().getName());
       return FireResult.created(created.getMetadata().getName(), created.getMetadata().getUid());
     } catch (KubernetesClientException e) {
       if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
-        return existing(cronTask, fire);
+        Task raced = task(fire.cronTask().namespace(), fire.taskName());
+        if (raced == null) {
+          // Deleted between our create and get: the retry creates it again.
+          throw new IllegalStateException("Task " + fire.taskName() + " vanished, retrying", e);
+        }
+        return existing(cronTask, fire, raced);
       }
       if (e.getCode() == 422 || e.getCode() == HttpURLConnection.HTTP_BAD_REQUEST) {
         String message =
@@ -82,6 +112,13 @@ public class CronTaskActivitiesImpl implements CronTaskActivities {
                 + ": "
                 + ApiErrors.message(e);
         events.warning(cronTask, TASK_CREATION_FAILED, message);
+        recordFire(
+            cronTask,
+            scheduledAt,
+            CronTaskFireStatus.REJECTED,
+            TASK_CREATION_FAILED,
+            message,
+            null);
         return FireResult.rejected();
       }
       throw e;
@@ -91,12 +128,7 @@ public class CronTaskActivitiesImpl implements CronTaskActivities {
   /**
    * The Task of the fire already exists: made by an earlier attempt, another run, or someone else.
    */
-  private FireResult existing(CronTask cronTask, CronTaskFire fire) {
-    Task task = task(fire.cronTask().namespace(), fire.taskName());
-    if (task == null) {
-      // Deleted between our create and get: the retry creates it again.
-      throw new IllegalStateException("Task " + fire.taskName() + " vanished, retrying");
-    }
+  private FireResult existing(CronTask cronTask, CronTaskFire fire, Task task) {
     String name = task.getMetadata().getName();
     String uid = task.getMetadata().getUid();
     if (!CronTaskTasks.ownedBy(task, fire.cronTask().uid())) {
@@ -112,6 +144,74 @@ public class CronTaskActivitiesImpl implements CronTaskActivities {
         Objects.equals(CronTaskTasks.runWorkflowId(task), fire.runWorkflowId())
             && !Metadata.hasAnnotation(task, KubeTaskAnnotations.STOP);
     return ours ? FireResult.exists(name, uid) : FireResult.duplicate(name, uid);
+  }
+
+  /**
+   * Writes the fire's outcome to the CronTask's {@code status.lastFire}, unless a newer fire is
+   * already there (fires of a CronTask may be handled side by side).
+   */
+  private void recordFire(
+      CronTask cronTask,
+      Instant scheduledAt,
+      String outcome,
+      String reason,
+      String message,
+      String taskName) {
+    CronTaskFireStatus last = cronTask.getStatus() == null ? null : cronTask.getStatus().lastFire();
+    if (last != null
+        && last.scheduledTime() != null
+        && Times.instant(last.scheduledTime()).isAfter(scheduledAt)) {
+      return;
+    }
+    var fire =
+        new CronTaskFireStatus(Times.format(scheduledAt), outcome, reason, message, taskName);
+    try {
+      client
+          .resources(CronTask.class)
+          .inNamespace(cronTask.getMetadata().getNamespace())
+          .withName(cronTask.getMetadata().getName())
+          .subresource("status")
+          .patch(
+              PatchContext.of(PatchType.JSON_MERGE),
+              Serialization.asJson(Map.of("status", Map.of("lastFire", fire))));
+    } catch (KubernetesClientException e) {
+      // The Event already tells; a fire is not retried for its status line.
+      log.warn(
+          "Could not record the last fire of CronTask {}/{}: {}",
+          cronTask.getMetadata().getNamespace(),
+          cronTask.getMetadata().getName(),
+          ApiErrors.message(e));
+    }
+  }
+
+  /** The CronTask's Tasks, by label and controller owner. */
+  private List<Task> children(CronTaskRef ref) {
+    return client
+        .resources(Task.class)
+        .inNamespace(ref.namespace())
+        .withLabel(KubeTaskLabels.CRONTASK, CronTaskTasks.labelValue(ref.name()))
+        .list()
+        .getItems()
+        .stream()
+        .filter(t -> CronTaskTasks.ownedBy(t, ref.uid()))
+        .toList();
+  }
+
+  /** Asks a Task of the CronTask to stop because a newer fire replaces it. */
+  private void stop(CronTask cronTask, String taskName) {
+    Map<String, Object> patch =
+        Map.of(
+            "metadata",
+            Map.of("annotations", Map.of(KubeTaskAnnotations.STOP, Conditions.REPLACED)));
+    client
+        .resources(Task.class)
+        .inNamespace(cronTask.getMetadata().getNamespace())
+        .withName(taskName)
+        .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch));
+    events.normal(
+        cronTask,
+        Conditions.REPLACED,
+        "Stopping Task " + taskName + ": a newer fire replaces it (concurrencyPolicy Replace).");
   }
 
   @Override
@@ -149,21 +249,7 @@ public class CronTaskActivitiesImpl implements CronTaskActivities {
     if (Metadata.hasAnnotation(task, KubeTaskAnnotations.STOP)) {
       return;
     }
-    Map<String, Object> patch =
-        Map.of(
-            "metadata",
-            Map.of("annotations", Map.of(KubeTaskAnnotations.STOP, Conditions.REPLACED)));
-    client
-        .resources(Task.class)
-        .inNamespace(fire.cronTask().namespace())
-        .withName(fire.taskName())
-        .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch));
-    events.normal(
-        cronTask,
-        Conditions.REPLACED,
-        "Stopping Task "
-            + fire.taskName()
-            + ": a newer fire replaces it (concurrencyPolicy Replace).");
+    stop(cronTask, fire.taskName());
   }
 
   @Override
@@ -172,16 +258,7 @@ public class CronTaskActivitiesImpl implements CronTaskActivities {
     if (cronTask == null) {
       return 0;
     }
-    List<Task> children =
-        client
-            .resources(Task.class)
-            .inNamespace(ref.namespace())
-            .withLabel(KubeTaskLabels.CRONTASK, CronTaskTasks.labelValue(ref.name()))
-            .list()
-            .getItems()
-            .stream()
-            .filter(t -> CronTaskTasks.ownedBy(t, ref.uid()))
-            .toList();
+    List<Task> children = children(ref);
     CronTaskSpec spec = cronTask.getSpec();
     List<Task> doomed =
         CronTaskHistory.toDelete(

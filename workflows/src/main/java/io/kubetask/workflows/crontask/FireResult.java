@@ -19,7 +19,9 @@ public record FireResult(State state, String taskName, String taskUid) {
     /** The CronTask is gone, being deleted, or another object of the same name. */
     GONE,
     /** The API server rejected the Task (e.g. an invalid template); an Event says why. */
-    REJECTED
+    REJECTED,
+    /** The CronTask, read at the fire, says not to run it (see {@link FireDecision}). */
+    SKIPPED
   }
 
   public static FireResult created(String taskName, String taskUid) {
@@ -36,6 +38,10 @@ public record FireResult(State state, String taskName, String taskUid) {
 
   public static FireResult gone() {
     return new FireResult(State.GONE, null, null);
+  }
+
+  public static FireResult skipped() {
+    return new FireResult(State.SKIPPED, null, null);
   }
 
   public static FireResult rejected() {

@@ -19,4 +19,7 @@ public interface ActivityMetrics {
 
   /** A CronTask fire created its Task. */
   default void cronTaskFireCreated() {}
+
+  /** A CronTask fire was skipped when it came (suspended, stale, or Forbid with a Task active). */
+  default void cronTaskFireSkipped() {}
 }

@@ -5,29 +5,127 @@ import static io.kubetask.workflows.crontask.CronTaskFixtures.cronTask;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.kubetask.api.KubeTaskAnnotations;
 import io.kubetask.api.v1alpha1.ConcurrencyPolicy;
 import io.kubetask.api.v1alpha1.CronTask;
+import io.kubetask.api.v1alpha1.CronTaskFireStatus;
 import io.kubetask.api.v1alpha1.CronTaskSpec;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
+import io.kubetask.testing.MergePatchCrudDispatcher;
 import java.time.Clock;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-@EnableKubernetesMockClient(crud = true)
 class CronTaskActivitiesImplTest {
   private static final String NS = "team";
 
-  KubernetesClient client;
+  /** 2024-12-10T09:00:00Z: a calendar fire of the fixtures' "0 9 * * *". */
+  private static final long NINE = 1733821200L;
+
+  private KubernetesMockServer server;
+  private KubernetesClient client;
   private CronTaskActivitiesImpl activities;
 
   @BeforeEach
   void setUp() {
+    server = MergePatchCrudDispatcher.startServer();
+    client = server.createClient();
+    // CronTasks and Tasks have a status subresource, as on the API server.
+    for (Class<? extends CustomResource<?, ?>> type : List.of(CronTask.class, Task.class)) {
+      server.expectCustomResource(CustomResourceDefinitionContext.fromCustomResourceType(type));
+    }
     activities = new CronTaskActivitiesImpl(client, Clock.systemUTC());
+  }
+
+  @AfterEach
+  void tearDown() {
+    client.close();
+    server.destroy();
+  }
+
+  private CronTaskFireStatus lastFire() {
+    var status =
+        client.resources(CronTask.class).inNamespace(NS).withName("nightly").get().getStatus();
+    return status == null ? null : status.lastFire();
+  }
+
+  private void edit(CronTask cron, ConcurrencyPolicy policy, boolean suspend) {
+    client
+        .resources(CronTask.class)
+        .inNamespace(NS)
+        .withName(cron.getMetadata().getName())
+        .edit(
+            c -> {
+              var spec = c.getSpec();
+              c.setSpec(
+                  new CronTaskSpec(
+                      spec.schedule(),
+                      null,
+                      null,
+                      policy,
+                      suspend,
+                      spec.successfulTasksHistoryLimit(),
+                      spec.failedTasksHistoryLimit(),
+                      spec.taskTemplate()));
+              return c;
+            });
+  }
+
+  @Test
+  void theCronTaskDecidesAtTheFireEvenWhenTheScheduleThinksOtherwise() {
+    // As after a Temporal wipe: no run workflow remembers nightly-1, which still runs.
+    CronTask cron = create(ConcurrencyPolicy.FORBID);
+    client.resource(child(cron, "nightly-1", TaskPhase.RUNNING, null, null)).create();
+
+    FireResult forbidden = activities.createTask(new CronTaskFire(ref(cron), NINE, "run-9"));
+
+    assertThat(forbidden).isEqualTo(FireResult.skipped());
+    assertThat(task("nightly-" + NINE)).isNull();
+    assertThat(eventReasons()).containsExactly("Skipped");
+    assertThat(lastFire())
+        .isEqualTo(
+            new CronTaskFireStatus(
+                "2024-12-10T09:00:00Z",
+                "Skipped",
+                "Forbid",
+                "Skipped the fire of 2024-12-10T09:00:00Z: Task nightly-1 of this CronTask is"
+                    + " still active (concurrencyPolicy Forbid).",
+                null));
+
+    // Suspended while the Schedule was not paused (the operator was down): skipped too.
+    edit(cron, ConcurrencyPolicy.ALLOW, true);
+    assertThat(activities.createTask(new CronTaskFire(ref(cron), NINE + 86400, "run-10")))
+        .isEqualTo(FireResult.skipped());
+    assertThat(lastFire().reason()).isEqualTo("Suspended");
+
+    // Replace: the running Task is asked to stop, and the fire's Task is created.
+    edit(cron, ConcurrencyPolicy.REPLACE, false);
+    FireResult replacing =
+        activities.createTask(new CronTaskFire(ref(cron), NINE + 2 * 86400, "run-11"));
+    assertThat(replacing.state()).isEqualTo(FireResult.State.CREATED);
+    assertThat(task("nightly-1").getMetadata().getAnnotations())
+        .containsEntry(KubeTaskAnnotations.STOP, "Replaced");
+    assertThat(lastFire().outcome()).isEqualTo("Created");
+    assertThat(lastFire().reason()).isEqualTo("Replaced");
+    assertThat(lastFire().taskName()).isEqualTo(replacing.taskName());
+    assertThat(eventReasons()).containsExactly("Skipped", "Skipped", "Replaced", "TaskCreated");
+  }
+
+  @Test
+  void anOlderFireDoesNotOverwriteANewerLastFire() {
+    CronTask cron = create(ConcurrencyPolicy.ALLOW);
+    activities.createTask(new CronTaskFire(ref(cron), NINE + 86400, "run-10"));
+    activities.createTask(new CronTaskFire(ref(cron), NINE, "run-9"));
+
+    assertThat(lastFire().scheduledTime()).isEqualTo("2024-12-11T09:00:00Z");
+    assertThat(client.resources(Task.class).inNamespace(NS).list().getItems()).hasSize(2);
   }
 
   private CronTask create(ConcurrencyPolicy policy) {
@@ -51,7 +149,7 @@ class CronTaskActivitiesImplTest {
   @Test
   void createsTheTaskOnceAndRecognisesItOnRetry() {
     CronTask cron = create(ConcurrencyPolicy.FORBID);
-    CronTaskFire fire = new CronTaskFire(ref(cron), 1733821200L, "run-1");
+    CronTaskFire fire = new CronTaskFire(ref(cron), NINE, "run-1");
 
     FireResult first = activities.createTask(fire);
     FireResult retry = activities.createTask(fire);
@@ -152,23 +250,7 @@ class CronTaskActivitiesImplTest {
     activities.createTask(fire);
 
     activities.replaced(fire);
-    client
-        .resource(cron)
-        .edit(
-            c -> {
-              var spec = c.getSpec();
-              c.setSpec(
-                  new CronTaskSpec(
-                      spec.schedule(),
-                      null,
-                      null,
-                      ConcurrencyPolicy.REPLACE,
-                      false,
-                      2,
-                      1,
-                      spec.taskTemplate()));
-              return c;
-            });
+    edit(cron, ConcurrencyPolicy.REPLACE, false);
     assertThat(client.resource(cron).get().getSpec().concurrencyPolicy())
         .isEqualTo(ConcurrencyPolicy.REPLACE);
     activities.replaced(new CronTaskFire(ref(cron), 7L, "another-run"));

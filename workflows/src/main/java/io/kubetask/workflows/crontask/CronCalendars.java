@@ -1,4 +1,4 @@
-package io.kubetask.operator.crontask;
+package io.kubetask.workflows.crontask;
 
 import com.cronutils.model.Cron;
 import com.cronutils.model.CronType;
@@ -15,6 +15,7 @@ import com.cronutils.model.field.value.FieldValue;
 import com.cronutils.parser.CronParser;
 import io.temporal.client.schedules.ScheduleCalendarSpec;
 import io.temporal.client.schedules.ScheduleRange;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashSet;
@@ -34,8 +35,8 @@ import java.util.regex.Pattern;
  * day-of-month with a restricted day-of-week, where cron (and CronJob) ORs them. Such a schedule
  * becomes two calendars, one per day field.
  */
-final class CronCalendars {
-  static final Map<String, String> MACROS =
+public final class CronCalendars {
+  public static final Map<String, String> MACROS =
       Map.of(
           "@yearly", "0 0 1 1 *",
           "@annually", "0 0 1 1 *",
@@ -81,7 +82,7 @@ final class CronCalendars {
    *
    * @throws IllegalArgumentException with a message for the CronTask's status
    */
-  static String[] fields(String schedule) {
+  public static String[] fields(String schedule) {
     String trimmed = schedule == null ? "" : schedule.trim();
     if (trimmed.startsWith("TZ=") || trimmed.startsWith("CRON_TZ=")) {
       throw new IllegalArgumentException(
@@ -116,7 +117,7 @@ final class CronCalendars {
    *
    * @throws IllegalArgumentException with the parser's message when the schedule is invalid
    */
-  static List<ScheduleCalendarSpec> calendars(String schedule) {
+  public static List<ScheduleCalendarSpec> calendars(String schedule) {
     String[] fields = fields(schedule);
     Cron cron;
     try {
@@ -145,7 +146,7 @@ final class CronCalendars {
    * calendar. Temporal returns calendars normalised (and cron strings converted), so comparing keys
    * is how a described Schedule is compared with the desired one.
    */
-  static Set<String> matches(List<ScheduleCalendarSpec> calendars) {
+  public static Set<String> matches(List<ScheduleCalendarSpec> calendars) {
     Set<String> keys = new HashSet<>();
     for (ScheduleCalendarSpec c : calendars) {
       keys.add(
@@ -160,6 +161,36 @@ final class CronCalendars {
               years(c.getYear())));
     }
     return keys;
+  }
+
+  /**
+   * Whether any of the calendars matches this local time, to the second: the test a fire's
+   * scheduled time passes when the schedule it was made for is still the CronTask's.
+   */
+  public static boolean fires(List<ScheduleCalendarSpec> calendars, LocalDateTime time) {
+    return calendars.stream()
+        .anyMatch(
+            c ->
+                in(c.getSeconds(), Field.SECOND, time.getSecond())
+                    && in(c.getMinutes(), Field.MINUTE, time.getMinute())
+                    && in(c.getHour(), Field.HOUR, time.getHour())
+                    && in(c.getDayOfMonth(), Field.DAY_OF_MONTH, time.getDayOfMonth())
+                    && in(c.getMonth(), Field.MONTH, time.getMonthValue())
+                    && in(c.getDayOfWeek(), Field.DAY_OF_WEEK, time.getDayOfWeek().getValue() % 7)
+                    && (c.getYear().isEmpty() || in(c.getYear(), null, time.getYear())));
+  }
+
+  /** Whether a value lies in the ranges; unset ranges match as Temporal matches them. */
+  private static boolean in(List<ScheduleRange> ranges, Field field, int value) {
+    if (ranges.isEmpty()) {
+      return field == null || field.unsetMatchesAll || value == 0;
+    }
+    return ranges.stream()
+        .anyMatch(
+            r ->
+                value >= r.getStart()
+                    && value <= Math.max(r.getStart(), r.getEnd())
+                    && (value - r.getStart()) % Math.max(1, r.getStep()) == 0);
   }
 
   private static ScheduleCalendarSpec calendar(
