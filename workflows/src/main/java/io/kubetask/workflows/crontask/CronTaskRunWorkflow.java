@@ -15,8 +15,12 @@ public interface CronTaskRunWorkflow {
   /** The workflow type that CronTask Schedules start. */
   String TYPE = "CronTaskRun";
 
+  /**
+   * @param cronTask the CronTask that fired (the Schedule's one argument)
+   * @param continued null when the Schedule starts the run; set when a long run continues as new
+   */
   @WorkflowMethod(name = TYPE)
-  void run(CronTaskRef cronTask);
+  void run(CronTaskRef cronTask, CronTaskRunContinuation continued);
 
   /**
    * Sent by the Task's workflow when the Task has finished. A hint, not a fact: the run re-reads

@@ -36,14 +36,23 @@ public class CronTaskRunWorkflowImpl implements CronTaskRunWorkflow {
               .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
               .build());
 
+  /** The change id of continuing as new past {@link #HISTORY_BOUND}. */
+  static final String CONTINUE_AS_NEW = "run-continue-as-new";
+
+  /** The history length past which a run waiting for its Task continues as new. */
+  static final int HISTORY_BOUND = 400;
+
   private boolean taskFinishedSignalled;
 
   @Override
-  public void run(CronTaskRef cronTask) {
+  public void run(CronTaskRef cronTask, CronTaskRunContinuation continued) {
     CronTaskFire fire =
-        new CronTaskFire(cronTask, scheduledAtEpochSeconds(), Workflow.getInfo().getWorkflowId());
+        continued != null
+            ? continued.fire()
+            : new CronTaskFire(
+                cronTask, scheduledAtEpochSeconds(), Workflow.getInfo().getWorkflowId());
     try {
-      FireResult result = activities.createTask(fire);
+      FireResult result = continued != null ? continued.task() : activities.createTask(fire);
       if (!result.waitsForTask()) {
         log.info(
             "Fire {} of {}/{} creates no Task: {}",
@@ -53,7 +62,7 @@ public class CronTaskRunWorkflowImpl implements CronTaskRunWorkflow {
             result.state());
         return;
       }
-      awaitFinished(cronTask, result);
+      awaitFinished(cronTask, fire, result);
       activities.pruneHistory(cronTask);
     } catch (RuntimeException e) {
       if (!CancellationScope.current().isCancelRequested()) {
@@ -68,9 +77,11 @@ public class CronTaskRunWorkflowImpl implements CronTaskRunWorkflow {
 
   /**
    * Waits for the Task to finish: the Task's workflow signals, and a timer that doubles from one
-   * minute to half an hour re-checks in case a signal was lost.
+   * minute to half an hour re-checks in case a signal was lost. A Task that runs for days would
+   * grow the history without bound, so past {@link #HISTORY_BOUND} events the run continues as new
+   * with the fire and its Task (a signal that arrives meanwhile is made up by the first recheck).
    */
-  private void awaitFinished(CronTaskRef cronTask, FireResult result) {
+  private void awaitFinished(CronTaskRef cronTask, CronTaskFire fire, FireResult result) {
     Duration recheck = FIRST_RECHECK;
     while (true) {
       boolean signalled = awaitOrTimeout(recheck, () -> taskFinishedSignalled);
@@ -79,6 +90,17 @@ public class CronTaskRunWorkflowImpl implements CronTaskRunWorkflow {
         return;
       }
       recheck = signalled ? FIRST_RECHECK : nextRecheck(recheck);
+      if (Workflow.getInfo().getHistoryLength() > HISTORY_BOUND
+          // Runs from before the bound must replay as they ran: they never continued as new.
+          && Workflow.getVersion(CONTINUE_AS_NEW, Workflow.DEFAULT_VERSION, 1) == 1) {
+        log.info(
+            "Run of {}/{} for Task {}: history of {} events, continuing as new",
+            cronTask.namespace(),
+            cronTask.name(),
+            result.taskName(),
+            Workflow.getInfo().getHistoryLength());
+        Workflow.continueAsNew(cronTask, new CronTaskRunContinuation(fire, result));
+      }
     }
   }
 

@@ -74,7 +74,7 @@ class CronTaskRunWorkflowImplTest {
     when(activities.createTask(any())).thenReturn(FireResult.created("nightly-1", "t-1"));
     when(activities.taskFinished(CRON, "nightly-1", "t-1")).thenReturn(true);
     CronTaskRunWorkflow run = stub();
-    WorkflowClient.start(run::run, CRON);
+    WorkflowClient.start(run::run, CRON, null);
     verify(activities, timeout(5000)).createTask(any());
     verify(activities, after(200).never()).pruneHistory(any());
 
@@ -106,7 +106,7 @@ class CronTaskRunWorkflowImplTest {
                     SearchAttributes.newBuilder()
                         .set(CronTaskRunWorkflowImpl.SCHEDULED_START_TIME, scheduled)
                         .build()));
-    run.run(CRON);
+    run.run(CRON, null);
 
     ArgumentCaptor<CronTaskFire> fire = ArgumentCaptor.forClass(CronTaskFire.class);
     verify(activities).createTask(fire.capture());
@@ -119,7 +119,7 @@ class CronTaskRunWorkflowImplTest {
   void withoutASchedulerTheStartTimeNamesTheFire() {
     when(activities.createTask(any())).thenReturn(FireResult.gone());
     long now = env.currentTimeMillis() / 1000;
-    stub().run(CRON);
+    stub().run(CRON, null);
 
     ArgumentCaptor<CronTaskFire> fire = ArgumentCaptor.forClass(CronTaskFire.class);
     verify(activities).createTask(fire.capture());
@@ -140,7 +140,7 @@ class CronTaskRunWorkflowImplTest {
                   .setWorkflowId(RUN_ID + "-" + result.state())
                   .setTaskQueue(QUEUE)
                   .build())
-          .run(CRON);
+          .run(CRON, null);
     }
     verify(activities, never()).taskFinished(any(), anyString(), anyString());
     verify(activities, never()).pruneHistory(any());
@@ -157,7 +157,7 @@ class CronTaskRunWorkflowImplTest {
               checks.add(Duration.ofMillis(env.currentTimeMillis() - before).toMinutes());
               return checks.size() == 5;
             });
-    stub().run(CRON);
+    stub().run(CRON, null);
 
     // Re-checks after 1, 2, 4 and 8 minutes, then every 16 (capped at 30).
     assertThat(checks).containsExactly(1L, 3L, 7L, 15L, 31L);
@@ -176,7 +176,7 @@ class CronTaskRunWorkflowImplTest {
             })
         .thenReturn(true);
     CronTaskRunWorkflow run = stub();
-    WorkflowClient.start(run::run, CRON);
+    WorkflowClient.start(run::run, CRON, null);
     verify(activities, timeout(5000)).createTask(any());
     run.taskFinished();
     assertThat(checked.await(5, TimeUnit.SECONDS)).isTrue();
@@ -191,7 +191,7 @@ class CronTaskRunWorkflowImplTest {
   void cancellationStopsTheTaskInADetachedScope() {
     when(activities.createTask(any())).thenReturn(FireResult.created("nightly-1", "t-1"));
     CronTaskRunWorkflow run = stub();
-    WorkflowClient.start(run::run, CRON);
+    WorkflowClient.start(run::run, CRON, null);
     verify(activities, timeout(5000)).createTask(any());
 
     WorkflowStub untyped = WorkflowStub.fromTyped(run);
@@ -219,7 +219,7 @@ class CronTaskRunWorkflowImplTest {
               return FireResult.created("nightly-1", "t-1");
             });
     CronTaskRunWorkflow run = stub();
-    WorkflowClient.start(run::run, CRON);
+    WorkflowClient.start(run::run, CRON, null);
     assertThat(creating.await(5, TimeUnit.SECONDS)).isTrue();
 
     WorkflowStub untyped = WorkflowStub.fromTyped(run);
@@ -236,5 +236,65 @@ class CronTaskRunWorkflowImplTest {
     ArgumentCaptor<CronTaskFire> fire = ArgumentCaptor.forClass(CronTaskFire.class);
     verify(activities).createTask(fire.capture());
     return fire.getValue().scheduledAtEpochSeconds();
+  }
+
+  @Test
+  void aScheduleStartsTheRunWithItsOneArgument() {
+    when(activities.createTask(any())).thenReturn(FireResult.gone());
+    WorkflowStub untyped =
+        client.newUntypedWorkflowStub(
+            CronTaskRunWorkflow.TYPE,
+            WorkflowOptions.newBuilder().setWorkflowId(RUN_ID).setTaskQueue(QUEUE).build());
+    untyped.start(CRON);
+    untyped.getResult(Void.class);
+
+    ArgumentCaptor<CronTaskFire> fire = ArgumentCaptor.forClass(CronTaskFire.class);
+    verify(activities).createTask(fire.capture());
+    assertThat(fire.getValue().cronTask()).isEqualTo(CRON);
+  }
+
+  @Test
+  void aTaskThatRunsForDaysKeepsEachRunsHistoryBounded() {
+    when(activities.createTask(any())).thenReturn(FireResult.created("nightly-1", "t-1"));
+    long start = env.currentTimeMillis();
+    Duration days = Duration.ofDays(7);
+    when(activities.taskFinished(CRON, "nightly-1", "t-1"))
+        .thenAnswer(i -> env.currentTimeMillis() - start >= days.toMillis());
+
+    stub().run(CRON, null);
+
+    // One fire, one Task: the continued runs wait for the same Task and create nothing.
+    verify(activities).createTask(any());
+    verify(activities).pruneHistory(CRON);
+    List<Integer> runs = historyLengths(RUN_ID);
+    System.err.println(
+        "CronTask run waiting "
+            + days.toDays()
+            + " days for its Task: history events per run "
+            + runs
+            + ", "
+            + runs.stream().mapToInt(Integer::intValue).sum()
+            + " in all");
+    assertThat(runs).hasSizeGreaterThan(1);
+    assertThat(runs)
+        .allMatch(events -> events <= CronTaskRunWorkflowImpl.HISTORY_BOUND + 20, "bounded");
+  }
+
+  /** The history length of each run of a workflow id, following continue-as-new, oldest first. */
+  private List<Integer> historyLengths(String workflowId) {
+    List<Integer> lengths = new java.util.ArrayList<>();
+    String runId = null;
+    do {
+      var history =
+          runId == null ? client.fetchHistory(workflowId) : client.fetchHistory(workflowId, runId);
+      lengths.add(0, history.getEvents().size());
+      runId =
+          history
+              .getEvents()
+              .get(0)
+              .getWorkflowExecutionStartedEventAttributes()
+              .getContinuedExecutionRunId();
+    } while (!runId.isEmpty());
+    return lengths;
   }
 }

@@ -9,8 +9,10 @@ import io.temporal.testing.WorkflowReplayer;
 import io.temporal.workflow.Workflow;
 import java.io.File;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -46,7 +48,18 @@ class CronTaskRunWorkflowReplayTest {
               List.of(CREATE_TASK, TASK_FINISHED, TASK_FINISHED, PRUNE_HISTORY), List.of()),
           // The CronTask is gone: no Task, nothing to wait for.
           "crontask-run-task-gone.json",
-          new Recorded(List.of(CREATE_TASK), List.of()));
+          new Recorded(List.of(CREATE_TASK), List.of()),
+          // A Task that ran a day, no signal: 52 re-checks and 589 events, past the bound at which
+          // runs now continue as new. Recorded before they did, it must replay without doing so.
+          "crontask-run-waited-a-day.json",
+          new Recorded(
+              Stream.of(
+                      Stream.of(CREATE_TASK),
+                      Collections.nCopies(52, TASK_FINISHED).stream(),
+                      Stream.of(PRUNE_HISTORY))
+                  .flatMap(s -> s)
+                  .toList(),
+              List.of()));
 
   static List<String> runHistories() {
     return RecordedHistories.named("crontask-run-");
@@ -80,7 +93,7 @@ class CronTaskRunWorkflowReplayTest {
         Workflow.newActivityStub(CronTaskActivities.class, Waits.clusterActivities().build());
 
     @Override
-    public void run(CronTaskRef cronTask) {
+    public void run(CronTaskRef cronTask, CronTaskRunContinuation continued) {
       activities.createTask(
           new CronTaskFire(
               cronTask,

@@ -20,6 +20,7 @@ import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
 import io.kubetask.workflows.crontask.CronTaskRef;
+import io.kubetask.workflows.crontask.CronTaskRunContinuation;
 import io.kubetask.workflows.crontask.CronTaskRunWorkflow;
 import io.kubetask.workflows.support.Waits;
 import io.temporal.api.enums.v1.EventType;
@@ -70,7 +71,7 @@ class TaskWorkflowTest {
     private boolean finished;
 
     @Override
-    public void run(CronTaskRef cronTask) {
+    public void run(CronTaskRef cronTask, CronTaskRunContinuation continued) {
       Workflow.await(() -> finished);
     }
 
@@ -887,7 +888,7 @@ class TaskWorkflowTest {
         client.newWorkflowStub(
             CronTaskRunWorkflow.class,
             WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(QUEUE).build());
-    WorkflowClient.start(run::run, new CronTaskRef("team-a", "nightly", "c-uid"));
+    WorkflowClient.start(run::run, new CronTaskRef("team-a", "nightly", "c-uid"), null);
     return WorkflowStub.fromTyped(run);
   }
 

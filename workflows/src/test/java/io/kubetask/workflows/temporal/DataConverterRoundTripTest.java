@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kubetask.workflows.crontask.CronTaskActivities;
 import io.kubetask.workflows.crontask.CronTaskFire;
 import io.kubetask.workflows.crontask.CronTaskRef;
+import io.kubetask.workflows.crontask.CronTaskRunContinuation;
 import io.kubetask.workflows.crontask.CronTaskRunWorkflow;
 import io.kubetask.workflows.crontask.FireResult;
 import io.kubetask.workflows.task.Expiry;
@@ -68,7 +69,14 @@ class DataConverterRoundTripTest {
         FireResult.exists("nightly-1735689600", "uid-1"),
         FireResult.duplicate("nightly-1735689600", "uid-2"),
         FireResult.gone(),
-        FireResult.rejected());
+        FireResult.rejected(),
+        FireResult.skipped(),
+        new CronTaskRunContinuation(
+            new CronTaskFire(
+                new CronTaskRef("team-a", "nightly", "c0ffee00-0000-4000-8000-000000000000"),
+                1_735_689_600L,
+                "crontask-run/team-a/nightly-2025-01-01T00:00:00Z"),
+            FireResult.created("nightly-1735689600", "uid-1")));
   }
 
   @ParameterizedTest(name = "{0}")
