@@ -14,6 +14,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
+import io.kubetask.workflows.support.RecordedHistories;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
@@ -266,7 +267,7 @@ class CronTaskRunWorkflowImplTest {
     // One fire, one Task: the continued runs wait for the same Task and create nothing.
     verify(activities).createTask(any());
     verify(activities).pruneHistory(CRON);
-    List<Integer> runs = historyLengths(RUN_ID);
+    List<Integer> runs = RecordedHistories.runLengths(client, RUN_ID);
     System.err.println(
         "CronTask run waiting "
             + days.toDays()
@@ -278,23 +279,5 @@ class CronTaskRunWorkflowImplTest {
     assertThat(runs).hasSizeGreaterThan(1);
     assertThat(runs)
         .allMatch(events -> events <= CronTaskRunWorkflowImpl.HISTORY_BOUND + 20, "bounded");
-  }
-
-  /** The history length of each run of a workflow id, following continue-as-new, oldest first. */
-  private List<Integer> historyLengths(String workflowId) {
-    List<Integer> lengths = new java.util.ArrayList<>();
-    String runId = null;
-    do {
-      var history =
-          runId == null ? client.fetchHistory(workflowId) : client.fetchHistory(workflowId, runId);
-      lengths.add(0, history.getEvents().size());
-      runId =
-          history
-              .getEvents()
-              .get(0)
-              .getWorkflowExecutionStartedEventAttributes()
-              .getContinuedExecutionRunId();
-    } while (!runId.isEmpty());
-    return lengths;
   }
 }

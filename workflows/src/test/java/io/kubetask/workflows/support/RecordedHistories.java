@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowClient;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.common.converter.DefaultDataConverter;
 import java.io.IOException;
@@ -86,5 +87,26 @@ public final class RecordedHistories {
           0, Optional.of(type), String.class, String.class);
     }
     return null;
+  }
+
+  /**
+   * The number of history events of each run of a workflow, following its continue-as-new chain
+   * back from the newest run; oldest first.
+   */
+  public static List<Integer> runLengths(WorkflowClient client, String workflowId) {
+    List<Integer> lengths = new java.util.ArrayList<>();
+    String runId = null;
+    do {
+      WorkflowExecutionHistory history =
+          runId == null ? client.fetchHistory(workflowId) : client.fetchHistory(workflowId, runId);
+      lengths.add(0, history.getEvents().size());
+      runId =
+          history
+              .getEvents()
+              .get(0)
+              .getWorkflowExecutionStartedEventAttributes()
+              .getContinuedExecutionRunId();
+    } while (!runId.isEmpty());
+    return lengths;
   }
 }

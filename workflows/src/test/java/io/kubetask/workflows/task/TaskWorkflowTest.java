@@ -22,6 +22,7 @@ import static org.mockito.Mockito.withSettings;
 import io.kubetask.workflows.crontask.CronTaskRef;
 import io.kubetask.workflows.crontask.CronTaskRunContinuation;
 import io.kubetask.workflows.crontask.CronTaskRunWorkflow;
+import io.kubetask.workflows.support.RecordedHistories;
 import io.kubetask.workflows.support.Waits;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;
@@ -707,6 +708,31 @@ class TaskWorkflowTest {
             + " history events");
     // The same outcome as without continuing: it started once and finished once, as Completed.
     verify(activities, times(200)).start(TASK);
+    verify(activities).finish(TASK, OK);
+  }
+
+  @Test
+  void aTaskRunningForADayKeepsEachRunsHistoryBounded() throws Exception {
+    when(activities.start(TASK)).thenReturn(StartResult.created(JOB, 0, null));
+    long begin = env.currentTimeMillis();
+    when(activities.observeJob(TASK, JOB, false))
+        .thenAnswer(
+            inv ->
+                env.currentTimeMillis() - begin < Duration.ofHours(24).toMillis()
+                    ? JobObservation.running()
+                    : JobObservation.finished(OK));
+    when(activities.finish(any(), any())).thenReturn(Expiry.never());
+
+    awaitEnd(start());
+
+    List<Integer> runs = RecordedHistories.runLengths(client, TASK.workflowId());
+    System.err.println(
+        "A Task running 24 hours: history events per run "
+            + runs
+            + ", "
+            + runs.stream().mapToInt(Integer::intValue).sum()
+            + " in all");
+    assertThat(runs).allMatch(events -> events < TaskWorkflowImpl.HISTORY_BOUND + 20, "bounded");
     verify(activities).finish(TASK, OK);
   }
 
