@@ -18,6 +18,9 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.kubetask.api.v1alpha1.Context;
 import io.kubetask.api.v1alpha1.Credential;
 import io.kubetask.api.v1alpha1.FileContext;
@@ -43,6 +46,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
@@ -343,6 +347,57 @@ class TaskE2E {
     Job job = world.job(done);
     ConfigMap data = world.contextConfigMap(done);
     assertThat(filesByPath(job, data)).containsEntry("/workspace/guide.md", "Arrived late.\n");
+  }
+
+  @Test
+  void aRecreatedWorkflowAdoptsTheRunningJobAndNeverGoesBack() throws Exception {
+    world.agent("adopter", AgentSpecs.image("example.com/echo:1").runs("25s"));
+    world.configMap("brief", Map.of("task.md", "Do it.\n"));
+    Task task =
+        world.awaitPhase(
+            world.create(
+                "adopted",
+                "adopter",
+                Context.file(FileContext.configMapKey("/workspace/task.md", "brief", "task.md"))),
+            TaskPhase.RUNNING);
+    String job = task.getStatus().jobName();
+    List<String> seen = new CopyOnWriteArrayList<>();
+    try (Watch watch =
+        client
+            .resources(Task.class)
+            .inNamespace(NS.name())
+            .withName("adopted")
+            .watch(
+                new Watcher<>() {
+                  @Override
+                  public void eventReceived(Action action, Task t) {
+                    Condition ready = condition(t, "Ready");
+                    seen.add(TaskWorld.phase(t) + "/" + (ready == null ? null : ready.getReason()));
+                  }
+
+                  @Override
+                  public void onClose(WatcherException cause) {}
+                })) {
+      // Legitimate while it runs: its content was copied when it started.
+      client.configMaps().inNamespace(NS.name()).withName("brief").delete();
+      world.agent("adopter", AgentSpecs.image("example.com/other:2").runs("25s"));
+      String workflowId = task.getStatus().workflowId();
+      String lostRun =
+          system.temporal().newUntypedWorkflowStub(workflowId).describe().getExecution().getRunId();
+      system.temporal().newUntypedWorkflowStub(workflowId).terminate("lost for the test");
+
+      Task done = world.awaitPhase(task, TaskPhase.COMPLETED);
+
+      String adoptingRun =
+          system.temporal().newUntypedWorkflowStub(workflowId).describe().getExecution().getRunId();
+      assertThat(adoptingRun).as("a new workflow run finished the Task").isNotEqualTo(lostRun);
+      assertThat(done.getStatus().jobName()).isEqualTo(job);
+      assertThat(world.jobs(done)).hasSize(1);
+      assertThat(seen)
+          .as("every state the Task was in after it ran")
+          .allMatch(s -> s.startsWith("Running/") || s.startsWith("Completed/"));
+      assertThat(world.eventReasons(done)).doesNotContain("ContextNotFound", "AgentNotFound");
+    }
   }
 
   @Test
