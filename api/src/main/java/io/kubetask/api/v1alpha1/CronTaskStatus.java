@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.kubetask.crd.DeepMerge;
 import java.util.List;
+import java.util.Map;
 
 /** What KubeTask observed of a CronTask, its Tasks and its Temporal Schedule. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -38,4 +39,9 @@ public record CronTaskStatus(
     @JsonPropertyDescription(
             "The newest fire and its outcome, with the reason (written by the worker when the"
                 + " fire happens).")
-        CronTaskFireStatus lastFire) {}
+        CronTaskFireStatus lastFire,
+    @JsonPropertyDescription(
+            "How many fires had each reason: Scheduled, RunNow, Replaced (a Task was created);"
+                + " Forbid, Suspended, Stale (skipped when the fire came); TaskCreationFailed"
+                + " (rejected). Written by the worker with lastFire.")
+        Map<String, Long> fires) {}

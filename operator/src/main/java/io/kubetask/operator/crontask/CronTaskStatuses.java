@@ -168,7 +168,8 @@ public final class CronTaskStatuses {
         generation,
         invalid == null ? scheduleId : null,
         // The worker's to write, when a fire happens.
-        old == null ? null : old.lastFire());
+        old == null ? null : old.lastFire(),
+        old == null ? null : old.fires());
   }
 
   /** The Events that tell the story of a status change. */

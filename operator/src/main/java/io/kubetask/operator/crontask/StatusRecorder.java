@@ -13,16 +13,17 @@ import io.kubetask.workflows.k8s.EventRecorder;
 import java.lang.reflect.RecordComponent;
 import java.time.Clock;
 import java.util.Collection;
+import java.util.Set;
 
 /**
  * Records a CronTask's status: derives it from its Tasks and its Schedule, tells the change in
  * Events, and writes it when it differs from the stored one. The operator writes every field but
- * {@code lastFire} (the worker's, written when a fire happens), so it writes them with a JSON merge
- * patch on the status subresource that leaves {@code lastFire} out (not server-side apply).
+ * {@code lastFire} and {@code fires} (the worker's, written when a fire happens), so it writes them
+ * with a JSON merge patch on the status subresource that leaves those out (not server-side apply).
  */
 final class StatusRecorder {
-  /** The status field the worker writes. */
-  static final String WORKER_OWNED = "lastFire";
+  /** The status fields the worker writes when a fire happens. */
+  static final Set<String> WORKER_OWNED = Set.of("lastFire", "fires");
 
   private final KubernetesClient client;
   private final EventRecorder events;
@@ -73,7 +74,7 @@ final class StatusRecorder {
     ObjectNode fields = serialization.convertValue(status, ObjectNode.class);
     fields.remove(WORKER_OWNED);
     for (RecordComponent field : CronTaskStatus.class.getRecordComponents()) {
-      if (!fields.has(field.getName()) && !field.getName().equals(WORKER_OWNED)) {
+      if (!fields.has(field.getName()) && !WORKER_OWNED.contains(field.getName())) {
         fields.putNull(field.getName());
       }
     }

@@ -116,6 +116,7 @@ class CronTaskStatusesTest {
             null,
             1L,
             null,
+            null,
             null));
     List<Task> children =
         List.of(
@@ -167,6 +168,7 @@ class CronTaskStatusesTest {
             null,
             1L,
             "crontask/team/nightly",
+            null,
             null));
 
     CronTaskStatus status =
@@ -256,15 +258,15 @@ class CronTaskStatusesTest {
     Duration resync = Duration.ofMinutes(5);
     CronTaskStatus soon =
         new CronTaskStatus(
-            null, 0, null, null, "2025-12-10T09:31:00Z", 0L, 0L, null, 1L, null, null);
+            null, 0, null, null, "2025-12-10T09:31:00Z", 0L, 0L, null, 1L, null, null, null);
     CronTaskStatus later =
         new CronTaskStatus(
-            null, 0, null, null, "2025-12-10T12:00:00Z", 0L, 0L, null, 1L, null, null);
+            null, 0, null, null, "2025-12-10T12:00:00Z", 0L, 0L, null, 1L, null, null, null);
     CronTaskStatus past =
         new CronTaskStatus(
-            null, 0, null, null, "2025-12-10T09:00:00Z", 0L, 0L, null, 1L, null, null);
+            null, 0, null, null, "2025-12-10T09:00:00Z", 0L, 0L, null, 1L, null, null, null);
     CronTaskStatus none =
-        new CronTaskStatus(null, 0, null, null, null, 0L, 0L, null, 1L, null, null);
+        new CronTaskStatus(null, 0, null, null, null, 0L, 0L, null, 1L, null, null, null);
 
     assertThat(CronTaskStatuses.nextReconcile(soon, NOW, resync)).isEqualTo(Duration.ofSeconds(62));
     assertThat(CronTaskStatuses.nextReconcile(later, NOW, resync)).isEqualTo(resync);

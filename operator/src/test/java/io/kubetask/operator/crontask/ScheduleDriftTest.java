@@ -36,7 +36,7 @@ class ScheduleDriftTest {
     CronTask built = cronTask.build();
     built.setStatus(
         new CronTaskStatus(
-            null, 0, null, null, null, 0L, 0L, null, observedGeneration, scheduleId, null));
+            null, 0, null, null, null, 0L, 0L, null, observedGeneration, scheduleId, null, null));
     return built;
   }
 

@@ -16,13 +16,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class StatusRecorderTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
   private static final CronTaskStatus EMPTY =
-      new CronTaskStatus(null, null, null, null, null, null, null, null, null, null, null);
+      new CronTaskStatus(null, null, null, null, null, null, null, null, null, null, null, null);
 
   private static JsonNode patch(CronTaskStatus status) throws IOException {
     return JSON.readTree(StatusRecorder.mergePatch(SERIALIZATION, status));
@@ -56,6 +57,7 @@ class StatusRecorderTest {
                     .build()),
             4L,
             "crontask/team/nightly",
+            null,
             null);
 
     JsonNode written = patch(status).get("status");
@@ -118,9 +120,9 @@ class StatusRecorderTest {
     assertThat(fieldNames(patch(EMPTY).get("status")))
         .containsExactlyInAnyOrderElementsOf(
             status.getProperties().keySet().stream()
-                .filter(name -> !name.equals(StatusRecorder.WORKER_OWNED))
+                .filter(name -> !StatusRecorder.WORKER_OWNED.contains(name))
                 .toList());
-    assertThat(status.getProperties()).containsKey(StatusRecorder.WORKER_OWNED);
+    assertThat(status.getProperties()).containsKeys("lastFire", "fires");
   }
 
   @Test
@@ -129,11 +131,24 @@ class StatusRecorderTest {
         new CronTaskFireStatus(
             "2025-12-10T09:00:00Z", "Skipped", "Forbid", "nightly-1 is still active.", null);
     var status =
-        new CronTaskStatus(null, 0, null, null, null, 0L, 0L, null, 1L, "crontask/t/n", fire);
+        new CronTaskStatus(
+            null,
+            0,
+            null,
+            null,
+            null,
+            0L,
+            0L,
+            null,
+            1L,
+            "crontask/t/n",
+            fire,
+            Map.of("Forbid", 1L));
 
     JsonNode written = patch(status).get("status");
 
     assertThat(written.has("lastFire")).isFalse();
+    assertThat(written.has("fires")).isFalse();
     assertThat(written.get("scheduleId").asText()).isEqualTo("crontask/t/n");
   }
 

@@ -13,6 +13,7 @@ import io.kubetask.api.v1alpha1.Conditions;
 import io.kubetask.api.v1alpha1.CronTask;
 import io.kubetask.api.v1alpha1.CronTaskFireStatus;
 import io.kubetask.api.v1alpha1.CronTaskSpec;
+import io.kubetask.api.v1alpha1.CronTaskStatus;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.workflows.k8s.ApiErrors;
 import io.kubetask.workflows.k8s.EventRecorder;
@@ -22,9 +23,11 @@ import io.kubetask.workflows.support.ActivityMetrics;
 import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -147,8 +150,10 @@ public class CronTaskActivitiesImpl implements CronTaskActivities {
   }
 
   /**
-   * Writes the fire's outcome to the CronTask's {@code status.lastFire}, unless a newer fire is
-   * already there (fires of a CronTask may be handled side by side).
+   * Counts the fire's outcome in the CronTask's {@code status.fires} and makes it {@code
+   * status.lastFire} unless a newer fire is already there (fires of a CronTask may be handled side
+   * by side). A read and a patch conditional on the resourceVersion, retried on conflict, so no
+   * count is lost to a concurrent fire.
    */
   private void recordFire(
       CronTask cronTask,
@@ -157,30 +162,54 @@ public class CronTaskActivitiesImpl implements CronTaskActivities {
       String reason,
       String message,
       String taskName) {
-    CronTaskFireStatus last = cronTask.getStatus() == null ? null : cronTask.getStatus().lastFire();
-    if (last != null
-        && last.scheduledTime() != null
-        && Times.instant(last.scheduledTime()).isAfter(scheduledAt)) {
-      return;
-    }
     var fire =
         new CronTaskFireStatus(Times.format(scheduledAt), outcome, reason, message, taskName);
-    try {
-      client
-          .resources(CronTask.class)
-          .inNamespace(cronTask.getMetadata().getNamespace())
-          .withName(cronTask.getMetadata().getName())
-          .subresource("status")
-          .patch(
-              PatchContext.of(PatchType.JSON_MERGE),
-              Serialization.asJson(Map.of("status", Map.of("lastFire", fire))));
-    } catch (KubernetesClientException e) {
-      // The Event already tells; a fire is not retried for its status line.
-      log.warn(
-          "Could not record the last fire of CronTask {}/{}: {}",
-          cronTask.getMetadata().getNamespace(),
-          cronTask.getMetadata().getName(),
-          ApiErrors.message(e));
+    var resource =
+        client
+            .resources(CronTask.class)
+            .inNamespace(cronTask.getMetadata().getNamespace())
+            .withName(cronTask.getMetadata().getName());
+    for (int attempt = 1; ; attempt++) {
+      CronTask current = resource.get();
+      if (current == null) {
+        return;
+      }
+      CronTaskStatus status = current.getStatus();
+      CronTaskFireStatus last = status == null ? null : status.lastFire();
+      Instant lastAt = last == null ? null : Times.instant(last.scheduledTime());
+      Map<String, Long> fires = new TreeMap<>();
+      if (status != null && status.fires() != null) {
+        fires.putAll(status.fires());
+      }
+      fires.merge(reason, 1L, Long::sum);
+      Map<String, Object> changes = new LinkedHashMap<>();
+      changes.put("fires", fires);
+      if (lastAt == null || !lastAt.isAfter(scheduledAt)) {
+        changes.put("lastFire", fire);
+      }
+      Map<String, Object> patch =
+          Map.of(
+              "metadata",
+              Map.of("resourceVersion", current.getMetadata().getResourceVersion()),
+              "status",
+              changes);
+      try {
+        resource
+            .subresource("status")
+            .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch));
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == HttpURLConnection.HTTP_CONFLICT && attempt < 5) {
+          continue; // Changed meanwhile: read again.
+        }
+        // The Event already tells; a fire is not retried for its status line.
+        log.warn(
+            "Could not record a fire of CronTask {}/{}: {}",
+            cronTask.getMetadata().getNamespace(),
+            cronTask.getMetadata().getName(),
+            ApiErrors.message(e));
+        return;
+      }
     }
   }
 

@@ -116,6 +116,9 @@ class CronTaskActivitiesImplTest {
     assertThat(lastFire().reason()).isEqualTo("Replaced");
     assertThat(lastFire().taskName()).isEqualTo(replacing.taskName());
     assertThat(eventReasons()).containsExactly("Skipped", "Skipped", "Replaced", "TaskCreated");
+    assertThat(client.resource(cron).get().getStatus().fires())
+        .containsExactlyInAnyOrderEntriesOf(
+            java.util.Map.of("Forbid", 1L, "Suspended", 1L, "Replaced", 1L));
   }
 
   @Test
@@ -125,6 +128,7 @@ class CronTaskActivitiesImplTest {
     activities.createTask(new CronTaskFire(ref(cron), NINE, "run-9"));
 
     assertThat(lastFire().scheduledTime()).isEqualTo("2024-12-11T09:00:00Z");
+    assertThat(client.resource(cron).get().getStatus().fires()).containsEntry("Scheduled", 2L);
     assertThat(client.resources(Task.class).inNamespace(NS).list().getItems()).hasSize(2);
   }
 
