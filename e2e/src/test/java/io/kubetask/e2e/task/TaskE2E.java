@@ -393,9 +393,14 @@ class TaskE2E {
       assertThat(adoptingRun).as("a new workflow run finished the Task").isNotEqualTo(lostRun);
       assertThat(done.getStatus().jobName()).isEqualTo(job);
       assertThat(world.jobs(done)).hasSize(1);
+      await("the watch sees the Task completed")
+          .atMost(TIMEOUT)
+          .until(() -> seen.stream().anyMatch(s -> s.startsWith(TaskPhase.COMPLETED + "/")));
       assertThat(seen)
           .as("every state the Task was in after it ran")
-          .allMatch(s -> s.startsWith("Running/") || s.startsWith("Completed/"));
+          .allMatch(
+              s ->
+                  s.startsWith(TaskPhase.RUNNING + "/") || s.startsWith(TaskPhase.COMPLETED + "/"));
       assertThat(world.eventReasons(done)).doesNotContain("ContextNotFound", "AgentNotFound");
     }
   }

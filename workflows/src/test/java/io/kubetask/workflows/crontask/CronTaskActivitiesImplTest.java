@@ -13,7 +13,6 @@ import io.kubetask.api.KubeTaskAnnotations;
 import io.kubetask.api.v1alpha1.ConcurrencyPolicy;
 import io.kubetask.api.v1alpha1.CronTask;
 import io.kubetask.api.v1alpha1.CronTaskFireStatus;
-import io.kubetask.api.v1alpha1.CronTaskSpec;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
 import io.kubetask.testing.MergePatchCrudDispatcher;
@@ -64,16 +63,7 @@ class CronTaskActivitiesImplTest {
         .edit(
             c -> {
               var spec = c.getSpec();
-              c.setSpec(
-                  new CronTaskSpec(
-                      spec.schedule(),
-                      null,
-                      null,
-                      policy,
-                      suspend,
-                      spec.successfulTasksHistoryLimit(),
-                      spec.failedTasksHistoryLimit(),
-                      spec.taskTemplate()));
+              c.setSpec(CronTaskFixtures.respec(spec, spec.schedule(), null, policy, suspend));
               return c;
             });
   }

@@ -41,6 +41,24 @@ final class CronTaskFixtures {
     return cronTask;
   }
 
+  /** The spec with another schedule, time zone, policy and suspend; the rest kept. */
+  static CronTaskSpec respec(
+      CronTaskSpec spec,
+      String schedule,
+      String timeZone,
+      ConcurrencyPolicy policy,
+      boolean suspend) {
+    return new CronTaskSpec(
+        schedule,
+        timeZone,
+        spec.startingDeadlineSeconds(),
+        policy,
+        suspend,
+        spec.successfulTasksHistoryLimit(),
+        spec.failedTasksHistoryLimit(),
+        spec.taskTemplate());
+  }
+
   /** A Task of a CronTask, with a phase and completion time (null for none). */
   static Task child(
       CronTask owner, String name, TaskPhase phase, String completionTime, String creationTime) {

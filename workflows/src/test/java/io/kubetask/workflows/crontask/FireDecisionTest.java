@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kubetask.api.KubeTaskAnnotations;
 import io.kubetask.api.v1alpha1.ConcurrencyPolicy;
 import io.kubetask.api.v1alpha1.CronTask;
-import io.kubetask.api.v1alpha1.CronTaskSpec;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
 import java.time.Instant;
@@ -24,17 +23,7 @@ class FireDecisionTest {
   private static CronTask cronTask(
       ConcurrencyPolicy policy, boolean suspend, String schedule, String timeZone) {
     CronTask base = CronTaskFixtures.cronTask("team", "nightly", "uid-1", policy);
-    var spec = base.getSpec();
-    base.setSpec(
-        new CronTaskSpec(
-            schedule,
-            timeZone,
-            null,
-            policy,
-            suspend,
-            spec.successfulTasksHistoryLimit(),
-            spec.failedTasksHistoryLimit(),
-            spec.taskTemplate()));
+    base.setSpec(CronTaskFixtures.respec(base.getSpec(), schedule, timeZone, policy, suspend));
     return base;
   }
 
