@@ -13,17 +13,14 @@ import io.kubetask.api.v1alpha1.CronTaskFireStatus;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
 import io.kubetask.e2e.support.AgentSpecs;
-import io.kubetask.e2e.support.KubeTaskProcess;
 import io.kubetask.e2e.support.Stack;
 import io.kubetask.e2e.support.TaskWorld;
 import io.kubetask.e2e.support.TestNamespace;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -45,50 +42,23 @@ class CronTaskFireChecksE2E {
 
   private static Stack stack;
   private static TaskWorld world;
-  private static KubeTaskProcess operator;
-  private static KubeTaskProcess worker;
-  private static TemporalServer temporalServer;
+  private static ChildKubeTask kubeTask;
 
   @BeforeAll
   static void start() {
     stack = NS.stack();
-    stack.requireTemporal();
     NS.awaitDefaultServiceAccount();
     world = new TaskWorld(stack.client(), NS.name(), TIMEOUT);
-    Map<String, String> settings =
-        KubeTaskProcess.owning(
-            "kubetask-fires-" + UUID.randomUUID().toString().substring(0, 8), NS.name());
-    settings.put("KUBETASK_RESYNC_SECONDS", "10");
-    Path logs = Path.of("target", "faults", NS.name());
-    operator =
-        KubeTaskProcess.onClassPath(stack, "operator", settings, logs.resolve("operator.log"));
-    worker = KubeTaskProcess.onClassPath(stack, "worker", settings, logs.resolve("worker.log"));
-    temporalServer = new TemporalServer(stack, logs.resolve("hack-stack-up.log"));
-    worker.start();
-    operator.start();
+    kubeTask =
+        ChildKubeTask.start(stack, Map.of("KUBETASK_RESYNC_SECONDS", "10"), TIMEOUT, NS.name());
     world.agent("quick", AgentSpecs.image("example.com/agent:1"));
     world.agent("hangs", AgentSpecs.image("example.com/agent:1").hangs());
   }
 
   @AfterAll
   static void stop() {
-    try {
-      if (temporalServer != null && !temporalServer.runs()) {
-        temporalServer.up();
-      }
-      if (operator != null && !operator.isAlive()) {
-        operator.start();
-      }
-      if (operator != null) {
-        TaskWorld.deleteAllAndAwaitGone(NS.client(), TIMEOUT, NS.name());
-      }
-    } finally {
-      if (operator != null) {
-        operator.stop();
-      }
-      if (worker != null) {
-        worker.stop();
-      }
+    if (kubeTask != null) {
+      kubeTask.close();
     }
   }
 
@@ -97,13 +67,13 @@ class CronTaskFireChecksE2E {
     cronTask("minutely", "* * * * *", "Allow", "quick");
     await("the Schedule").atMost(TIMEOUT).until(() -> scheduleId("minutely") != null);
 
-    operator.kill();
+    kubeTask.operator.kill();
     try {
       patch("minutely", "{\"spec\":{\"suspend\":true}}");
       Instant suspended = Instant.now();
       awaitSkippedAfter(suspended);
     } finally {
-      operator.start();
+      kubeTask.operator.start();
     }
   }
 
@@ -129,8 +99,8 @@ class CronTaskFireChecksE2E {
     Task forbidden = fireAndAwaitRunning("forbid");
     Task replaced = fireAndAwaitRunning("replace");
 
-    temporalServer.wipe();
-    temporalServer.up();
+    kubeTask.temporalServer.wipe();
+    kubeTask.temporalServer.up();
     // The operator re-creates each missing Schedule from its CronTask before it triggers it.
     runNow("forbid");
     runNow("replace");

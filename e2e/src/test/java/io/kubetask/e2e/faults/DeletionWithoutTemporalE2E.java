@@ -8,7 +8,6 @@ import io.kubetask.api.v1alpha1.CronTask;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
 import io.kubetask.e2e.support.AgentSpecs;
-import io.kubetask.e2e.support.KubeTaskProcess;
 import io.kubetask.e2e.support.Stack;
 import io.kubetask.e2e.support.TaskWorld;
 import io.kubetask.e2e.support.TestNamespace;
@@ -19,12 +18,10 @@ import io.temporal.client.schedules.ScheduleClient;
 import io.temporal.client.schedules.ScheduleClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -45,8 +42,7 @@ class DeletionWithoutTemporalE2E {
   private static final Duration TIMEOUT = Duration.ofSeconds(150);
 
   private static Stack stack;
-  private static KubeTaskProcess operator;
-  private static KubeTaskProcess worker;
+  private static ChildKubeTask kubeTask;
   private static TemporalServer temporalServer;
   private static WorkflowServiceStubs stubs;
   private static WorkflowClient temporal;
@@ -66,36 +62,27 @@ class DeletionWithoutTemporalE2E {
         WorkflowClient.newInstance(
             stubs,
             WorkflowClientOptions.newBuilder().setNamespace(stack.temporalNamespace()).build());
-    Map<String, String> settings =
-        KubeTaskProcess.owning(
-            "kubetask-deletion-" + UUID.randomUUID().toString().substring(0, 8), NS.name(), doomed);
-    settings.put("KUBETASK_RESYNC_SECONDS", "10");
-    settings.put("KUBETASK_FINALIZER_TIMEOUT_SECONDS", Long.toString(BOUND.toSeconds()));
-    Path logs = Path.of("target", "faults", NS.name());
-    operator =
-        KubeTaskProcess.onClassPath(stack, "operator", settings, logs.resolve("operator.log"));
-    worker = KubeTaskProcess.onClassPath(stack, "worker", settings, logs.resolve("worker.log"));
-    temporalServer = new TemporalServer(stack, logs.resolve("hack-stack-up.log"));
-    worker.start();
-    operator.start();
+    kubeTask =
+        ChildKubeTask.start(
+            stack,
+            Map.of(
+                "KUBETASK_RESYNC_SECONDS",
+                "10",
+                "KUBETASK_FINALIZER_TIMEOUT_SECONDS",
+                Long.toString(BOUND.toSeconds())),
+            TIMEOUT,
+            NS.name(),
+            doomed);
+    temporalServer = kubeTask.temporalServer;
   }
 
   @AfterAll
   static void stop() {
     try {
-      if (temporalServer != null && !temporalServer.runs()) {
-        temporalServer.up();
-      }
-      if (operator != null) {
-        TaskWorld.deleteAllAndAwaitGone(NS.client(), TIMEOUT, NS.name(), doomed);
+      if (kubeTask != null) {
+        kubeTask.close();
       }
     } finally {
-      if (operator != null) {
-        operator.stop();
-      }
-      if (worker != null) {
-        worker.stop();
-      }
       if (stubs != null) {
         stubs.shutdown();
       }

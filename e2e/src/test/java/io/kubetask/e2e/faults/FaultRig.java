@@ -8,11 +8,9 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * What a fault suite kills and looks at: KubeTask's operator and worker as child processes that
@@ -31,6 +29,7 @@ final class FaultRig implements AutoCloseable {
   final TemporalServer temporalServer;
   final Ledger ledger;
   final String taskQueue;
+  private final ChildKubeTask kubeTask;
   private final WorkflowServiceStubs stubs;
   private final WorkflowClient temporal;
 
@@ -49,22 +48,25 @@ final class FaultRig implements AutoCloseable {
     ttl = new TaskWorld(stack.client(), temporal, ttlNs, TIMEOUT);
     ns.awaitDefaultServiceAccount(runNs);
     ns.awaitDefaultServiceAccount(ttlNs);
-    taskQueue = "kubetask-faults-" + UUID.randomUUID().toString().substring(0, 8);
-    Map<String, String> settings = KubeTaskProcess.owning(taskQueue, runNs, ttlNs);
-    // Prompt re-drive after Temporal lost its state.
-    settings.put("KUBETASK_RESYNC_SECONDS", "10");
-    settings.put("KUBETASK_LEADER_ELECTION", "false");
-    settings.put(
-        "KUBETASK_TEMPORAL_UI_URL",
-        stack.setting("TEMPORAL_UI_URL").orElse("http://127.0.0.1:8233"));
-    Path logs = Path.of("target", "faults", runNs);
-    operator =
-        KubeTaskProcess.onClassPath(stack, "operator", settings, logs.resolve("operator.log"));
-    worker = KubeTaskProcess.onClassPath(stack, "worker", settings, logs.resolve("worker.log"));
-    temporalServer = new TemporalServer(stack, logs.resolve("hack-stack-up.log"));
     ledger = new Ledger(stack.client(), List.of(runNs, ttlNs));
-    worker.start();
-    operator.start();
+    // Prompt re-drive after Temporal lost its state.
+    kubeTask =
+        ChildKubeTask.start(
+            stack,
+            Map.of(
+                "KUBETASK_RESYNC_SECONDS",
+                "10",
+                "KUBETASK_LEADER_ELECTION",
+                "false",
+                "KUBETASK_TEMPORAL_UI_URL",
+                stack.setting("TEMPORAL_UI_URL").orElse("http://127.0.0.1:8233")),
+            TIMEOUT,
+            runNs,
+            ttlNs);
+    operator = kubeTask.operator;
+    worker = kubeTask.worker;
+    temporalServer = kubeTask.temporalServer;
+    taskQueue = kubeTask.taskQueue;
   }
 
   /** Starts the operator and worker for the suite's namespaces (made by {@code ns}). */
@@ -77,26 +79,12 @@ final class FaultRig implements AutoCloseable {
     return new FaultScenario(run, ttl, ledger, taskQueue, TIMEOUT);
   }
 
-  /**
-   * Leaves the stack as it was: Temporal up, the suite's Tasks deleted while the operator still
-   * runs (so their finalizers go and the namespaces can be deleted), then both processes stopped.
-   */
+  /** Leaves the stack as it was (see {@link ChildKubeTask#close()}). */
   @Override
   public void close() {
     try {
-      if (!temporalServer.runs()) {
-        temporalServer.up();
-      }
-      if (!worker.isAlive()) {
-        worker.start();
-      }
-      if (!operator.isAlive()) {
-        operator.start();
-      }
-      TaskWorld.deleteAllAndAwaitGone(run.client(), TIMEOUT, run.ns(), ttl.ns());
+      kubeTask.close();
     } finally {
-      operator.stop();
-      worker.stop();
       ledger.close();
       stubs.shutdown();
     }
