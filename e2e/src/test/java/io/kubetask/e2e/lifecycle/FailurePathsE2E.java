@@ -28,9 +28,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The ways an agent run goes wrong that the happy path never meets, on the real stack: a pod the
@@ -146,19 +150,34 @@ class FailurePathsE2E {
     assertThat(ran).isGreaterThanOrEqualTo(Duration.ofSeconds(5));
   }
 
-  @Test
-  void aForbidCronTaskFiresAgainAfterItsTaskTimedOutBeforeStarting() {
-    world.agent(
-        "nowhere-cron",
-        AgentSpecs.image("example.com/agent:1")
-            .scheduling(new PodScheduling(Map.of("kubetask.test/pool", "none"), null, null)));
+  /** A Task that never starts (no node fits) and one that runs too long (it hangs). */
+  static Stream<Arguments> deadlines() {
+    return Stream.of(
+        Arguments.of(
+            "stuck",
+            AgentSpecs.image("example.com/agent:1")
+                .scheduling(new PodScheduling(Map.of("kubetask.test/pool", "none"), null, null)),
+            "startTimeout: 8s",
+            "StartTimeout"),
+        Arguments.of(
+            "overrun",
+            AgentSpecs.image("example.com/agent:1").hangs(),
+            "timeout: 6s",
+            "DeadlineExceeded"));
+  }
+
+  @ParameterizedTest(name = "{3}")
+  @MethodSource("deadlines")
+  void aForbidCronTaskFiresAgainAfterItsTaskMissedADeadline(
+      String name, AgentSpecs agent, String deadline, String reason) {
+    world.agent(name, agent);
     NS.client()
         .resource(
             """
             apiVersion: kubetask.io/v1alpha1
             kind: CronTask
             metadata:
-              name: stuck
+              name: %s
               annotations:
                 kubetask.io/run-now: "true"
             spec:
@@ -166,28 +185,30 @@ class FailurePathsE2E {
               concurrencyPolicy: Forbid
               taskTemplate:
                 spec:
-                  agentRef: nowhere-cron
-                  startTimeout: 8s
+                  agentRef: %s
+                  %s
                   contexts:
                     - type: File
                       file:
                         filePath: /workspace/task.md
                         source:
                           inline: Try.
-            """)
+            """
+                .formatted(name, name, deadline))
         .inNamespace(NS.name())
         .create();
 
     Task first =
         await("the first fire's Task")
             .atMost(TIMEOUT)
-            .until(() -> cronTasks("stuck"), l -> l.size() == 1)
+            .until(() -> cronTasks(name), l -> l.size() == 1)
             .get(0);
     assertThat(condition(world.awaitPhase(first, TaskPhase.FAILED), "Succeeded").getReason())
-        .isEqualTo("StartTimeout");
+        .isEqualTo(reason);
+    await("its Job is deleted").atMost(TIMEOUT).until(() -> world.jobs(first).isEmpty());
 
     // Its run ends once its Task has: until then the Schedule counts the fire as running.
-    String schedule = "crontask/" + NS.name() + "/stuck";
+    String schedule = "crontask/" + NS.name() + "/" + name;
     await("the first run ended")
         .atMost(TIMEOUT)
         .until(
@@ -196,16 +217,16 @@ class FailurePathsE2E {
     NS.client()
         .resources(io.kubetask.api.v1alpha1.CronTask.class)
         .inNamespace(NS.name())
-        .withName("stuck")
+        .withName(name)
         .edit(
             c -> {
               c.getMetadata().getAnnotations().put(KubeTaskAnnotations.RUN_NOW, "true");
               return c;
             });
 
-    await("a second Task: the timed-out one no longer blocks the CronTask")
+    await("a second Task: the failed one no longer blocks the CronTask")
         .atMost(TIMEOUT)
-        .until(() -> cronTasks("stuck").size() == 2);
+        .until(() -> cronTasks(name).size() == 2);
   }
 
   @Test
