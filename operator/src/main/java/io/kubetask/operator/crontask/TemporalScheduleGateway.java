@@ -51,14 +51,18 @@ public class TemporalScheduleGateway implements ScheduleGateway {
 
   @Override
   public Optional<ScheduleDescription> describe(String scheduleId) {
-    try {
-      return Optional.of(client.getHandle(scheduleId).describe());
-    } catch (RuntimeException e) {
-      if (is(e, Status.Code.NOT_FOUND)) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return CallDeadline.within(
+        CallDeadline.CALL,
+        () -> {
+          try {
+            return Optional.of(client.getHandle(scheduleId).describe());
+          } catch (RuntimeException e) {
+            if (is(e, Status.Code.NOT_FOUND)) {
+              return Optional.<ScheduleDescription>empty();
+            }
+            throw e;
+          }
+        });
   }
 
   @Override
@@ -83,7 +87,7 @@ public class TemporalScheduleGateway implements ScheduleGateway {
   public boolean delete(String scheduleId) {
     boolean[] deleted = {true};
     CallDeadline.within(
-        CallDeadline.FINALIZER_CALL,
+        CallDeadline.CALL,
         () -> {
           try {
             client.getHandle(scheduleId).delete();
@@ -99,21 +103,24 @@ public class TemporalScheduleGateway implements ScheduleGateway {
 
   @Override
   public List<String> cronTaskScheduleIds() {
-    return client
-        .listSchedules()
-        .map(ScheduleListDescription::getScheduleId)
-        .filter(id -> id.startsWith(CronTaskRef.SCHEDULE_ID_PREFIX))
-        .toList();
+    return CallDeadline.within(
+        CallDeadline.CALL,
+        () ->
+            client
+                .listSchedules()
+                .map(ScheduleListDescription::getScheduleId)
+                .filter(id -> id.startsWith(CronTaskRef.SCHEDULE_ID_PREFIX))
+                .toList());
   }
 
   @Override
   public void trigger(String scheduleId) {
-    client.getHandle(scheduleId).trigger();
+    CallDeadline.within(CallDeadline.CALL, () -> client.getHandle(scheduleId).trigger());
   }
 
   @Override
   public void cancelRuns(CronTaskRef cronTask) {
-    CallDeadline.within(CallDeadline.FINALIZER_CALL, () -> cancelRunning(cronTask));
+    CallDeadline.within(CallDeadline.CALL, () -> cancelRunning(cronTask));
   }
 
   private void cancelRunning(CronTaskRef cronTask) {
@@ -154,6 +161,10 @@ public class TemporalScheduleGateway implements ScheduleGateway {
    * any other invalid argument means Temporal refuses the Schedule itself.
    */
   private void writing(Runnable write) {
+    CallDeadline.within(CallDeadline.CALL, () -> writingUnbounded(write));
+  }
+
+  private void writingUnbounded(Runnable write) {
     searchAttributes.retryingUnknown(
         () -> {
           try {

@@ -29,18 +29,25 @@ public class TemporalTaskWorkflowGateway implements TaskWorkflowGateway {
 
   @Override
   public void ensureStarted(TaskWorkflowTarget target) {
-    searchAttributes.retryingUnknown(
-        () -> {
-          try {
-            WorkflowClient.start(stub(target)::run, target.ref());
-          } catch (WorkflowExecutionAlreadyStarted e) {
-            // Already running is what we want.
-          }
-        });
+    CallDeadline.within(
+        CallDeadline.CALL,
+        () ->
+            searchAttributes.retryingUnknown(
+                () -> {
+                  try {
+                    WorkflowClient.start(stub(target)::run, target.ref());
+                  } catch (WorkflowExecutionAlreadyStarted e) {
+                    // Already running is what we want.
+                  }
+                }));
   }
 
   @Override
   public void signal(TaskWorkflowTarget target, Signal signal) {
+    CallDeadline.within(CallDeadline.CALL, () -> signalWithStart(target, signal));
+  }
+
+  private void signalWithStart(TaskWorkflowTarget target, Signal signal) {
     searchAttributes.retryingUnknown(
         () -> {
           TaskWorkflow workflow = stub(target);
@@ -60,7 +67,7 @@ public class TemporalTaskWorkflowGateway implements TaskWorkflowGateway {
   @Override
   public void cancel(TaskRef ref) {
     CallDeadline.within(
-        CallDeadline.FINALIZER_CALL,
+        CallDeadline.CALL,
         () -> {
           try {
             client.newUntypedWorkflowStub(ref.workflowId()).cancel("Task deleted");
@@ -73,7 +80,7 @@ public class TemporalTaskWorkflowGateway implements TaskWorkflowGateway {
   @Override
   public void taskGone(String cronTaskRunWorkflowId) {
     CallDeadline.within(
-        CallDeadline.FINALIZER_CALL,
+        CallDeadline.CALL,
         () -> {
           try {
             client.newWorkflowStub(CronTaskRunWorkflow.class, cronTaskRunWorkflowId).taskFinished();
