@@ -31,6 +31,7 @@ public final class WorkerMetrics implements ActivityMetrics {
   private final Timer failedRuns;
   private final Counter firesCreated;
   private final Counter firesSkipped;
+  private final Counter firesMissed;
 
   public WorkerMetrics(MeterRegistry registry) {
     succeeded = finished(registry, "succeeded");
@@ -40,6 +41,8 @@ public final class WorkerMetrics implements ActivityMetrics {
     firesCreated = fires(registry, "created");
     // Fires the worker skipped when they came (the operator counts the Schedule's own skips).
     firesSkipped = fires(registry, "skipped");
+    // Fires that came past their start deadline (the operator counts those the Schedule missed).
+    firesMissed = fires(registry, "missed");
   }
 
   private static Counter fires(MeterRegistry registry, String outcome) {
@@ -80,5 +83,10 @@ public final class WorkerMetrics implements ActivityMetrics {
   @Override
   public void cronTaskFireSkipped() {
     firesSkipped.increment();
+  }
+
+  @Override
+  public void cronTaskFireMissed() {
+    firesMissed.increment();
   }
 }

@@ -13,16 +13,18 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 public record CronTaskFireStatus(
     @JsonPropertyDescription("The fire's scheduled (or run-now) time (RFC 3339).")
         String scheduledTime,
-    @JsonPropertyDescription("Created, Skipped or Rejected.") String outcome,
+    @JsonPropertyDescription("Created, Skipped, Missed or Rejected.") String outcome,
     @JsonPropertyDescription(
             "Why: Scheduled, RunNow or Replaced (Created); Forbid, Suspended or Stale (Skipped);"
-                + " TaskCreationFailed (Rejected).")
+                + " Late (Missed: handled after startingDeadlineSeconds); TaskCreationFailed"
+                + " (Rejected).")
         String reason,
     @JsonPropertyDescription("What happened, in words.") String message,
     @JsonPropertyDescription("The Task the fire created, if any.") String taskName) {
 
   public static final String CREATED = "Created";
   public static final String SKIPPED = "Skipped";
+  public static final String MISSED = "Missed";
   public static final String REJECTED = "Rejected";
 
   public static final String SCHEDULED = "Scheduled";
@@ -31,4 +33,5 @@ public record CronTaskFireStatus(
   public static final String FORBID = "Forbid";
   public static final String SUSPENDED = Conditions.SUSPENDED;
   public static final String STALE = "Stale";
+  public static final String LATE = "Late";
 }

@@ -29,10 +29,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The CronTask decides each fire, not the Schedule: with the operator killed (SIGKILL) so that the
- * Schedule is never paused, a suspended CronTask creates no Task at its next calendar fire; after
- * Temporal's database is wiped (so no run workflow remembers the active Tasks), a Forbid CronTask
- * skips its next fire and a Replace CronTask stops its active Task and runs exactly one new one.
- * Operator and worker run as child processes of app/target/kubetask.jar's classes.
+ * Schedule is never paused, a suspended CronTask creates no Task at its next calendar fire; with
+ * the worker killed past a fire's startingDeadlineSeconds, the fire is Missed and says how late;
+ * after Temporal's database is wiped (so no run workflow remembers the active Tasks), a Forbid
+ * CronTask skips its next fire and a Replace CronTask stops its active Task and runs exactly one
+ * new one. Operator and worker run as child processes of app/target/kubetask.jar's classes.
  */
 @Tag("faults")
 class CronTaskFireChecksE2E {
@@ -93,6 +94,40 @@ class CronTaskFireChecksE2E {
   }
 
   @Test
+  void aFireTheWorkerHandlesPastItsStartingDeadlineIsMissedAndSaysHowLate() {
+    cronTask("late", "* * * * *", "Allow", "quick", 10);
+    await("the Schedule").atMost(TIMEOUT).until(() -> scheduleId("late") != null);
+
+    kubeTask.worker.kill();
+    Instant killed = Instant.now();
+    try {
+      // The Schedule starts the fire's run on time; nobody runs it until the deadline has passed.
+      Instant fire =
+          await("a fire while the worker is down")
+              .atMost(Duration.ofSeconds(90))
+              .pollInterval(Duration.ofMillis(500))
+              .until(() -> lastScheduleTime("late"), t -> t != null && t.isAfter(killed));
+      await("the fire's starting deadline to pass")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> Instant.now().isAfter(fire.plusSeconds(12)));
+    } finally {
+      kubeTask.worker.start();
+    }
+
+    CronTaskFireStatus missed =
+        await("the late fire recorded")
+            .atMost(TIMEOUT)
+            .until(() -> lastFire("late"), f -> f != null && "Missed".equals(f.outcome()));
+    assertThat(missed.reason()).isEqualTo("Late");
+    assertThat(missed.message())
+        .matches(".* could be handled only \\d+ s after its scheduled time, past .*\\(10 s\\)\\.");
+    assertThat(missed.taskName()).isNull();
+    Instant missedAt = Instant.parse(missed.scheduledTime());
+    assertThat(tasks("late")).noneMatch(t -> scheduledAt(t).equals(missedAt));
+    assertThat(get("late").getStatus().fires()).containsKey("Late");
+  }
+
+  @Test
   void afterTemporalIsWipedForbidSkipsAndReplaceReplacesFromTheCronTasks() {
     cronTask("forbid", "0 0 1 1 *", "Forbid", "hangs");
     cronTask("replace", "0 0 1 1 *", "Replace", "hangs");
@@ -140,6 +175,11 @@ class CronTaskFireChecksE2E {
   }
 
   private static void cronTask(String name, String schedule, String policy, String agent) {
+    cronTask(name, schedule, policy, agent, 300);
+  }
+
+  private static void cronTask(
+      String name, String schedule, String policy, String agent, long startingDeadlineSeconds) {
     stack
         .client()
         .resource(
@@ -150,6 +190,7 @@ class CronTaskFireChecksE2E {
               name: %s
             spec:
               schedule: "%s"
+              startingDeadlineSeconds: %d
               concurrencyPolicy: %s
               taskTemplate:
                 spec:
@@ -161,7 +202,7 @@ class CronTaskFireChecksE2E {
                         source:
                           inline: Fire.
             """
-                .formatted(name, schedule, policy, agent))
+                .formatted(name, schedule, startingDeadlineSeconds, policy, agent))
         .inNamespace(NS.name())
         .create();
   }
@@ -198,6 +239,13 @@ class CronTaskFireChecksE2E {
   private static String scheduleId(String cronTask) {
     CronTask c = get(cronTask);
     return c == null || c.getStatus() == null ? null : c.getStatus().scheduleId();
+  }
+
+  private static Instant lastScheduleTime(String cronTask) {
+    CronTask c = get(cronTask);
+    return c == null || c.getStatus() == null || c.getStatus().lastScheduleTime() == null
+        ? null
+        : Instant.parse(c.getStatus().lastScheduleTime());
   }
 
   private static CronTaskFireStatus lastFire(String cronTask) {

@@ -42,15 +42,18 @@ import java.util.stream.Collectors;
  * exit code 0, one with 5, one whose short window expires during the outage), finished Tasks
  * waiting for a short TTL (in a namespace of their own whose KubeTaskConfig says 15 s; it expires
  * during the outage) and a running Task that is deleted during the outage. During the outage more
- * Tasks are created, the missing ConfigMap appears, the running agents end (their pods are released
- * directly, as if the agent exited), and the windows are released. Once the component is back every
- * Task must reach its end state with exactly one Job and one pod ever.
+ * Tasks are created, the missing ConfigMap appears, a running Task's context ConfigMap is deleted
+ * and its Agent changed (a workflow that starts again must adopt its Job, never resolve them
+ * again), the running agents end (their pods are released directly, as if the agent exited), and
+ * the windows are released. Once the component is back every Task must reach its end state with
+ * exactly one Job and one pod ever.
  */
 final class FaultScenario {
   static final int SHORT_WINDOW_SECONDS = 15;
   static final int TTL_SECONDS = 15;
   private static final String IMAGE = "example.com/agent:1";
   private static final String LATE_CONFIG_MAP = "late-input";
+  private static final String RUNNING_BRIEF = "running-brief";
 
   /** Where a Task was in its life when the fault hit. */
   enum Point {
@@ -129,7 +132,14 @@ final class FaultScenario {
           Expected.COMPLETED,
           configMapKey("/workspace/input.md", LATE_CONFIG_MAP, "input.md"));
     }
-    create("running", Point.RUNNING, run, "agent", Expected.COMPLETED);
+    run.configMap(RUNNING_BRIEF, Map.of("brief.md", "Copied into the Task when it started.\n"));
+    create(
+        "running",
+        Point.RUNNING,
+        run,
+        "agent",
+        Expected.COMPLETED,
+        configMapKey("/workspace/brief.md", RUNNING_BRIEF, "brief.md"));
     create("running-exit-3", Point.RUNNING, run, "agent-exit-3", Expected.failed(3));
     create("window-released", Point.IN_KEEP_ALIVE_WINDOW, run, "window", Expected.COMPLETED);
     create(
@@ -203,6 +213,9 @@ final class FaultScenario {
       create(name, Point.CREATED_DURING_OUTAGE, run, "quick", Expected.COMPLETED);
     }
     run.configMap(LATE_CONFIG_MAP, Map.of("input.md", "It arrived during the outage.\n"));
+    // Legitimate while its Task runs: the content was copied when it started.
+    run.client().configMaps().inNamespace(run.ns()).withName(RUNNING_BRIEF).delete();
+    run.agent("agent", AgentSpecs.image("example.com/other-agent:2").hangs());
     for (String name : List.of("window-released", "window-released-exit-5")) {
       run.annotate(tasks.get(name), KubeTaskAnnotations.RELEASE, "true");
     }

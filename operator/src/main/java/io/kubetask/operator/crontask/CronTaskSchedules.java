@@ -6,6 +6,7 @@ import io.kubetask.api.v1alpha1.CronTaskSpec;
 import io.kubetask.workflows.crontask.CronCalendars;
 import io.kubetask.workflows.crontask.CronTaskRef;
 import io.kubetask.workflows.crontask.CronTaskRunWorkflow;
+import io.kubetask.workflows.crontask.FireDecision;
 import io.kubetask.workflows.temporal.SearchAttributes;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
 import io.temporal.client.WorkflowOptions;
@@ -19,9 +20,6 @@ import java.util.Optional;
 
 /** The Temporal Schedule a CronTask asks for, and the CronTask a Schedule starts runs for. */
 public final class CronTaskSchedules {
-  /** Temporal's smallest catch-up window. */
-  public static final Duration MIN_CATCHUP_WINDOW = Duration.ofSeconds(10);
-
   private CronTaskSchedules() {}
 
   public static CronTaskRef ref(CronTask cronTask) {
@@ -39,11 +37,10 @@ public final class CronTaskSchedules {
 
   /**
    * How late a fire may still start: startingDeadlineSeconds (default 300, never Temporal's one
-   * year), at least Temporal's minimum of 10 seconds.
+   * year), at least Temporal's minimum of 10 seconds. The worker holds a fire to the same deadline.
    */
   public static Duration catchupWindow(CronTaskSpec spec) {
-    Duration window = Duration.ofSeconds(spec.startingDeadlineSecondsOrDefault());
-    return window.compareTo(MIN_CATCHUP_WINDOW) < 0 ? MIN_CATCHUP_WINDOW : window;
+    return FireDecision.startingDeadline(spec);
   }
 
   public static boolean suspended(CronTaskSpec spec) {

@@ -12,6 +12,7 @@ import io.kubetask.api.v1alpha1.CronTaskSpec;
 import io.kubetask.api.v1alpha1.CronTaskStatus;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
+import io.kubetask.workflows.crontask.CronCalendars;
 import io.kubetask.workflows.k8s.ConditionLists;
 import io.kubetask.workflows.k8s.Metadata;
 import io.kubetask.workflows.k8s.Owners;
@@ -20,6 +21,7 @@ import io.temporal.client.schedules.ScheduleActionResult;
 import io.temporal.client.schedules.ScheduleInfo;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -173,7 +175,8 @@ public final class CronTaskStatuses {
   }
 
   /** The Events that tell the story of a status change. */
-  public static List<Event> events(CronTaskStatus old, CronTaskStatus updated, CronTaskSpec spec) {
+  public static List<Event> events(
+      CronTaskStatus old, CronTaskStatus updated, CronTaskSpec spec, Instant now) {
     List<Event> events = new ArrayList<>();
     if (old != null
         && old.skippedFires() != null
@@ -191,13 +194,26 @@ public final class CronTaskStatuses {
         && updated.missedFires() != null
         && updated.missedFires() > old.missedFires()) {
       long n = updated.missedFires() - old.missedFires();
+      Duration window = CronTaskSchedules.catchupWindow(spec);
+      String newest =
+          newestMissed(spec, now.minus(window), Times.instant(old.lastScheduleTime()))
+              .map(
+                  at ->
+                      ", the newest scheduled at "
+                          + at
+                          + ", "
+                          + Duration.between(at, now).toSeconds()
+                          + " s ago")
+              .orElse("");
       events.add(
           new Event(
               true,
               MISSED,
               n
-                  + " fire(s) missed: they could not start within "
-                  + CronTaskSchedules.catchupWindow(spec).toSeconds()
+                  + " fire(s) missed"
+                  + newest
+                  + ": they could not start within "
+                  + window.toSeconds()
                   + " seconds (startingDeadlineSeconds) of their scheduled time."));
     }
     Optional<Condition> newScheduled =
@@ -227,6 +243,23 @@ public final class CronTaskStatuses {
                   "Scheduling resumed; fires missed while suspended are not made up."));
     }
     return events;
+  }
+
+  /**
+   * When the newest fire the Schedule missed was due: the Schedule counts its misses but does not
+   * say which they were. It is the newest fire of the schedule too old to start any more, and newer
+   * than the newest fire that ran.
+   */
+  static Optional<Instant> newestMissed(CronTaskSpec spec, Instant tooOld, Instant lastRan) {
+    try {
+      return CronCalendars.latestFire(
+          CronCalendars.calendars(spec.schedule()),
+          ZoneId.of(spec.timeZoneOrDefault()),
+          tooOld,
+          lastRan);
+    } catch (RuntimeException e) {
+      return Optional.empty(); // An invalid schedule has no fires to name.
+    }
   }
 
   /** When to look again: just after the next fire, and at least once per resync period. */

@@ -12,6 +12,7 @@ import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.workflows.k8s.EventRecorder;
 import java.lang.reflect.RecordComponent;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Set;
 
@@ -42,10 +43,11 @@ final class StatusRecorder {
    */
   CronTaskStatus record(CronTask cronTask, Collection<Task> tasks, ScheduleSync.Outcome schedule) {
     var children = CronTaskStatuses.children(cronTask, tasks);
+    Instant now = clock.instant();
     CronTaskStatus status =
-        CronTaskStatuses.derive(
-            cronTask, children, schedule.invalid(), schedule.info(), clock.instant());
-    for (var event : CronTaskStatuses.events(cronTask.getStatus(), status, cronTask.getSpec())) {
+        CronTaskStatuses.derive(cronTask, children, schedule.invalid(), schedule.info(), now);
+    for (var event :
+        CronTaskStatuses.events(cronTask.getStatus(), status, cronTask.getSpec(), now)) {
       if (event.warning()) {
         events.warning(cronTask, event.reason(), event.message());
       } else {

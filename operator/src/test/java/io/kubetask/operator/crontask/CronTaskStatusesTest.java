@@ -222,35 +222,68 @@ class CronTaskStatusesTest {
         CronTaskStatuses.derive(
             cron, List.of(), null, FakeScheduleGateway.info(3, 1, List.of(), List.of()), NOW);
 
-    assertThat(CronTaskStatuses.events(before, after, cron.getSpec()))
+    assertThat(CronTaskStatuses.events(before, after, cron.getSpec(), NOW))
         .extracting(CronTaskStatuses.Event::reason, CronTaskStatuses.Event::warning)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("Skipped", false),
             org.assertj.core.groups.Tuple.tuple("Missed", true));
-    assertThat(CronTaskStatuses.events(before, after, cron.getSpec()).get(0).message())
+    assertThat(CronTaskStatuses.events(before, after, cron.getSpec(), NOW).get(0).message())
         .startsWith("2 fire(s) skipped");
-    assertThat(CronTaskStatuses.events(null, before, cron.getSpec())).isEmpty();
+    assertThat(CronTaskStatuses.events(null, before, cron.getSpec(), NOW)).isEmpty();
 
     CronTask invalid = cronTask().schedule("nope").build();
     invalid.setStatus(before);
     CronTaskStatus broken =
         CronTaskStatuses.derive(invalid, List.of(), "Invalid cron schedule", null, NOW);
-    assertThat(CronTaskStatuses.events(before, broken, invalid.getSpec()))
+    assertThat(CronTaskStatuses.events(before, broken, invalid.getSpec(), NOW))
         .extracting(CronTaskStatuses.Event::reason)
         .containsExactly("InvalidSchedule");
-    assertThat(CronTaskStatuses.events(broken, broken, invalid.getSpec())).isEmpty();
+    assertThat(CronTaskStatuses.events(broken, broken, invalid.getSpec(), NOW)).isEmpty();
 
     CronTask suspended = cronTask().suspend(true).build();
     suspended.setStatus(before);
     CronTaskStatus paused =
         CronTaskStatuses.derive(
             suspended, List.of(), null, FakeScheduleGateway.info(1, 0, List.of(), List.of()), NOW);
-    assertThat(CronTaskStatuses.events(before, paused, suspended.getSpec()))
+    assertThat(CronTaskStatuses.events(before, paused, suspended.getSpec(), NOW))
         .extracting(CronTaskStatuses.Event::reason)
         .containsExactly("Suspended");
-    assertThat(CronTaskStatuses.events(paused, before, cron.getSpec()))
+    assertThat(CronTaskStatuses.events(paused, before, cron.getSpec(), NOW))
         .extracting(CronTaskStatuses.Event::reason)
         .containsExactly("Resumed");
+  }
+
+  @Test
+  void aMissedFireEventNamesTheNewestMissedFireAndHowLateItIs() {
+    // Every five minutes, the default deadline of 300 s: at 09:30 the 09:25 fire is the newest
+    // one too old to start.
+    CronTask cron = cronTask().schedule("*/5 * * * *").build();
+    CronTaskStatus before =
+        CronTaskStatuses.derive(
+            cron, List.of(), null, FakeScheduleGateway.info(0, 0, List.of(), List.of()), NOW);
+    cron.setStatus(before);
+    CronTaskStatus after =
+        CronTaskStatuses.derive(
+            cron, List.of(), null, FakeScheduleGateway.info(0, 4, List.of(), List.of()), NOW);
+
+    assertThat(CronTaskStatuses.events(before, after, cron.getSpec(), NOW))
+        .extracting(CronTaskStatuses.Event::message)
+        .containsExactly(
+            "4 fire(s) missed, the newest scheduled at 2025-12-10T09:25:00Z, 300 s ago: they"
+                + " could not start within 300 seconds (startingDeadlineSeconds) of their"
+                + " scheduled time.");
+  }
+
+  @Test
+  void theNewestMissedFireIsNewerThanTheLastOneThatRan() {
+    var spec = cronTask().schedule("0 9 * * *").build().getSpec();
+    Instant tooOld = Instant.parse("2025-12-12T10:00:00Z");
+    assertThat(CronTaskStatuses.newestMissed(spec, tooOld, Instant.parse("2025-12-10T09:00:00Z")))
+        .contains(Instant.parse("2025-12-12T09:00:00Z"));
+    assertThat(CronTaskStatuses.newestMissed(spec, tooOld, Instant.parse("2025-12-12T09:00:00Z")))
+        .isEmpty();
+    var invalid = cronTask().schedule("nope").build().getSpec();
+    assertThat(CronTaskStatuses.newestMissed(invalid, tooOld, null)).isEmpty();
   }
 
   @Test

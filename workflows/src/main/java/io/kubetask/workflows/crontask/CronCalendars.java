@@ -15,13 +15,18 @@ import com.cronutils.model.field.value.FieldValue;
 import com.cronutils.parser.CronParser;
 import io.temporal.client.schedules.ScheduleCalendarSpec;
 import io.temporal.client.schedules.ScheduleRange;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -178,6 +183,30 @@ public final class CronCalendars {
                     && in(c.getMonth(), Field.MONTH, time.getMonthValue())
                     && in(c.getDayOfWeek(), Field.DAY_OF_WEEK, time.getDayOfWeek().getValue() % 7)
                     && (c.getYear().isEmpty() || in(c.getYear(), null, time.getYear())));
+  }
+
+  /** How far back {@link #latestFire} looks: a month of minutes. */
+  static final Duration LOOK_BACK = Duration.ofDays(31);
+
+  /**
+   * The newest whole minute in {@code (after, notAfter]} (at most {@link #LOOK_BACK} before
+   * notAfter) at which the calendars fire in the zone, if any: when the newest fire the Schedule
+   * missed was due.
+   */
+  public static Optional<Instant> latestFire(
+      List<ScheduleCalendarSpec> calendars, ZoneId zone, Instant notAfter, Instant after) {
+    Instant floor = notAfter.minus(LOOK_BACK);
+    if (after != null && after.isAfter(floor)) {
+      floor = after;
+    }
+    for (Instant t = notAfter.truncatedTo(ChronoUnit.MINUTES);
+        t.isAfter(floor);
+        t = t.minus(1, ChronoUnit.MINUTES)) {
+      if (fires(calendars, LocalDateTime.ofInstant(t, zone))) {
+        return Optional.of(t);
+      }
+    }
+    return Optional.empty();
   }
 
   /** Whether a value lies in the ranges; unset ranges match as Temporal matches them. */

@@ -42,10 +42,12 @@ public class CronTaskActivitiesImpl implements CronTaskActivities {
   static final String TASK_CREATION_FAILED = "TaskCreationFailed";
   static final String PRUNED = "TasksPruned";
   static final String SKIPPED = "Skipped";
+  static final String MISSED = "Missed";
 
   private final KubernetesClient client;
   private final EventRecorder events;
   private final ActivityMetrics metrics;
+  private final Clock clock;
 
   public CronTaskActivitiesImpl(KubernetesClient client, Clock clock) {
     this(client, clock, ActivityMetrics.NONE);
@@ -55,6 +57,7 @@ public class CronTaskActivitiesImpl implements CronTaskActivities {
     this.client = client;
     this.events = new EventRecorder(client, clock, "kubetask-worker");
     this.metrics = metrics;
+    this.clock = clock;
   }
 
   @Override
@@ -68,13 +71,20 @@ public class CronTaskActivitiesImpl implements CronTaskActivities {
       return existing(cronTask, fire, own); // Decided by the attempt or run that created it.
     }
     Instant scheduledAt = Instant.ofEpochSecond(fire.scheduledAtEpochSeconds());
-    FireDecision decision = FireDecision.decide(cronTask, children(fire.cronTask()), scheduledAt);
+    FireDecision decision =
+        FireDecision.decide(cronTask, children(fire.cronTask()), scheduledAt, clock.instant());
+    if (CronTaskFireStatus.MISSED.equals(decision.outcome())) {
+      metrics.cronTaskFireMissed();
+      String message = "Missed the fire of " + scheduledAt + ": " + decision.message();
+      events.warning(cronTask, MISSED, message);
+      recordFire(cronTask, scheduledAt, decision.outcome(), decision.reason(), message, null);
+      return FireResult.skipped();
+    }
     if (!decision.create()) {
       metrics.cronTaskFireSkipped();
       String message = "Skipped the fire of " + scheduledAt + ": " + decision.message();
       events.normal(cronTask, SKIPPED, message);
-      recordFire(
-          cronTask, scheduledAt, CronTaskFireStatus.SKIPPED, decision.reason(), message, null);
+      recordFire(cronTask, scheduledAt, decision.outcome(), decision.reason(), message, null);
       return FireResult.skipped();
     }
     for (Task replaced : decision.toStop()) {

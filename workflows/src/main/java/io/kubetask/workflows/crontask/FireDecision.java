@@ -6,6 +6,7 @@ import io.kubetask.api.v1alpha1.CronTaskFireStatus;
 import io.kubetask.api.v1alpha1.CronTaskSpec;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.workflows.k8s.Metadata;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -16,18 +17,23 @@ import java.util.List;
  * moment of the fire. The Schedule (overlap policy, pause, calendars) is only a first filter: it
  * may be late, or lost with Temporal's state, so the CRs decide.
  *
- * @param create whether the fire creates its Task
- * @param reason {@link CronTaskFireStatus} reason: why it creates or skips
+ * @param outcome {@link CronTaskFireStatus} outcome: Created, Skipped or Missed
+ * @param reason {@link CronTaskFireStatus} reason: why it creates, skips or misses
  * @param message what happened, for the Event and {@code status.lastFire}
  * @param toStop the active Tasks this fire replaces (concurrencyPolicy Replace)
  */
-public record FireDecision(boolean create, String reason, String message, List<Task> toStop) {
+public record FireDecision(String outcome, String reason, String message, List<Task> toStop) {
+
+  /** Temporal's least catch-up window, which the Schedule's startingDeadlineSeconds obeys too. */
+  public static final Duration MIN_STARTING_DEADLINE = Duration.ofSeconds(10);
 
   /**
    * @param others the CronTask's Tasks other than the fire's own
    * @param scheduledAt the fire's scheduled time, or the time of a run-now
+   * @param now when the fire is handled
    */
-  public static FireDecision decide(CronTask cronTask, List<Task> others, Instant scheduledAt) {
+  public static FireDecision decide(
+      CronTask cronTask, List<Task> others, Instant scheduledAt, Instant now) {
     CronTaskSpec spec = cronTask.getSpec();
     boolean runNow = isRunNow(scheduledAt);
     if (!runNow && Boolean.TRUE.equals(spec.suspend())) {
@@ -44,13 +50,27 @@ public record FireDecision(boolean create, String reason, String message, List<T
               + spec.timeZoneOrDefault()
               + ").");
     }
+    Duration late = Duration.between(scheduledAt, now);
+    Duration deadline = startingDeadline(spec);
+    if (!runNow && late.compareTo(deadline) > 0) {
+      // What a CronJob does when its controller comes back too late: the fire is not made up.
+      return new FireDecision(
+          CronTaskFireStatus.MISSED,
+          CronTaskFireStatus.LATE,
+          "it could be handled only "
+              + late.toSeconds()
+              + " s after its scheduled time, past startingDeadlineSeconds ("
+              + deadline.toSeconds()
+              + " s).",
+          List.of());
+    }
     List<Task> active = others.stream().filter(FireDecision::active).toList();
     String why = runNow ? CronTaskFireStatus.RUN_NOW : CronTaskFireStatus.SCHEDULED;
     return switch (spec.concurrencyPolicyOrDefault()) {
-      case ALLOW -> new FireDecision(true, why, null, List.of());
+      case ALLOW -> create(why, List.of());
       case FORBID ->
           active.isEmpty()
-              ? new FireDecision(true, why, null, List.of())
+              ? create(why, List.of())
               : skip(
                   CronTaskFireStatus.FORBID,
                   "Task "
@@ -62,8 +82,8 @@ public record FireDecision(boolean create, String reason, String message, List<T
                 .filter(t -> !Metadata.hasAnnotation(t, KubeTaskAnnotations.STOP))
                 .toList();
         yield toStop.isEmpty()
-            ? new FireDecision(true, why, null, List.of())
-            : new FireDecision(true, CronTaskFireStatus.REPLACED, null, toStop);
+            ? create(why, List.of())
+            : create(CronTaskFireStatus.REPLACED, toStop);
       }
     };
   }
@@ -96,7 +116,25 @@ public record FireDecision(boolean create, String reason, String message, List<T
             || !task.getStatus().phase().isFinished());
   }
 
+  /**
+   * How late a calendar fire may be handled: startingDeadlineSeconds, at least the 10 seconds the
+   * Schedule's catch-up window has at the least.
+   */
+  public static Duration startingDeadline(CronTaskSpec spec) {
+    return Duration.ofSeconds(
+        Math.max(MIN_STARTING_DEADLINE.toSeconds(), spec.startingDeadlineSecondsOrDefault()));
+  }
+
+  /** Whether the fire creates its Task. */
+  public boolean create() {
+    return CronTaskFireStatus.CREATED.equals(outcome);
+  }
+
+  private static FireDecision create(String reason, List<Task> toStop) {
+    return new FireDecision(CronTaskFireStatus.CREATED, reason, null, toStop);
+  }
+
   private static FireDecision skip(String reason, String message) {
-    return new FireDecision(false, reason, message, List.of());
+    return new FireDecision(CronTaskFireStatus.SKIPPED, reason, message, List.of());
   }
 }

@@ -22,4 +22,7 @@ public interface ActivityMetrics {
 
   /** A CronTask fire was skipped when it came (suspended, stale, or Forbid with a Task active). */
   default void cronTaskFireSkipped() {}
+
+  /** A CronTask fire came past its startingDeadlineSeconds and was not made up. */
+  default void cronTaskFireMissed() {}
 }

@@ -16,7 +16,8 @@ import io.kubetask.api.v1alpha1.CronTaskFireStatus;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
 import io.kubetask.testing.MergePatchCrudDispatcher;
-import java.time.Clock;
+import io.kubetask.testing.MutableClock;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,6 +31,7 @@ class CronTaskActivitiesImplTest {
 
   private KubernetesMockServer server;
   private KubernetesClient client;
+  private final MutableClock clock = new MutableClock(Instant.EPOCH);
   private CronTaskActivitiesImpl activities;
 
   @BeforeEach
@@ -40,13 +42,19 @@ class CronTaskActivitiesImplTest {
     for (Class<? extends CustomResource<?, ?>> type : List.of(CronTask.class, Task.class)) {
       server.expectCustomResource(CustomResourceDefinitionContext.fromCustomResourceType(type));
     }
-    activities = new CronTaskActivitiesImpl(client, Clock.systemUTC());
+    activities = new CronTaskActivitiesImpl(client, clock);
   }
 
   @AfterEach
   void tearDown() {
     client.close();
     server.destroy();
+  }
+
+  /** Handles the fire a second after its scheduled time, as a healthy worker does. */
+  private FireResult fire(CronTaskFire fire) {
+    clock.set(Instant.ofEpochSecond(fire.scheduledAtEpochSeconds() + 1));
+    return activities.createTask(fire);
   }
 
   private CronTaskFireStatus lastFire() {
@@ -74,7 +82,7 @@ class CronTaskActivitiesImplTest {
     CronTask cron = create(ConcurrencyPolicy.FORBID);
     client.resource(child(cron, "nightly-1", TaskPhase.RUNNING, null, null)).create();
 
-    FireResult forbidden = activities.createTask(new CronTaskFire(ref(cron), NINE, "run-9"));
+    FireResult forbidden = fire(new CronTaskFire(ref(cron), NINE, "run-9"));
 
     assertThat(forbidden).isEqualTo(FireResult.skipped());
     assertThat(task("nightly-" + NINE)).isNull();
@@ -91,14 +99,13 @@ class CronTaskActivitiesImplTest {
 
     // Suspended while the Schedule was not paused (the operator was down): skipped too.
     edit(cron, ConcurrencyPolicy.ALLOW, true);
-    assertThat(activities.createTask(new CronTaskFire(ref(cron), NINE + 86400, "run-10")))
+    assertThat(fire(new CronTaskFire(ref(cron), NINE + 86400, "run-10")))
         .isEqualTo(FireResult.skipped());
     assertThat(lastFire().reason()).isEqualTo("Suspended");
 
     // Replace: the running Task is asked to stop, and the fire's Task is created.
     edit(cron, ConcurrencyPolicy.REPLACE, false);
-    FireResult replacing =
-        activities.createTask(new CronTaskFire(ref(cron), NINE + 2 * 86400, "run-11"));
+    FireResult replacing = fire(new CronTaskFire(ref(cron), NINE + 2 * 86400, "run-11"));
     assertThat(replacing.state()).isEqualTo(FireResult.State.CREATED);
     assertThat(task("nightly-1").getMetadata().getAnnotations())
         .containsEntry(KubeTaskAnnotations.STOP, "Replaced");
@@ -112,10 +119,33 @@ class CronTaskActivitiesImplTest {
   }
 
   @Test
+  void aFireHandledPastItsStartingDeadlineIsMissedAndSaysHowLate() {
+    // The worker was down for ten minutes; the Schedule started the run on time.
+    CronTask cron = create(ConcurrencyPolicy.ALLOW);
+    clock.set(Instant.ofEpochSecond(NINE).plusSeconds(600));
+
+    assertThat(activities.createTask(new CronTaskFire(ref(cron), NINE, "run-9")))
+        .isEqualTo(FireResult.skipped());
+
+    assertThat(client.resources(Task.class).inNamespace(NS).list().getItems()).isEmpty();
+    assertThat(eventReasons()).containsExactly("Missed");
+    assertThat(lastFire())
+        .isEqualTo(
+            new CronTaskFireStatus(
+                "2024-12-10T09:00:00Z",
+                "Missed",
+                "Late",
+                "Missed the fire of 2024-12-10T09:00:00Z: it could be handled only 600 s after"
+                    + " its scheduled time, past startingDeadlineSeconds (300 s).",
+                null));
+    assertThat(client.resource(cron).get().getStatus().fires()).containsEntry("Late", 1L);
+  }
+
+  @Test
   void anOlderFireDoesNotOverwriteANewerLastFire() {
     CronTask cron = create(ConcurrencyPolicy.ALLOW);
-    activities.createTask(new CronTaskFire(ref(cron), NINE + 86400, "run-10"));
-    activities.createTask(new CronTaskFire(ref(cron), NINE, "run-9"));
+    fire(new CronTaskFire(ref(cron), NINE + 86400, "run-10"));
+    fire(new CronTaskFire(ref(cron), NINE, "run-9"));
 
     assertThat(lastFire().scheduledTime()).isEqualTo("2024-12-11T09:00:00Z");
     assertThat(client.resource(cron).get().getStatus().fires()).containsEntry("Scheduled", 2L);
@@ -145,8 +175,8 @@ class CronTaskActivitiesImplTest {
     CronTask cron = create(ConcurrencyPolicy.FORBID);
     CronTaskFire fire = new CronTaskFire(ref(cron), NINE, "run-1");
 
-    FireResult first = activities.createTask(fire);
-    FireResult retry = activities.createTask(fire);
+    FireResult first = fire(fire);
+    FireResult retry = fire(fire);
 
     assertThat(first.state()).isEqualTo(FireResult.State.CREATED);
     assertThat(first.taskName()).isEqualTo("nightly-1733821200");
@@ -162,9 +192,9 @@ class CronTaskActivitiesImplTest {
   @Test
   void anotherRunOfTheSameSecondIsADuplicate() {
     CronTask cron = create(ConcurrencyPolicy.ALLOW);
-    activities.createTask(new CronTaskFire(ref(cron), 100L, "run-1"));
+    fire(new CronTaskFire(ref(cron), 100L, "run-1"));
 
-    FireResult second = activities.createTask(new CronTaskFire(ref(cron), 100L, "run-2"));
+    FireResult second = fire(new CronTaskFire(ref(cron), 100L, "run-2"));
 
     assertThat(second.state()).isEqualTo(FireResult.State.DUPLICATE);
     assertThat(task("nightly-100").getMetadata().getAnnotations())
@@ -175,22 +205,19 @@ class CronTaskActivitiesImplTest {
   void aStoppedTaskOfTheSameRunIdIsNotAdopted() {
     CronTask cron = create(ConcurrencyPolicy.REPLACE);
     CronTaskFire fire = new CronTaskFire(ref(cron), 100L, "run-1");
-    activities.createTask(fire);
+    fire(fire);
     activities.replaced(fire);
 
     // Replace cancelled run-1, and a fire of the same second starts under the same workflow id.
-    assertThat(activities.createTask(fire).state()).isEqualTo(FireResult.State.DUPLICATE);
+    assertThat(fire(fire).state()).isEqualTo(FireResult.State.DUPLICATE);
   }
 
   @Test
   void aGoneOrRecreatedCronTaskCreatesNothing() {
-    assertThat(
-            activities.createTask(new CronTaskFire(new CronTaskRef(NS, "nightly", "x"), 1L, "r")))
+    assertThat(fire(new CronTaskFire(new CronTaskRef(NS, "nightly", "x"), 1L, "r")))
         .isEqualTo(FireResult.gone());
     create(ConcurrencyPolicy.FORBID);
-    assertThat(
-            activities.createTask(
-                new CronTaskFire(new CronTaskRef(NS, "nightly", "an-older-uid"), 1L, "r")))
+    assertThat(fire(new CronTaskFire(new CronTaskRef(NS, "nightly", "an-older-uid"), 1L, "r")))
         .isEqualTo(FireResult.gone());
     assertThat(client.resources(Task.class).inNamespace(NS).list().getItems()).isEmpty();
   }
@@ -200,7 +227,7 @@ class CronTaskActivitiesImplTest {
     CronTask cron = create(ConcurrencyPolicy.FORBID);
     client.resource(new Task(NS, "nightly-5", CronTaskFixtures.TASK_SPEC)).create();
 
-    FireResult result = activities.createTask(new CronTaskFire(ref(cron), 5L, "run-1"));
+    FireResult result = fire(new CronTaskFire(ref(cron), 5L, "run-1"));
 
     assertThat(result).isEqualTo(FireResult.rejected());
     assertThat(eventReasons()).containsExactly("TaskCreationFailed");
@@ -227,7 +254,7 @@ class CronTaskActivitiesImplTest {
   void replacedAsksForTheTaskToStopUnderReplaceOnly() {
     CronTask cron = create(ConcurrencyPolicy.REPLACE);
     CronTaskFire fire = new CronTaskFire(ref(cron), 7L, "run-7");
-    activities.createTask(fire);
+    fire(fire);
 
     activities.replaced(fire);
     activities.replaced(fire);
@@ -241,7 +268,7 @@ class CronTaskActivitiesImplTest {
   void replacedLeavesTasksAloneWithoutReplacePolicyOrOfAnotherRun() {
     CronTask cron = create(ConcurrencyPolicy.FORBID);
     CronTaskFire fire = new CronTaskFire(ref(cron), 7L, "run-7");
-    activities.createTask(fire);
+    fire(fire);
 
     activities.replaced(fire);
     edit(cron, ConcurrencyPolicy.REPLACE, false);

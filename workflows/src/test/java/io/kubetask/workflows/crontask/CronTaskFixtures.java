@@ -59,6 +59,18 @@ final class CronTaskFixtures {
         spec.taskTemplate());
   }
 
+  static CronTaskSpec withStartingDeadline(CronTaskSpec spec, Long seconds) {
+    return new CronTaskSpec(
+        spec.schedule(),
+        spec.timeZone(),
+        seconds,
+        spec.concurrencyPolicy(),
+        spec.suspend(),
+        spec.successfulTasksHistoryLimit(),
+        spec.failedTasksHistoryLimit(),
+        spec.taskTemplate());
+  }
+
   /** A Task of a CronTask, with a phase and completion time (null for none). */
   static Task child(
       CronTask owner, String name, TaskPhase phase, String completionTime, String creationTime) {

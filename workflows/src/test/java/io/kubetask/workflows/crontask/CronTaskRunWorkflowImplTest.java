@@ -255,7 +255,7 @@ class CronTaskRunWorkflowImplTest {
   }
 
   @Test
-  void aTaskThatRunsForDaysKeepsEachRunsHistoryBounded() {
+  void aTaskThatRunsForDaysKeepsEachRunsHistoryBounded() throws Exception {
     when(activities.createTask(any())).thenReturn(FireResult.created("nightly-1", "t-1"));
     long start = env.currentTimeMillis();
     Duration days = Duration.ofDays(7);
@@ -279,5 +279,6 @@ class CronTaskRunWorkflowImplTest {
     assertThat(runs).hasSizeGreaterThan(1);
     assertThat(runs)
         .allMatch(events -> events <= CronTaskRunWorkflowImpl.HISTORY_BOUND + 20, "bounded");
+    RecordedHistories.recordIfAsked(client, RUN_ID, "crontask-run-continued");
   }
 }

@@ -59,6 +59,19 @@ class CronTaskRunWorkflowReplayTest {
                       Stream.of(PRUNE_HISTORY))
                   .flatMap(s -> s)
                   .toList(),
+              List.of()),
+          // A Task that ran seven days: the first run and the last of the 11 it continued into
+          // (400-event bound); the continued runs create nothing and wait for the same Task.
+          "crontask-run-continued-first.json",
+          new Recorded(
+              Stream.concat(Stream.of(CREATE_TASK), Collections.nCopies(36, TASK_FINISHED).stream())
+                  .toList(),
+              List.of()),
+          "crontask-run-continued-last.json",
+          new Recorded(
+              Stream.concat(
+                      Collections.nCopies(11, TASK_FINISHED).stream(), Stream.of(PRUNE_HISTORY))
+                  .toList(),
               List.of()));
 
   static List<String> runHistories() {

@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -55,13 +56,15 @@ public final class RecordedHistories {
 
   /**
    * The activities (regular or local) a history ran, in order; the history must end with the
-   * workflow's completion, so that a truncated recording is caught.
+   * workflow's completion or its continuing as new, so that a truncated recording is caught.
    */
   public static List<String> activities(Path file) throws IOException {
     WorkflowExecutionHistory history = read(file);
     assertThat(history.getLastEvent().getEventType())
         .as("the last event of %s", file)
-        .isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+        .isIn(
+            EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,
+            EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW);
     return history.getEvents().stream()
         .map(RecordedHistories::activityType)
         .filter(Objects::nonNull)
@@ -90,16 +93,43 @@ public final class RecordedHistories {
   }
 
   /**
+   * With {@code -Dhistory.record=true}, writes the history of every run of the workflow's
+   * continue-as-new chain to {@code target/recorded-histories/<name>-<n>.json} (n from 1, oldest
+   * first), to be added under a new name to the histories that the next change of the workflow must
+   * replay; kept ones are never overwritten.
+   */
+  public static void recordIfAsked(WorkflowClient client, String workflowId, String name)
+      throws IOException {
+    if (!Boolean.getBoolean("history.record")) {
+      return;
+    }
+    List<WorkflowExecutionHistory> runs = runs(client, workflowId);
+    Path dir = Path.of("target/recorded-histories");
+    Files.createDirectories(dir);
+    for (int i = 0; i < runs.size(); i++) {
+      Files.writeString(
+          dir.resolve(name + "-" + (i + 1) + ".json"),
+          runs.get(i).toJson(true),
+          StandardCharsets.UTF_8);
+    }
+  }
+
+  /**
    * The number of history events of each run of a workflow, following its continue-as-new chain
    * back from the newest run; oldest first.
    */
   public static List<Integer> runLengths(WorkflowClient client, String workflowId) {
-    List<Integer> lengths = new java.util.ArrayList<>();
+    return runs(client, workflowId).stream().map(h -> h.getEvents().size()).toList();
+  }
+
+  /** The history of each run of a workflow's continue-as-new chain, oldest first. */
+  private static List<WorkflowExecutionHistory> runs(WorkflowClient client, String workflowId) {
+    List<WorkflowExecutionHistory> runs = new ArrayList<>();
     String runId = null;
     do {
       WorkflowExecutionHistory history =
           runId == null ? client.fetchHistory(workflowId) : client.fetchHistory(workflowId, runId);
-      lengths.add(0, history.getEvents().size());
+      runs.add(0, history);
       runId =
           history
               .getEvents()
@@ -107,6 +137,6 @@ public final class RecordedHistories {
               .getWorkflowExecutionStartedEventAttributes()
               .getContinuedExecutionRunId();
     } while (!runId.isEmpty());
-    return lengths;
+    return runs;
   }
 }

@@ -11,8 +11,10 @@ import io.temporal.workflow.Workflow;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -131,7 +133,43 @@ class TaskWorkflowReplayTest {
                   List.of(START, REFRESH_EXPIRY, REFRESH_EXPIRY, DELETE_TASK),
                   List.of("configChanged"))),
           // Contexts too large: finished at once.
-          Map.entry("task-invalid.json", new Recorded(List.of(START, FINISH), List.of())));
+          Map.entry("task-invalid.json", new Recorded(List.of(START, FINISH), List.of())),
+          // Continued as new (the first and the last run of each chain, 400-event bound):
+          // blocked for 200 re-checks, then started; the runs between are like the first.
+          Map.entry(
+              "task-blocked-continued-first.json", new Recorded(repeat(67, START), List.of())),
+          Map.entry(
+              "task-blocked-continued-last.json",
+              new Recorded(concat(repeat(66, START), List.of(OBSERVE, FINISH)), List.of())),
+          // Running for 72 hours: a continued run adopts the Job and looks at it at once.
+          Map.entry(
+              "task-running-continued-first.json",
+              new Recorded(concat(List.of(START), repeat(66, OBSERVE)), List.of())),
+          Map.entry(
+              "task-running-continued-last.json",
+              new Recorded(
+                  concat(List.of(START), repeat(25, OBSERVE), List.of(FINISH)), List.of())),
+          // Waiting 30 days for its TTL while its KubeTaskConfig changes hourly: a continued run
+          // finds the Task finished and only re-arms the TTL.
+          Map.entry(
+              "task-ttl-continued-first.json",
+              new Recorded(
+                  concat(List.of(START, OBSERVE, FINISH), repeat(57, REFRESH_EXPIRY)),
+                  repeat(57, "configChanged"))),
+          Map.entry(
+              "task-ttl-continued-last.json",
+              new Recorded(
+                  concat(List.of(START), repeat(37, REFRESH_EXPIRY), List.of(DELETE_TASK)),
+                  repeat(36, "configChanged"))));
+
+  private static List<String> repeat(int times, String name) {
+    return Collections.nCopies(times, name);
+  }
+
+  @SafeVarargs
+  private static List<String> concat(List<String>... parts) {
+    return Stream.of(parts).flatMap(List::stream).toList();
+  }
 
   static List<String> taskHistories() {
     return RecordedHistories.named("task-");

@@ -44,6 +44,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.mockito.ArgumentCaptor;
 import org.mockito.InOrder;
 
@@ -709,16 +711,20 @@ class TaskWorkflowTest {
     // The same outcome as without continuing: it started once and finished once, as Completed.
     verify(activities, times(200)).start(TASK);
     verify(activities).finish(TASK, OK);
+    RecordedHistories.recordIfAsked(client, TASK.workflowId(), "task-blocked-continued");
   }
 
-  @Test
-  void aTaskRunningForADayKeepsEachRunsHistoryBounded() throws Exception {
-    when(activities.start(TASK)).thenReturn(StartResult.created(JOB, 0, null));
+  @ParameterizedTest(name = "{0} hours")
+  @ValueSource(ints = {24, 72})
+  void aTaskRunningForDaysKeepsEachRunsHistoryBounded(int hours) throws Exception {
+    // The first start creates the Job; a continued run finds it (adopts it) and looks at once.
+    when(activities.start(TASK))
+        .thenReturn(StartResult.created(JOB, 0, null), StartResult.adopted(JOB, 0, null));
     long begin = env.currentTimeMillis();
     when(activities.observeJob(TASK, JOB, false))
         .thenAnswer(
             inv ->
-                env.currentTimeMillis() - begin < Duration.ofHours(24).toMillis()
+                env.currentTimeMillis() - begin < Duration.ofHours(hours).toMillis()
                     ? JobObservation.running()
                     : JobObservation.finished(OK));
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
@@ -726,14 +732,51 @@ class TaskWorkflowTest {
     awaitEnd(start());
 
     List<Integer> runs = RecordedHistories.runLengths(client, TASK.workflowId());
+    if (runs.size() > 1) {
+      RecordedHistories.recordIfAsked(client, TASK.workflowId(), "task-running-continued");
+    }
     System.err.println(
-        "A Task running 24 hours: history events per run "
+        "A Task running "
+            + hours
+            + " hours: history events per run "
             + runs
             + ", "
             + runs.stream().mapToInt(Integer::intValue).sum()
             + " in all");
     assertThat(runs).allMatch(events -> events < TaskWorkflowImpl.HISTORY_BOUND + 20, "bounded");
     verify(activities).finish(TASK, OK);
+  }
+
+  @Test
+  void aTaskWaitingForItsTtlUnderConfigChurnContinuesAsNewAndIsDeletedOnTime() throws Exception {
+    // Finished; a KubeTaskConfig edited 150 times during its 30-day TTL, never moving it.
+    when(activities.start(TASK))
+        .thenReturn(StartResult.adopted(JOB, 0, null), StartResult.finished(null));
+    when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
+    AtomicLong deadline = finishExpiresAfter(Duration.ofDays(30));
+    when(activities.refreshExpiry(TASK)).thenAnswer(inv -> Expiry.at(deadline.get()));
+    AtomicLong deletedAt = recordDeleteTime();
+
+    TaskWorkflow wf = start();
+    verify(activities, timeout(WAIT_MS)).finish(TASK, OK);
+    for (int i = 1; i <= 150; i++) {
+      env.sleep(Duration.ofHours(1));
+      client.newWorkflowStub(TaskWorkflow.class, TASK.workflowId()).configChanged();
+    }
+    env.sleep(Duration.ofDays(30));
+    verify(activities, timeout(WAIT_MS)).deleteTask(TASK);
+    WorkflowStub.fromTyped(client.newWorkflowStub(TaskWorkflow.class, TASK.workflowId()))
+        .getResult(WAIT_MS, TimeUnit.MILLISECONDS, Void.class);
+
+    List<Integer> runs = RecordedHistories.runLengths(client, TASK.workflowId());
+    System.err.println("A Task waiting for its TTL under config churn: events per run " + runs);
+    assertThat(runs).hasSizeGreaterThan(1);
+    assertThat(runs).allMatch(events -> events < TaskWorkflowImpl.HISTORY_BOUND + 20, "bounded");
+    // The same outcome: finished once, deleted once, at its deadline.
+    verify(activities).finish(TASK, OK);
+    verify(activities).deleteTask(TASK);
+    assertThat(deletedAt.get()).isGreaterThanOrEqualTo(deadline.get());
+    RecordedHistories.recordIfAsked(client, TASK.workflowId(), "task-ttl-continued");
   }
 
   @Test
