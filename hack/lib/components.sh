@@ -181,11 +181,19 @@ ready_temporal() {
     curl_quiet -o /dev/null "$TEMPORAL_UI_URL/"
 }
 start_temporal() {
-  # SQLite in the run dir, so workflows and schedules survive down/up.
+  # SQLite in the run dir, so workflows and schedules survive down/up. Write-ahead logging with
+  # normal syncs: a commit no longer waits for an fsync of the whole database, which roughly
+  # halves a burst of workflow starts on this stack (a crash of the machine may lose the newest
+  # transactions; a killed server loses nothing). KUBETASK_TEMPORAL_SQLITE_PRAGMAS="" turns them
+  # off, to measure without them.
+  local pragma pragmas=()
+  for pragma in ${KUBETASK_TEMPORAL_SQLITE_PRAGMAS-journal_mode=wal synchronous=normal}; do
+    pragmas+=(--sqlite-pragma "$pragma")
+  done
   # The Web UI stays on (no --headless) for humans; news fetch is off (no internet).
   start_component temporal "$TEMPORAL_VENV/bin/temporal" server start-dev \
     --ip 127.0.0.1 --port "$TEMPORAL_PORT" --http-port "$TEMPORAL_HTTP_PORT" \
     --metrics-port "$TEMPORAL_METRICS_PORT" \
     --ui-ip 127.0.0.1 --ui-port "$TEMPORAL_UI_PORT" --ui-disable-news-fetch \
-    --db-filename "$STACK_DIR/temporal.db" --namespace default
+    --db-filename "$STACK_DIR/temporal.db" --namespace default "${pragmas[@]}"
 }

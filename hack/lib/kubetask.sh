@@ -35,8 +35,11 @@ start_kubetask_process() {
     describe_port_owner "$port" >&2
     die "$mode: port 127.0.0.1:$port is in use (set KUBETASK_STACK_${mode^^}_PORT to another)"
   fi
+  # The image's JVM settings, with the memory deploy/ gives a container (512Mi) in place of a
+  # cgroup limit, which a plain process does not have.
   start_component "$mode" env KUBETASK_TEMPORAL_UI_URL="$TEMPORAL_UI_URL" \
-    KUBETASK_HTTP_ADDRESS="127.0.0.1:$port" java -jar "$KUBETASK_JAR" "$mode"
+    KUBETASK_HTTP_ADDRESS="127.0.0.1:$port" \
+    java @"$REPO_ROOT/app/jvm.options" -XX:MaxRAM=512m -jar "$KUBETASK_JAR" "$mode"
   wait_until "$mode" "$mode ready (http://127.0.0.1:$port/readyz)" "ready_$mode"
 }
 

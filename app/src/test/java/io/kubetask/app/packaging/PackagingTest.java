@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.kubetask.app.KubeTask;
 import io.kubetask.app.Mode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,19 +46,39 @@ class PackagingTest {
         .filteredOn(l -> l.startsWith("FROM "))
         .singleElement()
         .satisfies(from -> assertThat(from).doesNotEndWith(":latest").contains("java17"));
-    String copy = single(lines, "COPY ");
-    assertThat(copy).isEqualTo("COPY target/kubetask.jar /app/kubetask.jar");
+    assertThat(lines)
+        .filteredOn(l -> l.startsWith("COPY "))
+        .containsExactly(
+            "COPY target/kubetask.jar /app/kubetask.jar", "COPY jvm.options /app/jvm.options");
     assertThat(Files.readAllLines(ROOT.resolve("app/.dockerignore")))
-        .as("the build context lets the jar through")
-        .contains("!target/kubetask.jar");
+        .as("the build context lets the jar and the JVM settings through")
+        .contains("!target/kubetask.jar", "!jvm.options");
     String user = single(lines, "USER ").substring("USER ".length());
     assertThat(user).matches("[0-9]+:[0-9]+");
     assertThat(Integer.parseInt(user.split(":")[0])).as("non-root").isEqualTo(65532);
     List<String> entrypoint = jsonArray(single(lines, "ENTRYPOINT "));
-    assertThat(entrypoint.get(0)).isEqualTo("java");
+    assertThat(entrypoint.subList(0, 2)).containsExactly("java", "@/app/jvm.options");
     assertThat(entrypoint.subList(entrypoint.size() - 2, entrypoint.size()))
         .containsExactly("-jar", "/app/kubetask.jar");
     assertThat(Mode.parse(jsonArray(single(lines, "CMD ")).get(0))).isEqualTo(Mode.ALL_IN_ONE);
+  }
+
+  @Test
+  void theJvmAcceptsTheSettingsFile() throws Exception {
+    Process java =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "@" + ROOT.resolve("app/jvm.options"),
+                "-XX:+PrintFlagsFinal",
+                "-version")
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(java.waitFor()).as(out).isZero();
+    assertThat(out)
+        .containsPattern("UseSerialGC\\s+= true")
+        .containsPattern("ExitOnOutOfMemoryError\\s+= true")
+        .containsPattern("MaxRAMPercentage\\s+= 75");
   }
 
   @Test

@@ -13,11 +13,6 @@ import io.kubetask.e2e.support.TaskWorld;
 import io.kubetask.e2e.support.TestNamespace;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowClientOptions;
-import io.temporal.client.schedules.ScheduleClient;
-import io.temporal.client.schedules.ScheduleClientOptions;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -44,7 +39,6 @@ class DeletionWithoutTemporalE2E {
   private static Stack stack;
   private static ChildKubeTask kubeTask;
   private static TemporalServer temporalServer;
-  private static WorkflowServiceStubs stubs;
   private static WorkflowClient temporal;
   private static String doomed;
 
@@ -55,13 +49,7 @@ class DeletionWithoutTemporalE2E {
     doomed = NS.another("doomed");
     NS.awaitDefaultServiceAccount();
     NS.awaitDefaultServiceAccount(doomed);
-    stubs =
-        WorkflowServiceStubs.newServiceStubs(
-            WorkflowServiceStubsOptions.newBuilder().setTarget(stack.temporalAddress()).build());
-    temporal =
-        WorkflowClient.newInstance(
-            stubs,
-            WorkflowClientOptions.newBuilder().setNamespace(stack.temporalNamespace()).build());
+    temporal = stack.temporal();
     kubeTask =
         ChildKubeTask.start(
             stack,
@@ -78,14 +66,8 @@ class DeletionWithoutTemporalE2E {
 
   @AfterAll
   static void stop() {
-    try {
-      if (kubeTask != null) {
-        kubeTask.close();
-      }
-    } finally {
-      if (stubs != null) {
-        stubs.shutdown();
-      }
+    if (kubeTask != null) {
+      kubeTask.close();
     }
   }
 
@@ -175,11 +157,7 @@ class DeletionWithoutTemporalE2E {
   }
 
   private static boolean scheduleExists(String scheduleId) {
-    ScheduleClient schedules =
-        ScheduleClient.newInstance(
-            stubs,
-            ScheduleClientOptions.newBuilder().setNamespace(stack.temporalNamespace()).build());
-    return schedules.listSchedules().anyMatch(s -> s.getScheduleId().equals(scheduleId));
+    return stack.schedules().listSchedules().anyMatch(s -> s.getScheduleId().equals(scheduleId));
   }
 
   private static WorkflowExecutionStatus status(String workflowId) {

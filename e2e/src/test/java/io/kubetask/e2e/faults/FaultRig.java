@@ -5,9 +5,6 @@ import io.kubetask.e2e.support.Stack;
 import io.kubetask.e2e.support.TaskWorld;
 import io.kubetask.e2e.support.TestNamespace;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowClientOptions;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,20 +27,13 @@ final class FaultRig implements AutoCloseable {
   final Ledger ledger;
   final String taskQueue;
   private final ChildKubeTask kubeTask;
-  private final WorkflowServiceStubs stubs;
   private final WorkflowClient temporal;
 
   private FaultRig(TestNamespace ns) {
     stack = ns.stack();
     String runNs = ns.name();
     String ttlNs = ns.another("ttl");
-    stubs =
-        WorkflowServiceStubs.newServiceStubs(
-            WorkflowServiceStubsOptions.newBuilder().setTarget(stack.temporalAddress()).build());
-    temporal =
-        WorkflowClient.newInstance(
-            stubs,
-            WorkflowClientOptions.newBuilder().setNamespace(stack.temporalNamespace()).build());
+    temporal = stack.temporal();
     run = new TaskWorld(stack.client(), temporal, runNs, TIMEOUT);
     ttl = new TaskWorld(stack.client(), temporal, ttlNs, TIMEOUT);
     ns.awaitDefaultServiceAccount(runNs);
@@ -86,7 +76,6 @@ final class FaultRig implements AutoCloseable {
       kubeTask.close();
     } finally {
       ledger.close();
-      stubs.shutdown();
     }
   }
 }

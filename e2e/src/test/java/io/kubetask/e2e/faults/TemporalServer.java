@@ -2,10 +2,6 @@ package io.kubetask.e2e.faults;
 
 import io.kubetask.e2e.support.Stack;
 import io.kubetask.operator.temporal.SearchAttributeRegistrar;
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowClientOptions;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -109,18 +105,7 @@ final class TemporalServer {
   }
 
   private void registerSearchAttributes() {
-    WorkflowServiceStubs stubs =
-        WorkflowServiceStubs.newServiceStubs(
-            WorkflowServiceStubsOptions.newBuilder().setTarget(stack.temporalAddress()).build());
-    try {
-      WorkflowClient client =
-          WorkflowClient.newInstance(
-              stubs,
-              WorkflowClientOptions.newBuilder().setNamespace(stack.temporalNamespace()).build());
-      new SearchAttributeRegistrar(client).register();
-    } finally {
-      stubs.shutdown();
-    }
+    new SearchAttributeRegistrar(stack.temporal()).register();
   }
 
   private Optional<Long> pid() {

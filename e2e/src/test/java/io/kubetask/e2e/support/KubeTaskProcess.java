@@ -67,8 +67,9 @@ public final class KubeTaskProcess implements AutoCloseable {
   }
 
   /**
-   * {@code java -jar app/target/kubetask.jar <mode>} with the stack's settings plus {@code
-   * settings}, logging to e2e/target/kubetask-processes/; not started yet.
+   * {@code java @app/jvm.options -XX:MaxRAM=512m -jar app/target/kubetask.jar <mode>} (the image's
+   * JVM settings within deploy/'s memory limit) with the stack's settings plus {@code settings},
+   * logging to e2e/target/kubetask-processes/; not started yet.
    */
   public static KubeTaskProcess jar(Stack stack, String mode, Map<String, String> settings) {
     Path jar = stack.repoRoot().resolve("app/target/kubetask.jar");
@@ -80,9 +81,15 @@ public final class KubeTaskProcess implements AutoCloseable {
             .repoRoot()
             .resolve("e2e/target/kubetask-processes")
             .resolve(mode + "-" + System.currentTimeMillis() + ".log");
+    // The image's JVM settings, and the memory deploy/ gives its container (see hack/stack).
     List<String> command =
         List.of(
-            ProcessHandle.current().info().command().orElse("java"), "-jar", jar.toString(), mode);
+            ProcessHandle.current().info().command().orElse("java"),
+            "@" + stack.repoRoot().resolve("app/jvm.options"),
+            "-XX:MaxRAM=512m",
+            "-jar",
+            jar.toString(),
+            mode);
     return new KubeTaskProcess(stack, mode, command, settings, log);
   }
 
@@ -110,6 +117,11 @@ public final class KubeTaskProcess implements AutoCloseable {
 
   public String mode() {
     return mode;
+  }
+
+  /** The running process's pid. */
+  public synchronized long pid() {
+    return process.pid();
   }
 
   /** Starts the process (again) and waits until it is ready. */

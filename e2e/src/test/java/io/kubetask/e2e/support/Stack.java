@@ -3,6 +3,12 @@ package io.kubetask.e2e.support;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.schedules.ScheduleClient;
+import io.temporal.client.schedules.ScheduleClientOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -34,6 +40,7 @@ public final class Stack {
   private final KubernetesClient client;
   private final Kubectl kubectl;
   private final Crds crds;
+  private WorkflowServiceStubs temporalStubs;
 
   private Stack(Path repoRoot, Map<String, String> env, KubernetesClient client) {
     this.repoRoot = repoRoot;
@@ -276,6 +283,33 @@ public final class Stack {
       throw unavailable(
           repoRoot, "the Temporal dev server " + address + " does not answer: " + causes(e), e);
     }
+  }
+
+  /**
+   * The shared Temporal client of the stack's dev server, connected on first use; it reconnects by
+   * itself when a suite restarts the server. Do not close it.
+   */
+  public synchronized WorkflowClient temporal() {
+    return WorkflowClient.newInstance(
+        temporalStubs(),
+        WorkflowClientOptions.newBuilder().setNamespace(temporalNamespace()).build());
+  }
+
+  /** A Schedule client on the same connection as {@link #temporal()}. */
+  public synchronized ScheduleClient schedules() {
+    return ScheduleClient.newInstance(
+        temporalStubs(),
+        ScheduleClientOptions.newBuilder().setNamespace(temporalNamespace()).build());
+  }
+
+  private WorkflowServiceStubs temporalStubs() {
+    if (temporalStubs == null) {
+      temporalStubs =
+          WorkflowServiceStubs.newServiceStubs(
+              WorkflowServiceStubsOptions.newBuilder().setTarget(temporalAddress()).build());
+      Runtime.getRuntime().addShutdownHook(new Thread(temporalStubs::shutdown));
+    }
+    return temporalStubs;
   }
 
   /** The shared client (admin of the stack). Do not close it. */

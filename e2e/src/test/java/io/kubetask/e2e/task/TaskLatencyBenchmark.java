@@ -1,5 +1,7 @@
 package io.kubetask.e2e.task;
 
+import static org.awaitility.Awaitility.await;
+
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
@@ -10,9 +12,9 @@ import io.fabric8.kubernetes.client.WatcherException;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
 import io.kubetask.e2e.support.AgentSpecs;
+import io.kubetask.e2e.support.Stack;
 import io.kubetask.e2e.support.TaskWorld;
 import io.kubetask.e2e.support.TestNamespace;
-import io.kubetask.e2e.system.KubeTaskSystem;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,67 +25,185 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * How fast a Task gets its Job, against the floor of one client creating the ConfigMap and Job
- * itself: create → Job latency for 1 Task and for 200 created at once, the time until 1,000 Tasks
- * all have Jobs, and the Temporal history events per Task. Latencies are measured from just before
- * the create request to the moment a watch delivers the Job, with millisecond resolution. Prints
- * figures; asserts nothing about speed. Run with {@code hack/bench}.
+ * What a Task costs, against the floor of one client creating the ConfigMap and Job itself: create
+ * → Job latency of single Tasks (one after the other, warm) and of 200 created at once, the time
+ * until 1,000 created at once all have Jobs (half of them hang, so that half the Tasks run while
+ * the other half wait for their TTL), the CPU seconds each process of KubeTask and of the stack
+ * spends on each burst, KubeTask's resident memory with those Tasks live, the Temporal history
+ * events of a completed Task, and how long deleting the namespace of the 1,000 takes. Latencies are
+ * measured from just before the create request to the moment a watch delivers the Job, with
+ * millisecond resolution.
+ *
+ * <p>{@code -Dkubetask.benchmark.shape=processes} (default: operator and worker as two processes of
+ * the jar with the image's JVM settings and deploy/'s 512Mi), {@code all-in-one} or {@code
+ * in-process}; {@code -Dkubetask.benchmark.tasks=N} (1,000); {@code -Dkubetask.benchmark.before=N}
+ * runs N Tasks first and measures again after them. Prints figures; asserts nothing about speed.
+ * Run with {@code hack/bench}.
  */
 class TaskLatencyBenchmark {
   @RegisterExtension static final TestNamespace NS = new TestNamespace();
 
   private static final int CLIENT_THREADS = 16;
+  private static final int SINGLES = 20;
+
+  private KubernetesClient client;
+  private BenchKubeTask kubeTask;
+  private String floorNs;
+  private final List<String> lines = new ArrayList<>();
 
   @Test
   void taskToJobLatency() throws Exception {
-    KubeTaskSystem system = KubeTaskSystem.get();
-    KubernetesClient client = system.client();
-    TaskWorld world = new TaskWorld(client, NS.name(), Duration.ofMinutes(2));
-    NS.awaitDefaultServiceAccount();
-    world.agent("bench", AgentSpecs.image("example.com/echo:1"));
+    String shape = System.getProperty("kubetask.benchmark.shape", "processes");
     int large = Integer.getInteger("kubetask.benchmark.tasks", 1000);
-
-    try (JobWatch jobs = new JobWatch(client, NS.name())) {
-      List<String> lines = new ArrayList<>();
-      for (int n : new int[] {1, 200}) {
-        Result floor =
-            run(jobs, "floor-" + n, n, i -> createDirectly(client, "floor-" + n + "-" + i));
-        Result kubetask = run(jobs, "task-" + n, n, i -> createTask(world, "task-" + n + "-" + i));
-        lines.add(
-            String.format(
-                "%4d at once  create→Job p50 %6d ms (floor %5d ms, ×%.1f)  p95 %6d ms (floor %5d ms, ×%.1f)",
-                n,
-                kubetask.p(50),
-                floor.p(50),
-                ratio(kubetask.p(50), floor.p(50)),
-                kubetask.p(95),
-                floor.p(95),
-                ratio(kubetask.p(95), floor.p(95))));
+    int before = Integer.getInteger("kubetask.benchmark.before", 0);
+    Stack stack = NS.stack();
+    client = stack.client();
+    floorNs = NS.another("floor");
+    String big = NS.another("big");
+    String earlier = NS.another("earlier");
+    String again = NS.another("again");
+    for (String ns : List.of(NS.name(), floorNs, big, earlier, again)) {
+      NS.awaitDefaultServiceAccount(ns);
+    }
+    lines.add(
+        "shape "
+            + shape
+            + ", "
+            + System.getProperty("os.name")
+            + ", "
+            + Runtime.getRuntime().availableProcessors()
+            + " cores");
+    try (BenchKubeTask started = BenchKubeTask.start(shape, stack, NS.name(), big, earlier, again);
+        JobWatch floorJobs = new JobWatch(client, floorNs)) {
+      kubeTask = started;
+      TaskWorld small = world(NS.name());
+      pass("", small, world(big), floorJobs, large);
+      lines.add("history events of a completed Task (TTL timer pending): " + historyEvents(small));
+      lines.add("memory with " + large + " Tasks live: " + kubeTask.memory());
+      if (before > 0) {
+        lines.add(runThrough(world(earlier), before));
+        pass("after " + before + " more Tasks: ", world(again), null, floorJobs, large);
       }
-      Result floor = run(jobs, "floor-big", large, i -> createDirectly(client, "floor-big-" + i));
-      Result kubetask = run(jobs, "task-big", large, i -> createTask(world, "task-big-" + i));
+      long deleting = System.nanoTime();
+      client.namespaces().withName(big).delete();
+      await("namespace " + big + " gone")
+          .atMost(Duration.ofMinutes(15))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> client.namespaces().withName(big).get() == null);
       lines.add(
           String.format(
-              "%4d at once  all have Jobs after %6d ms (floor %6d ms, ×%.1f)",
-              large,
-              kubetask.wallMillis,
-              floor.wallMillis,
-              ratio(kubetask.wallMillis, floor.wallMillis)));
-      lines.add(
-          "history events per Task (a completed one-shot Task, TTL timer pending): "
-              + historyEvents(system, world));
-      System.out.println(
-          "\n=== KubeTask benchmark ("
-              + System.getProperty("os.name")
-              + ", "
-              + Runtime.getRuntime().availableProcessors()
-              + " cores) ===");
+              "deleting the namespace of the %d Tasks: gone after %d ms",
+              large, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - deleting)));
+      if (kubeTask.outOfMemory()) {
+        lines.add(
+            "a KubeTask process ran out of memory or died: see e2e/target/kubetask-processes");
+      }
+    } finally {
+      System.out.println("\n=== KubeTask benchmark ===");
       lines.forEach(System.out::println);
     }
+  }
+
+  private TaskWorld world(String namespace) {
+    TaskWorld world = new TaskWorld(client, kubeTask.temporal(), namespace, Duration.ofMinutes(2));
+    world.agent("bench", AgentSpecs.image("example.com/echo:1"));
+    world.agent("bench-runs", AgentSpecs.image("example.com/echo:1").hangs());
+    return world;
+  }
+
+  /**
+   * Single Tasks one after the other, 200 at once and {@code large} at once (into {@code big}, when
+   * given), each against the floor.
+   */
+  private void pass(String label, TaskWorld world, TaskWorld big, JobWatch floorJobs, int large)
+      throws InterruptedException {
+    String p = label.isEmpty() ? "" : "again-";
+    try (JobWatch jobs = new JobWatch(client, world.ns())) {
+      for (int i = 0; i < 3; i++) { // Warm-up, not measured.
+        createTask(world, p + "warm-" + i, "bench");
+        jobs.await(p + "warm-" + i, System.nanoTime() + TimeUnit.MINUTES.toNanos(2));
+      }
+      Result floor1 = sequential(floorJobs, p + "floor-1", i -> createDirectly(p + "floor-1-" + i));
+      Result task1 =
+          sequential(jobs, p + "task-1", i -> createTask(world, p + "task-1-" + i, "bench"));
+      lines.add(label + compare("   1 at a time", task1, floor1));
+      Result floor200 =
+          run(floorJobs, p + "floor-200", 200, i -> createDirectly(p + "floor-200-" + i));
+      Map<String, Double> cpu = kubeTask.cpuSeconds();
+      Result task200 =
+          run(jobs, p + "task-200", 200, i -> createTask(world, p + "task-200-" + i, "bench"));
+      lines.add(label + compare(" 200 at once", task200, floor200));
+      lines.add(label + "   CPU s of the 200-burst: " + since(cpu));
+    }
+    TaskWorld target = big == null ? world : big;
+    try (JobWatch jobs = new JobWatch(client, target.ns())) {
+      Result floor =
+          run(floorJobs, p + "floor-big", large, i -> createDirectly(p + "floor-big-" + i));
+      Map<String, Double> cpu = kubeTask.cpuSeconds();
+      // Half of them hang: with the other half done, half the Tasks run and half wait for a TTL.
+      Result tasks =
+          run(
+              jobs,
+              p + "task-big",
+              large,
+              i -> createTask(target, p + "task-big-" + i, i % 2 == 0 ? "bench" : "bench-runs"));
+      lines.add(
+          String.format(
+              "%s%4d at once  all have Jobs after %6d ms (floor %6d ms, ×%.1f)  p50 %6d ms",
+              label,
+              large,
+              tasks.wallMillis,
+              floor.wallMillis,
+              ratio(tasks.wallMillis, floor.wallMillis),
+              tasks.p(50)));
+      lines.add(label + "   CPU s of the " + large + "-burst: " + since(cpu));
+    }
+  }
+
+  /** Runs {@code n} Tasks through, 500 at a time, and deletes them: what came before. */
+  private String runThrough(TaskWorld world, int n) throws InterruptedException {
+    long start = System.nanoTime();
+    try (JobWatch jobs = new JobWatch(client, world.ns())) {
+      for (int done = 0; done < n; done += 500) {
+        int from = done;
+        run(
+            jobs,
+            "earlier-" + from,
+            Math.min(500, n - from),
+            i -> createTask(world, "earlier-" + from + "-" + i, "bench"));
+      }
+    }
+    TaskWorld.deleteAllAndAwaitGone(client, Duration.ofMinutes(15), world.ns());
+    return String.format(
+        "ran %d Tasks through (created, Jobs, deleted) in %d s",
+        n, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start));
+  }
+
+  private static String compare(String what, Result task, Result floor) {
+    return String.format(
+        "%s  create→Job p50 %6d ms (floor %5d ms, ×%.1f)  p95 %6d ms (floor %5d ms, ×%.1f)",
+        what,
+        task.p(50),
+        floor.p(50),
+        ratio(task.p(50), floor.p(50)),
+        task.p(95),
+        floor.p(95),
+        ratio(task.p(95), floor.p(95)));
+  }
+
+  /** CPU seconds each process spent since {@code before}, largest first. */
+  private String since(Map<String, Double> before) {
+    Map<String, Double> now = kubeTask.cpuSeconds();
+    return now.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0.0)))
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .map(e -> String.format("%s %.1f", e.getKey(), e.getValue()))
+        .collect(Collectors.joining(", "));
   }
 
   private static double ratio(long a, long b) {
@@ -120,18 +240,36 @@ class TaskLatencyBenchmark {
     return new Result(latencies, wall);
   }
 
-  private static void createTask(TaskWorld world, String name) {
-    world.create(name, "bench", TaskWorld.inline("/workspace/task.md", "Benchmark " + name));
+  /** Creates one object at a time, each once the previous one's Job exists. */
+  private static Result sequential(JobWatch jobs, String prefix, IntConsumer create)
+      throws InterruptedException {
+    List<Long> latencies = new ArrayList<>();
+    long start = System.nanoTime();
+    for (int i = 0; i < SINGLES; i++) {
+      long sent = System.nanoTime();
+      create.accept(i);
+      Long seen = jobs.await(prefix + "-" + i, sent + TimeUnit.MINUTES.toNanos(2));
+      if (seen == null) {
+        throw new AssertionError("no Job for " + prefix + "-" + i + " within 2 minutes");
+      }
+      latencies.add(TimeUnit.NANOSECONDS.toMillis(seen - sent));
+    }
+    Collections.sort(latencies);
+    return new Result(latencies, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+  }
+
+  private static void createTask(TaskWorld world, String name, String agent) {
+    world.create(name, agent, TaskWorld.inline("/workspace/task.md", "Benchmark " + name));
   }
 
   /** The floor: what a client does that creates the agent's ConfigMap and Job itself. */
-  private static void createDirectly(KubernetesClient client, String name) {
+  private void createDirectly(String name) {
     client
         .resource(
             new ConfigMapBuilder()
                 .withNewMetadata()
                 .withName(name)
-                .withNamespace(NS.name())
+                .withNamespace(floorNs)
                 .endMetadata()
                 .withData(Map.of("file-0", "Benchmark " + name))
                 .build())
@@ -141,7 +279,7 @@ class TaskLatencyBenchmark {
             new JobBuilder()
                 .withNewMetadata()
                 .withName(name)
-                .withNamespace(NS.name())
+                .withNamespace(floorNs)
                 .withLabels(Map.of("bench", name))
                 .endMetadata()
                 .withNewSpec()
@@ -166,10 +304,10 @@ class TaskLatencyBenchmark {
         .create();
   }
 
-  private static String historyEvents(KubeTaskSystem system, TaskWorld world) {
+  private String historyEvents(TaskWorld world) {
     Task task = world.awaitPhase(world.get("task-1-0"), TaskPhase.COMPLETED);
     return Integer.toString(
-        system.temporal().fetchHistory(task.getStatus().workflowId()).getEvents().size());
+        kubeTask.temporal().fetchHistory(task.getStatus().workflowId()).getEvents().size());
   }
 
   private record Result(List<Long> sortedMillis, long wallMillis) {

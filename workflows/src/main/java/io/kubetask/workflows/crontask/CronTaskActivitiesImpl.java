@@ -162,8 +162,8 @@ public class CronTaskActivitiesImpl implements CronTaskActivities {
   /**
    * Counts the fire's outcome in the CronTask's {@code status.fires} and makes it {@code
    * status.lastFire} unless a newer fire is already there (fires of a CronTask may be handled side
-   * by side). A read and a patch conditional on the resourceVersion, retried on conflict, so no
-   * count is lost to a concurrent fire.
+   * by side). A patch conditional on the resourceVersion the fire read, read again and retried on
+   * conflict, so no count is lost to a concurrent fire.
    */
   private void recordFire(
       CronTask cronTask,
@@ -179,8 +179,9 @@ public class CronTaskActivitiesImpl implements CronTaskActivities {
             .resources(CronTask.class)
             .inNamespace(cronTask.getMetadata().getNamespace())
             .withName(cronTask.getMetadata().getName());
-    for (int attempt = 1; ; attempt++) {
-      CronTask current = resource.get();
+    // The CronTask as the fire read it; read again only when it changed meanwhile.
+    CronTask current = cronTask;
+    for (int attempt = 1; ; attempt++, current = resource.get()) {
       if (current == null) {
         return;
       }

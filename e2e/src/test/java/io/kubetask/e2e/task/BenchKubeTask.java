@@ -1,0 +1,156 @@
+package io.kubetask.e2e.task;
+
+import io.kubetask.e2e.support.KubeTaskProcess;
+import io.kubetask.e2e.support.Stack;
+import io.kubetask.e2e.system.KubeTaskSystem;
+import io.temporal.client.WorkflowClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * The KubeTask a benchmark measures, in one of three shapes: {@code processes} (operator and worker
+ * as two processes of app/target/kubetask.jar with the image's JVM settings and deploy/'s memory
+ * limit, as in a cluster), {@code all-in-one} (one such process), or {@code in-process} (both in
+ * the test's JVM, which is not what runs in production). Also reads what each process of KubeTask
+ * and of the stack costs: CPU seconds and resident memory, from /proc.
+ */
+final class BenchKubeTask implements AutoCloseable {
+  /** Clock ticks per second of /proc/<pid>/stat on Linux. */
+  private static final double TICKS = 100.0;
+
+  final String shape;
+  private final Stack stack;
+  private final List<KubeTaskProcess> processes = new ArrayList<>();
+  private final WorkflowClient temporal;
+
+  private BenchKubeTask(String shape, Stack stack, String... namespaces) {
+    this.shape = shape;
+    this.stack = stack;
+    switch (shape) {
+      case "in-process" -> temporal = KubeTaskSystem.get().temporal();
+      case "processes", "all-in-one" -> {
+        stack.requireTemporal();
+        stack.crds().apply();
+        temporal = stack.temporal();
+        String queue = "kubetask-bench-" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, String> settings = KubeTaskProcess.owning(queue, namespaces);
+        List<String> modes =
+            shape.equals("processes") ? List.of("worker", "operator") : List.of("all-in-one");
+        for (String mode : modes) {
+          processes.add(KubeTaskProcess.jar(stack, mode, settings).start());
+        }
+      }
+      default ->
+          throw new IllegalArgumentException(
+              "kubetask.benchmark.shape: processes, all-in-one or in-process, not " + shape);
+    }
+  }
+
+  static BenchKubeTask start(String shape, Stack stack, String... namespaces) {
+    return new BenchKubeTask(shape, stack, namespaces);
+  }
+
+  WorkflowClient temporal() {
+    return temporal;
+  }
+
+  /** The pid of each process that does the work, by name: KubeTask's and the stack's. */
+  Map<String, Long> pids() {
+    Map<String, Long> pids = new LinkedHashMap<>();
+    if (processes.isEmpty()) {
+      pids.put("test JVM (operator + worker)", ProcessHandle.current().pid());
+    }
+    for (KubeTaskProcess p : processes) {
+      pids.put(p.mode(), p.pid());
+    }
+    Path dir =
+        stack
+            .setting("KUBETASK_STACK_DIR")
+            .map(Path::of)
+            .orElse(stack.repoRoot().resolve(".stack"))
+            .resolve("pids");
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.sorted().toList()) {
+        String name = f.getFileName().toString().replace(".pid", "");
+        if (!pids.containsKey(name)) {
+          pids.put(name, Long.parseLong(Files.readString(f).trim()));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return pids;
+  }
+
+  /** CPU seconds (user + system) each process has used so far. */
+  Map<String, Double> cpuSeconds() {
+    Map<String, Double> cpu = new LinkedHashMap<>();
+    pids().forEach((name, pid) -> cpu.put(name, cpuSeconds(pid)));
+    return cpu;
+  }
+
+  /** Resident memory of each KubeTask process, now and at its peak, in MB. */
+  Map<String, String> memory() {
+    Map<String, String> memory = new LinkedHashMap<>();
+    Map<String, Long> pids = pids();
+    List<String> kubeTask =
+        processes.isEmpty()
+            ? List.of(pids.keySet().iterator().next())
+            : processes.stream().map(KubeTaskProcess::mode).toList();
+    for (String name : kubeTask) {
+      Map<String, String> status = status(pids.get(name));
+      memory.put(
+          name, "RSS " + mb(status.get("VmRSS")) + " MB (peak " + mb(status.get("VmHWM")) + " MB)");
+    }
+    return memory;
+  }
+
+  private static double cpuSeconds(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      // Fields after the command name, which is in parentheses and may hold spaces.
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS;
+    } catch (IOException e) {
+      return Double.NaN; // Gone: a component that is not running costs nothing here.
+    }
+  }
+
+  private static Map<String, String> status(long pid) {
+    Map<String, String> status = new LinkedHashMap<>();
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+        int colon = line.indexOf(':');
+        if (colon > 0) {
+          status.put(line.substring(0, colon), line.substring(colon + 1).trim());
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return status;
+  }
+
+  private static long mb(String kb) {
+    return kb == null ? -1 : Long.parseLong(kb.replace(" kB", "").trim()) / 1024;
+  }
+
+  /** Whether an OutOfMemoryError ended or hit one of the KubeTask processes. */
+  boolean outOfMemory() {
+    return processes.stream()
+        .anyMatch(p -> !p.isAlive() || p.log().contains("java.lang.OutOfMemoryError"));
+  }
+
+  @Override
+  public void close() {
+    processes.forEach(KubeTaskProcess::stop);
+  }
+}
