@@ -2,12 +2,14 @@ package io.kubetask.e2e.task;
 
 import io.kubetask.e2e.support.KubeTaskProcess;
 import io.kubetask.e2e.support.Stack;
+import io.kubetask.e2e.support.TaskWorld;
 import io.kubetask.e2e.system.KubeTaskSystem;
 import io.temporal.client.WorkflowClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,10 +32,12 @@ final class BenchKubeTask implements AutoCloseable {
   private final Stack stack;
   private final List<KubeTaskProcess> processes = new ArrayList<>();
   private final WorkflowClient temporal;
+  private final String[] namespaces;
 
   private BenchKubeTask(String shape, Stack stack, String... namespaces) {
     this.shape = shape;
     this.stack = stack;
+    this.namespaces = namespaces;
     switch (shape) {
       case "in-process" -> temporal = KubeTaskSystem.get().temporal();
       case "processes", "all-in-one" -> {
@@ -42,6 +46,8 @@ final class BenchKubeTask implements AutoCloseable {
         temporal = stack.temporal();
         String queue = "kubetask-bench-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, String> settings = KubeTaskProcess.owning(queue, namespaces);
+        settings.remove(
+            "KUBETASK_RESYNC_SECONDS"); // Production's resync, not the suites' short one.
         List<String> modes =
             shape.equals("processes") ? List.of("worker", "operator") : List.of("all-in-one");
         for (String mode : modes) {
@@ -149,8 +155,19 @@ final class BenchKubeTask implements AutoCloseable {
         .anyMatch(p -> !p.isAlive() || p.log().contains("java.lang.OutOfMemoryError"));
   }
 
+  /**
+   * Deletes the namespaces' Tasks while KubeTask still runs (their finalizers need it), then stops.
+   */
   @Override
   public void close() {
-    processes.forEach(KubeTaskProcess::stop);
+    try {
+      String[] left =
+          Stream.of(namespaces)
+              .filter(ns -> stack.client().namespaces().withName(ns).get() != null)
+              .toArray(String[]::new);
+      TaskWorld.deleteAllAndAwaitGone(stack.client(), Duration.ofMinutes(15), left);
+    } finally {
+      processes.forEach(KubeTaskProcess::stop);
+    }
   }
 }

@@ -63,9 +63,17 @@ public final class Waits {
       return true;
     }
     boolean[] fired = {false};
+    // The cancelled timer's failure is taken here: a failed promise nobody reads is logged by the
+    // SDK as a warning with a stack trace, once for every wait a signal ends.
     CancellationScope timer =
         Workflow.newCancellationScope(
-            () -> Workflow.newTimer(timeout).thenApply(v -> fired[0] = true));
+            () ->
+                Workflow.newTimer(timeout)
+                    .handle(
+                        (v, failure) -> {
+                          fired[0] = failure == null;
+                          return null;
+                        }));
     timer.run();
     Workflow.await(() -> fired[0] || condition.get());
     if (!fired[0]) {
