@@ -74,7 +74,7 @@ class KubeTaskOperatorTest {
 
     client.resource(task).delete();
 
-    await().untilAsserted(() -> assertThat(refsOf("cancel")).contains(ref));
+    await().untilAsserted(() -> assertThat(refsOf("terminate")).contains(ref));
     await().untilAsserted(() -> assertThat(client.resource(task).get()).isNull());
   }
 

@@ -40,6 +40,7 @@ public final class KubeTaskWorker {
             temporal,
             WorkerFactoryOptions.newBuilder()
                 .setWorkerInterceptors(new ResourceLoggingInterceptor())
+                .setWorkflowCacheSize(config.workflowCacheSize())
                 .build());
     Worker worker = factory.newWorker(config.temporal().taskQueue());
     worker.registerWorkflowImplementationTypes(

@@ -78,7 +78,8 @@ class PackagingTest {
     assertThat(out)
         .containsPattern("UseSerialGC\\s+= true")
         .containsPattern("ExitOnOutOfMemoryError\\s+= true")
-        .containsPattern("MaxRAMPercentage\\s+= 75");
+        .containsPattern("MaxRAMPercentage\\s+= 75")
+        .containsPattern("TieredStopAtLevel\\s+= 1");
   }
 
   @Test

@@ -201,8 +201,8 @@ class LeaderElectionE2E {
     }
 
     @Override
-    public void cancel(TaskRef ref) {
-      calls.add("cancel " + ref.uid());
+    public void terminate(TaskRef ref) {
+      calls.add("terminate " + ref.uid());
     }
 
     @Override

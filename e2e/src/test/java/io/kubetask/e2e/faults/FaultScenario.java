@@ -349,7 +349,7 @@ final class FaultScenario {
         if (e.getValue().point() == Point.DELETED_DURING_OUTAGE && sameWorkflows) {
           assertThat(wf.getStatus())
               .as("workflow of %s", name)
-              .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED);
+              .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED);
         }
       }
     }

@@ -47,7 +47,7 @@ class DeletionE2E {
   }
 
   @Test
-  void deletingARunningTaskStopsItsAgentAndCancelsItsWorkflowPromptly() {
+  void deletingARunningTaskStopsItsAgentAndEndsItsWorkflowPromptly() {
     Task running = world.awaitPhase(world.create("running", "hang"), TaskPhase.RUNNING);
     await().atMost(TIMEOUT).until(() -> !world.pods(running).isEmpty());
 
@@ -56,7 +56,7 @@ class DeletionE2E {
 
     awaitAllGone(running);
     assertThat(Duration.between(deleted, Instant.now())).isLessThan(PROMPTLY);
-    world.awaitWorkflow(running, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED);
+    world.awaitWorkflow(running, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED);
   }
 
   @Test
@@ -68,7 +68,7 @@ class DeletionE2E {
 
     awaitAllGone(open);
     assertThat(Duration.between(deleted, Instant.now())).isLessThan(PROMPTLY);
-    world.awaitWorkflow(open, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED);
+    world.awaitWorkflow(open, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED);
   }
 
   @Test
@@ -103,7 +103,7 @@ class DeletionE2E {
     world.client().resource(blocked).delete();
 
     world.awaitGone(blocked, PROMPTLY);
-    world.awaitWorkflow(blocked, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED);
+    world.awaitWorkflow(blocked, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED);
   }
 
   @Test

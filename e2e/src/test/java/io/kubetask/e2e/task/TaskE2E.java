@@ -423,7 +423,7 @@ class TaskE2E {
               assertThat(world.contextConfigMap(running)).isNull();
               assertThat(world.pods(running)).isEmpty();
             });
-    world.awaitWorkflow(running, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED);
+    world.awaitWorkflow(running, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED);
   }
 
   @Test

@@ -159,14 +159,14 @@ final class TaskActions {
   }
 
   /**
-   * Whether the deletion of the Task should cancel its workflow: not when the Task was deleted at
-   * or after its expirationTime, which is the workflow deleting it at the end of its TTL (it ends
-   * by itself, and a cancel would record its completion as a cancellation).
+   * Whether the deletion of the Task should end its workflow: not when the Task was deleted at or
+   * after its expirationTime, which is the workflow deleting it at the end of its TTL (it ends by
+   * itself, and terminating it would record its completion as a termination).
    *
    * @param task the Task being deleted
    * @param now the current time, used when the Task has no deletionTimestamp
    */
-  public static boolean cancelsWorkflowOnDelete(Task task, Instant now) {
+  public static boolean endsWorkflowOnDelete(Task task, Instant now) {
     if (!isFinished(task)) {
       return true;
     }

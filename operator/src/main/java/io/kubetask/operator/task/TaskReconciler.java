@@ -153,15 +153,15 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
   public DeleteControl cleanup(Task task, Context<Task> context) {
     var ref = TaskWorkflowTarget.of(task).ref();
     confirmed.invalidate(ref.workflowId());
-    if (TaskActions.cancelsWorkflowOnDelete(task, clock.instant())) {
-      log.info("Task deleted, cancelling workflow {}", ref.workflowId());
+    if (TaskActions.endsWorkflowOnDelete(task, clock.instant())) {
+      log.info("Task deleted, terminating workflow {}", ref.workflowId());
       try {
-        gateway.cancel(ref);
+        gateway.terminate(ref);
       } catch (RuntimeException e) {
         return finalizerDeadline.afterFailure(
             task,
             e,
-            "cancel workflow " + ref.workflowId(),
+            "terminate workflow " + ref.workflowId(),
             "the workflow ends by itself when it next finds its Task gone.",
             (object, reason, message) -> events.warning((Task) object, reason, message));
       }

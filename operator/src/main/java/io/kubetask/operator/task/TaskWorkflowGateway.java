@@ -3,7 +3,7 @@ package io.kubetask.operator.task;
 import io.kubetask.workflows.task.TaskRef;
 
 /**
- * Starts, signals and cancels the Temporal workflow of a Task. Every call is idempotent; errors
+ * Starts, signals and terminates the Temporal workflow of a Task. Every call is idempotent; errors
  * other than "already running" or "not found" propagate so that the reconciliation is retried.
  */
 public interface TaskWorkflowGateway {
@@ -14,8 +14,14 @@ public interface TaskWorkflowGateway {
   /** Sends a signal, starting the workflow first when it does not run (signal-with-start). */
   void signal(TaskWorkflowTarget target, Signal signal);
 
-  /** Cancels the Task's workflow; a workflow that is gone or already closed counts as done. */
-  void cancel(TaskRef ref);
+  /**
+   * Ends the workflow of a deleted Task at once; a workflow that is gone or already closed counts
+   * as done. Terminated, not cancelled: nothing is left for the workflow to do (its Job and
+   * ConfigMap go with the Task by garbage collection, its CronTask run is told by the operator),
+   * and a cancellation would cost a workflow task on a worker, a replay when the workflow is not
+   * cached and several history events for each Task of a namespace being deleted.
+   */
+  void terminate(TaskRef ref);
 
   /**
    * Tells the CronTask run workflow that waits for a deleted Task that the Task is gone, so the

@@ -65,14 +65,14 @@ public class TemporalTaskWorkflowGateway implements TaskWorkflowGateway {
   }
 
   @Override
-  public void cancel(TaskRef ref) {
+  public void terminate(TaskRef ref) {
     CallDeadline.within(
         CallDeadline.CALL,
         () -> {
           try {
-            client.newUntypedWorkflowStub(ref.workflowId()).cancel("Task deleted");
+            client.newUntypedWorkflowStub(ref.workflowId()).terminate("Task deleted");
           } catch (WorkflowNotFoundException e) {
-            // Gone or already closed: nothing to cancel.
+            // Gone or already closed: nothing to end.
           }
         });
   }

@@ -7,7 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** Records the calls it gets; can be told to fail like an unreachable Temporal. */
 public class FakeTaskWorkflowGateway implements TaskWorkflowGateway {
 
-  /** One call: {@code ensureStarted}, {@code signal} (with its signal) or {@code cancel}. */
+  /** One call: {@code ensureStarted}, {@code signal} (with its signal) or {@code terminate}. */
   public record Call(String method, TaskWorkflowTarget target, TaskRef ref, Signal signal) {}
 
   public final List<Call> calls = new CopyOnWriteArrayList<>();
@@ -24,8 +24,8 @@ public class FakeTaskWorkflowGateway implements TaskWorkflowGateway {
   }
 
   @Override
-  public void cancel(TaskRef ref) {
-    record(new Call("cancel", null, ref, null));
+  public void terminate(TaskRef ref) {
+    record(new Call("terminate", null, ref, null));
   }
 
   @Override

@@ -268,14 +268,13 @@ class TaskActionsTest {
 
   @Test
   void deletingAnUnfinishedTaskOrOneBeforeItsExpiryCancelsItsWorkflow() {
-    assertThat(TaskActions.cancelsWorkflowOnDelete(task("t"), NOW)).isTrue();
-    assertThat(TaskActions.cancelsWorkflowOnDelete(running(LONG_AGO), NOW)).isTrue();
-    assertThat(
-            TaskActions.cancelsWorkflowOnDelete(finished(TaskPhase.COMPLETED, LONG_AGO, null), NOW))
+    assertThat(TaskActions.endsWorkflowOnDelete(task("t"), NOW)).isTrue();
+    assertThat(TaskActions.endsWorkflowOnDelete(running(LONG_AGO), NOW)).isTrue();
+    assertThat(TaskActions.endsWorkflowOnDelete(finished(TaskPhase.COMPLETED, LONG_AGO, null), NOW))
         .isTrue();
     var waiting = finished(TaskPhase.FAILED, LONG_AGO, NOW.plusSeconds(1));
     waiting.getMetadata().setDeletionTimestamp(NOW.toString());
-    assertThat(TaskActions.cancelsWorkflowOnDelete(waiting, NOW)).isTrue();
+    assertThat(TaskActions.endsWorkflowOnDelete(waiting, NOW)).isTrue();
   }
 
   @Test
@@ -283,11 +282,11 @@ class TaskActionsTest {
     var expired = finished(TaskPhase.COMPLETED, LONG_AGO, NOW.plusMillis(400));
     // The API server writes whole seconds; the worker deleted the Task at its expiry.
     expired.getMetadata().setDeletionTimestamp(NOW.toString());
-    assertThat(TaskActions.cancelsWorkflowOnDelete(expired, NOW.plusSeconds(30))).isFalse();
+    assertThat(TaskActions.endsWorkflowOnDelete(expired, NOW.plusSeconds(30))).isFalse();
     // Without a deletionTimestamp, the current time decides.
     var noTimestamp = finished(TaskPhase.COMPLETED, LONG_AGO, NOW);
-    assertThat(TaskActions.cancelsWorkflowOnDelete(noTimestamp, NOW)).isFalse();
-    assertThat(TaskActions.cancelsWorkflowOnDelete(noTimestamp, NOW.minusSeconds(5))).isTrue();
+    assertThat(TaskActions.endsWorkflowOnDelete(noTimestamp, NOW)).isFalse();
+    assertThat(TaskActions.endsWorkflowOnDelete(noTimestamp, NOW.minusSeconds(5))).isTrue();
   }
 
   @Test

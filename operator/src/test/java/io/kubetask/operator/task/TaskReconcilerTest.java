@@ -157,7 +157,7 @@ class TaskReconcilerTest {
     assertThat(late.isRemoveFinalizer()).isTrue();
     assertThat(warnings)
         .containsExactly(
-            "TemporalUnreachable: Could not cancel workflow task/team-a/t/t-uid within 60s of the"
+            "TemporalUnreachable: Could not terminate workflow task/team-a/t/t-uid within 60s of the"
                 + " deletion (DEADLINE_EXCEEDED); deleted without it: the workflow ends by itself"
                 + " when it next finds its Task gone.");
   }
@@ -170,7 +170,7 @@ class TaskReconcilerTest {
 
     reconciler.reconcile(task, context()); // nothing of the deleted Task is remembered
 
-    assertThat(gateway.summary()).containsExactly("ensureStarted", "cancel", "ensureStarted");
+    assertThat(gateway.summary()).containsExactly("ensureStarted", "terminate", "ensureStarted");
   }
 
   /** A clock that moves only when told. */
@@ -341,7 +341,7 @@ class TaskReconcilerTest {
     assertThat(gateway.calls)
         .containsExactly(
             new FakeTaskWorkflowGateway.Call(
-                "cancel", null, new TaskRef("team-a", "t", "t-uid"), null));
+                "terminate", null, new TaskRef("team-a", "t", "t-uid"), null));
     assertThat(control.isRemoveFinalizer()).isTrue();
   }
 
@@ -354,7 +354,7 @@ class TaskReconcilerTest {
 
     var control = reconciler.cleanup(fired, context());
 
-    assertThat(gateway.summary()).containsExactly("cancel", "taskGone crontask-run/team-a/n-1");
+    assertThat(gateway.summary()).containsExactly("terminate", "taskGone crontask-run/team-a/n-1");
     assertThat(control.isRemoveFinalizer()).isTrue();
   }
 

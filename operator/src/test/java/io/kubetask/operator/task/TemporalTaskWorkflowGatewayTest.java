@@ -140,17 +140,17 @@ class TemporalTaskWorkflowGatewayTest {
   }
 
   @Test
-  void cancelIsDoneWhenTheWorkflowIsGone() {
+  void terminateIsDoneWhenTheWorkflowIsGone() {
     gateway.ensureStarted(target);
 
-    gateway.cancel(target.ref());
-    gateway.cancel(target.ref());
-    gateway.cancel(new TaskRef("team-a", "never", "uid-0"));
+    gateway.terminate(target.ref());
+    gateway.terminate(target.ref());
+    gateway.terminate(new TaskRef("team-a", "never", "uid-0"));
 
     var terminated =
         new TaskWorkflowTarget(new TaskRef("team-a", "terminated", "uid-2"), "default", null);
     gateway.ensureStarted(terminated);
     client.newUntypedWorkflowStub(terminated.ref().workflowId()).terminate("test");
-    gateway.cancel(terminated.ref());
+    gateway.terminate(terminated.ref());
   }
 }
