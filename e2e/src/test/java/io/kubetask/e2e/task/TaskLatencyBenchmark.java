@@ -54,7 +54,15 @@ class TaskLatencyBenchmark {
   private KubernetesClient client;
   private BenchKubeTask kubeTask;
   private String floorNs;
+
+  /** The figures so far, printed again together at the end. */
   private final List<String> lines = new ArrayList<>();
+
+  /** A figure: printed at once (a long run shows its progress) and kept for the summary. */
+  private void print(String line) {
+    System.out.println("KubeTask benchmark: " + line);
+    lines.add(line);
+  }
 
   @Test
   void taskToJobLatency() throws Exception {
@@ -70,7 +78,7 @@ class TaskLatencyBenchmark {
     for (String ns : List.of(NS.name(), floorNs, big, earlier, again)) {
       NS.awaitDefaultServiceAccount(ns);
     }
-    lines.add(
+    print(
         "shape "
             + shape
             + ", "
@@ -83,10 +91,10 @@ class TaskLatencyBenchmark {
       kubeTask = started;
       TaskWorld small = world(NS.name());
       pass("", small, world(big), floorJobs, large);
-      lines.add("history events of a completed Task (TTL timer pending): " + historyEvents(small));
-      lines.add("memory with " + large + " Tasks live: " + kubeTask.memory());
+      print("history events of a completed Task (TTL timer pending): " + historyEvents(small));
+      print("memory with " + large + " Tasks live: " + kubeTask.memory());
       if (before > 0) {
-        lines.add(runThrough(world(earlier), before));
+        print(runThrough(world(earlier), before));
         pass("after " + before + " more Tasks: ", world(again), null, floorJobs, large);
       }
       long deleting = System.nanoTime();
@@ -95,13 +103,12 @@ class TaskLatencyBenchmark {
           .atMost(Duration.ofMinutes(15))
           .pollInterval(Duration.ofMillis(200))
           .until(() -> client.namespaces().withName(big).get() == null);
-      lines.add(
+      print(
           String.format(
               "deleting the namespace of the %d Tasks: gone after %d ms",
               large, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - deleting)));
       if (kubeTask.outOfMemory()) {
-        lines.add(
-            "a KubeTask process ran out of memory or died: see e2e/target/kubetask-processes");
+        print("a KubeTask process ran out of memory or died: see e2e/target/kubetask-processes");
       }
     } finally {
       System.out.println("\n=== KubeTask benchmark ===");
@@ -131,14 +138,14 @@ class TaskLatencyBenchmark {
       Result floor1 = sequential(floorJobs, p + "floor-1", i -> createDirectly(p + "floor-1-" + i));
       Result task1 =
           sequential(jobs, p + "task-1", i -> createTask(world, p + "task-1-" + i, "bench"));
-      lines.add(label + compare("   1 at a time", task1, floor1));
+      print(label + compare("   1 at a time", task1, floor1));
       Result floor200 =
           run(floorJobs, p + "floor-200", 200, i -> createDirectly(p + "floor-200-" + i));
       Map<String, Double> cpu = kubeTask.cpuSeconds();
       Result task200 =
           run(jobs, p + "task-200", 200, i -> createTask(world, p + "task-200-" + i, "bench"));
-      lines.add(label + compare(" 200 at once", task200, floor200));
-      lines.add(label + "   CPU s of the 200-burst: " + since(cpu));
+      print(label + compare(" 200 at once", task200, floor200));
+      print(label + "   CPU s of the 200-burst: " + since(cpu));
     }
     TaskWorld target = big == null ? world : big;
     try (JobWatch jobs = new JobWatch(client, target.ns())) {
@@ -152,7 +159,7 @@ class TaskLatencyBenchmark {
               p + "task-big",
               large,
               i -> createTask(target, p + "task-big-" + i, i % 2 == 0 ? "bench" : "bench-runs"));
-      lines.add(
+      print(
           String.format(
               "%s%4d at once  all have Jobs after %6d ms (floor %6d ms, ×%.1f)  p50 %6d ms",
               label,
@@ -161,7 +168,7 @@ class TaskLatencyBenchmark {
               floor.wallMillis,
               ratio(tasks.wallMillis, floor.wallMillis),
               tasks.p(50)));
-      lines.add(label + "   CPU s of the " + large + "-burst: " + since(cpu));
+      print(label + "   CPU s of the " + large + "-burst: " + since(cpu));
     }
   }
 
