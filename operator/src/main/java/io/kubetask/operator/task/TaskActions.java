@@ -117,6 +117,31 @@ final class TaskActions {
         : new Plan(false, signals);
   }
 
+  /**
+   * What a {@code jobChanged} signal is about, as the caches show it: the Job finished or missing,
+   * the keep-alive window open, or what the agent's pod is doing. While the Task's status does not
+   * show it yet, every further change of the Job or pod would ask again; the workflow, told once,
+   * reads the Job and pod as they are when it looks, so the same news needs no second signal.
+   */
+  static String jobChangeKey(Observed seen) {
+    Job job = seen.job();
+    if (job == null) {
+      return "missing";
+    }
+    if (JobOutcomes.finished(job)) {
+      return "finished";
+    }
+    if (windowOpened(job)) {
+      return "window open";
+    }
+    PodView pod = seen.pod();
+    if (pod == null) {
+      return "";
+    }
+    AgentProgress progress = AgentProgress.of(job, pod.pods(), pod.jobEvents());
+    return progress.reason() + ": " + progress.message();
+  }
+
   /** The pods of a Task's Job and the Job's FailedCreate Events, as the caches hold them. */
   public record PodView(List<Pod> pods, List<Event> jobEvents) {}
 

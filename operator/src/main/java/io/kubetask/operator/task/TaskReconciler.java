@@ -26,6 +26,7 @@ import io.kubetask.api.v1alpha1.Agent;
 import io.kubetask.api.v1alpha1.KubeTaskConfig;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.operator.task.TaskActions.Plan;
+import io.kubetask.operator.task.TaskWorkflowGateway.Signal;
 import io.kubetask.operator.temporal.FinalizerDeadline;
 import io.kubetask.workflows.k8s.EventRecorder;
 import io.kubetask.workflows.k8s.Metadata;
@@ -72,6 +73,14 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
    */
   private final Cache<String, Boolean> confirmed;
 
+  /**
+   * What each workflow was last told by {@code jobChanged} ({@link TaskActions#jobChangeKey}), for
+   * half a resync period: a Job and its pod change three or four times in their first second, and
+   * each change would otherwise signal again before the workflow has looked once, each signal a
+   * workflow task and more history.
+   */
+  private final Cache<String, String> toldJobChange;
+
   /** Warnings already recorded (Task uid and text), so a reconciliation does not repeat them. */
   private final Cache<String, Boolean> warned =
       CacheBuilder.newBuilder().maximumSize(10_000).build();
@@ -106,17 +115,17 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
     this.finalizerDeadline = finalizerDeadline;
     this.clock = clock;
     this.resync = resync;
+    Ticker ticker =
+        new Ticker() {
+          @Override
+          public long read() {
+            return TimeUnit.MILLISECONDS.toNanos(clock.millis());
+          }
+        };
     this.confirmed =
-        CacheBuilder.newBuilder()
-            .expireAfterWrite(resync.dividedBy(2))
-            .ticker(
-                new Ticker() {
-                  @Override
-                  public long read() {
-                    return TimeUnit.MILLISECONDS.toNanos(clock.millis());
-                  }
-                })
-            .build();
+        CacheBuilder.newBuilder().expireAfterWrite(resync.dividedBy(2)).ticker(ticker).build();
+    this.toldJobChange =
+        CacheBuilder.newBuilder().expireAfterWrite(resync.dividedBy(2)).ticker(ticker).build();
   }
 
   @Override
@@ -137,9 +146,19 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
       asked = true;
     }
     for (var signal : plan.signals()) {
+      String news = null;
+      if (signal.kind() == Signal.Kind.JOB_CHANGED) {
+        news = TaskActions.jobChangeKey(seen);
+        if (news.equals(toldJobChange.getIfPresent(workflowId))) {
+          continue; // Told already; the workflow has not looked yet.
+        }
+      }
       log.debug("Signalling {} to {}", signal, workflowId);
       gateway.signal(target, signal); // signal-with-start: also makes sure the workflow runs
       asked = true;
+      if (news != null) {
+        toldJobChange.put(workflowId, news);
+      }
     }
     if (asked) {
       confirmed.put(workflowId, Boolean.TRUE);
@@ -153,6 +172,7 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
   public DeleteControl cleanup(Task task, Context<Task> context) {
     var ref = TaskWorkflowTarget.of(task).ref();
     confirmed.invalidate(ref.workflowId());
+    toldJobChange.invalidate(ref.workflowId());
     if (TaskActions.endsWorkflowOnDelete(task, clock.instant())) {
       log.info("Task deleted, terminating workflow {}", ref.workflowId());
       try {

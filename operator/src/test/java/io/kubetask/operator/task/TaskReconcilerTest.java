@@ -119,12 +119,47 @@ class TaskReconcilerTest {
   }
 
   @Test
-  void signalsAreAlwaysSentAndCountAsAStart() {
+  void theSameNewsIsSignalledOnceUntilHalfTheResyncAndCountsAsAStart() {
+    var now = new AtomicReference<>(NOW);
+    var reconciler =
+        new TaskReconciler(
+            gateway, (t, r, m) -> {}, new FinalizerDeadline(BOUND, steppingClock(now)), RESYNC);
     var task = running(NOW.minusSeconds(600));
 
+    // The finished Job changes again (completionTime, conditions) before the workflow has looked.
     reconciler.reconcile(task, context(Set.of(finishedJob("Complete")), null));
     reconciler.reconcile(task, context(Set.of(finishedJob("Complete")), null));
-    reconciler.reconcile(task, context(Set.of(job()), null));
+    reconciler.reconcile(task, context(Set.of(job()), null)); // confirmed by the signal
+    assertThat(gateway.summary()).containsExactly("signal JOB_CHANGED");
+
+    // Still not shown half a resync later: told again, in case the workflow never looked.
+    now.set(NOW.plus(RESYNC.dividedBy(2)));
+    reconciler.reconcile(task, context(Set.of(finishedJob("Complete")), null));
+    assertThat(gateway.summary()).containsExactly("signal JOB_CHANGED", "signal JOB_CHANGED");
+  }
+
+  @Test
+  void newsOfThePodIsSignalledEachTimeItIsDifferent() {
+    Pod pending =
+        new PodBuilder(agentPod()).withNewStatus().withPhase("Pending").endStatus().build();
+    Pod unschedulable =
+        new PodBuilder(agentPod())
+            .withNewStatus()
+            .withPhase("Pending")
+            .addNewCondition()
+            .withType("PodScheduled")
+            .withStatus("False")
+            .withReason("Unschedulable")
+            .withMessage("0/1 nodes are available.")
+            .endCondition()
+            .endStatus()
+            .build();
+    var task = running(NOW.minusSeconds(600));
+
+    reconciler.reconcile(task, context(Set.of(job()), Set.of(pending), Set.of(), null));
+    reconciler.reconcile(task, context(Set.of(job()), Set.of(pending), Set.of(), null));
+    reconciler.reconcile(task, context(Set.of(job()), Set.of(unschedulable), Set.of(), null));
+    reconciler.reconcile(task, context(Set.of(job()), Set.of(unschedulable), Set.of(), null));
 
     assertThat(gateway.summary()).containsExactly("signal JOB_CHANGED", "signal JOB_CHANGED");
   }
