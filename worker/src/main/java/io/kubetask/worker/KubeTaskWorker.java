@@ -10,6 +10,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
+import io.temporal.worker.WorkerOptions;
 import java.time.Clock;
 
 /**
@@ -17,6 +18,18 @@ import java.time.Clock;
  * process that runs it is {@code io.kubetask.app.KubeTask} (module {@code app}).
  */
 public final class KubeTaskWorker {
+  /**
+   * Activities that run at once. Each makes its Kubernetes calls one after the other over the
+   * client's one HTTP/2 connection, and the JDK's HTTP client fails a request ("too many concurrent
+   * streams") rather than queue it once the API server's stream limit (100 or more) is reached: the
+   * SDK's default of 200 local activities did, in a burst of 1,000 Tasks, over a thousand times,
+   * each failure retried after a back-off. A few dozen calls in flight keep an API server busy;
+   * more only queue there.
+   */
+  static final int MAX_LOCAL_ACTIVITIES = 32;
+
+  static final int MAX_ACTIVITIES = 16;
+
   private KubeTaskWorker() {}
 
   /** A started-on-demand worker factory with every KubeTask workflow and activity registered. */
@@ -42,7 +55,13 @@ public final class KubeTaskWorker {
                 .setWorkerInterceptors(new ResourceLoggingInterceptor())
                 .setWorkflowCacheSize(config.workflowCacheSize())
                 .build());
-    Worker worker = factory.newWorker(config.temporal().taskQueue());
+    Worker worker =
+        factory.newWorker(
+            config.temporal().taskQueue(),
+            WorkerOptions.newBuilder()
+                .setMaxConcurrentLocalActivityExecutionSize(MAX_LOCAL_ACTIVITIES)
+                .setMaxConcurrentActivityExecutionSize(MAX_ACTIVITIES)
+                .build());
     worker.registerWorkflowImplementationTypes(
         TaskWorkflowImpl.class, CronTaskRunWorkflowImpl.class);
     worker.registerActivitiesImplementations(
