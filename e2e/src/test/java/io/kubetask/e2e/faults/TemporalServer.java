@@ -2,6 +2,10 @@ package io.kubetask.e2e.faults;
 
 import io.kubetask.e2e.support.Stack;
 import io.kubetask.operator.temporal.SearchAttributeRegistrar;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -104,8 +108,24 @@ final class TemporalServer {
     return pid().flatMap(ProcessHandle::of).map(ProcessHandle::isAlive).orElse(false);
   }
 
+  /**
+   * On a connection of its own: a long-lived one (such as {@link Stack#temporal()}) that saw the
+   * server go away fails its calls for a while after the server is back, until its reconnection
+   * back-off has passed.
+   */
   private void registerSearchAttributes() {
-    new SearchAttributeRegistrar(stack.temporal()).register();
+    WorkflowServiceStubs stubs =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(stack.temporalAddress()).build());
+    try {
+      WorkflowClient client =
+          WorkflowClient.newInstance(
+              stubs,
+              WorkflowClientOptions.newBuilder().setNamespace(stack.temporalNamespace()).build());
+      new SearchAttributeRegistrar(client).register();
+    } finally {
+      stubs.shutdown();
+    }
   }
 
   private Optional<Long> pid() {
