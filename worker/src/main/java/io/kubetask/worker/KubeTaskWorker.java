@@ -30,6 +30,14 @@ public final class KubeTaskWorker {
 
   static final int MAX_ACTIVITIES = 16;
 
+  /**
+   * Workflow tasks taken at once: no more than can run their local activities. A workflow task
+   * taken and then left waiting for an activity slot times out on the server after 10 s and is
+   * handed out again (hundreds of times in a burst of 1,000 Tasks with the SDK's 200); one not yet
+   * taken waits in Temporal's queue at no cost.
+   */
+  static final int MAX_WORKFLOW_TASKS = MAX_LOCAL_ACTIVITIES;
+
   private KubeTaskWorker() {}
 
   /** A started-on-demand worker factory with every KubeTask workflow and activity registered. */
@@ -59,6 +67,7 @@ public final class KubeTaskWorker {
         factory.newWorker(
             config.temporal().taskQueue(),
             WorkerOptions.newBuilder()
+                .setMaxConcurrentWorkflowTaskExecutionSize(MAX_WORKFLOW_TASKS)
                 .setMaxConcurrentLocalActivityExecutionSize(MAX_LOCAL_ACTIVITIES)
                 .setMaxConcurrentActivityExecutionSize(MAX_ACTIVITIES)
                 .build());
