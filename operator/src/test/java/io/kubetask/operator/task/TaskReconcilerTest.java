@@ -138,22 +138,26 @@ class TaskReconcilerTest {
     assertThat(gateway.summary()).containsExactly("signal JOB_CHANGED", "signal JOB_CHANGED");
   }
 
+  /** The agent's pod as the scheduler leaves it when no node fits. */
+  private static Pod unschedulablePod() {
+    return new PodBuilder(agentPod())
+        .withNewStatus()
+        .withPhase("Pending")
+        .addNewCondition()
+        .withType("PodScheduled")
+        .withStatus("False")
+        .withReason("Unschedulable")
+        .withMessage("0/1 nodes are available.")
+        .endCondition()
+        .endStatus()
+        .build();
+  }
+
   @Test
   void newsOfThePodIsSignalledEachTimeItIsDifferent() {
     Pod pending =
         new PodBuilder(agentPod()).withNewStatus().withPhase("Pending").endStatus().build();
-    Pod unschedulable =
-        new PodBuilder(agentPod())
-            .withNewStatus()
-            .withPhase("Pending")
-            .addNewCondition()
-            .withType("PodScheduled")
-            .withStatus("False")
-            .withReason("Unschedulable")
-            .withMessage("0/1 nodes are available.")
-            .endCondition()
-            .endStatus()
-            .build();
+    Pod unschedulable = unschedulablePod();
     var task = running(NOW.minusSeconds(600));
 
     reconciler.reconcile(task, context(Set.of(job()), Set.of(pending), Set.of(), null));
@@ -248,18 +252,7 @@ class TaskReconcilerTest {
 
   @Test
   void signalsWhenThePodDoesSomethingTheTaskDoesNotSayYet() {
-    Pod unschedulable =
-        new PodBuilder(agentPod())
-            .withNewStatus()
-            .withPhase("Pending")
-            .addNewCondition()
-            .withType("PodScheduled")
-            .withStatus("False")
-            .withReason("Unschedulable")
-            .withMessage("0/1 nodes are available.")
-            .endCondition()
-            .endStatus()
-            .build();
+    Pod unschedulable = unschedulablePod();
     var says =
         running(
             NOW.minusSeconds(600),
