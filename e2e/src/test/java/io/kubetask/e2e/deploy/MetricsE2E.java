@@ -82,7 +82,8 @@ class MetricsE2E {
   void theMetricsEndpointsCountWhatRan() {
     KubernetesClient client = NS.client();
     PrometheusText w0 = worker.metrics();
-    world.agent("echo", AgentSpecs.image("example.com/echo:1"));
+    // Runs long enough that its run time, in the whole seconds Task status carries, is not zero.
+    world.agent("echo", AgentSpecs.image("example.com/echo:1").runs("2s"));
     world.agent("failing", AgentSpecs.image("example.com/echo:1").fails(2));
     world.create("works", "echo", COUNT_ME);
     world.create("breaks", "failing", COUNT_ME);
