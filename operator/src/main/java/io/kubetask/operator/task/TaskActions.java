@@ -139,7 +139,10 @@ final class TaskActions {
       return "";
     }
     AgentProgress progress = AgentProgress.of(job, pod.pods(), pod.jobEvents());
-    return progress.reason() + ": " + progress.message();
+    // Set-up steps are one piece of news (see AgentProgress#isNewsFor).
+    return Conditions.POD_PENDING.equals(progress.reason())
+        ? progress.reason()
+        : progress.reason() + ": " + progress.message();
   }
 
   /** The pods of a Task's Job and the Job's FailedCreate Events, as the caches hold them. */
@@ -154,7 +157,7 @@ final class TaskActions {
       return false;
     }
     List<Condition> conditions = task.getStatus().conditions();
-    return !AgentProgress.of(job, pod.pods(), pod.jobEvents()).isShownOn(conditions);
+    return AgentProgress.of(job, pod.pods(), pod.jobEvents()).isNewsFor(conditions);
   }
 
   /**

@@ -274,6 +274,57 @@ class TaskReconcilerTest {
   }
 
   @Test
+  void theStepsOfANormalSetUpAreOneSignalAndTheRunningAgentAnother() {
+    Pod created =
+        new PodBuilder(agentPod()).withNewStatus().withPhase("Pending").endStatus().build();
+    Pod creating =
+        new PodBuilder(agentPod())
+            .withNewStatus()
+            .withPhase("Pending")
+            .addNewContainerStatus()
+            .withName("agent")
+            .withNewState()
+            .withNewWaiting()
+            .withReason("ContainerCreating")
+            .endWaiting()
+            .endState()
+            .endContainerStatus()
+            .endStatus()
+            .build();
+    // As the worker leaves a Task whose Job it just created.
+    var jobCreated =
+        running(
+            NOW.minusSeconds(600),
+            new ConditionBuilder()
+                .withType("Succeeded")
+                .withStatus("Unknown")
+                .withReason("PodPending")
+                .withMessage("Waiting for Job t-12345678 to create the agent's pod.")
+                .build());
+
+    reconciler.reconcile(jobCreated, context(Set.of(job()), Set.of(created), Set.of(), null));
+    reconciler.reconcile(jobCreated, context(Set.of(job()), Set.of(creating), Set.of(), null));
+    assertThat(gateway.summary()).containsExactly("ensureStarted");
+
+    Pod running =
+        new PodBuilder(agentPod())
+            .withNewStatus()
+            .withPhase("Running")
+            .addNewContainerStatus()
+            .withName("agent")
+            .withNewState()
+            .withNewRunning()
+            .withStartedAt("2025-06-01T12:00:07Z")
+            .endRunning()
+            .endState()
+            .endContainerStatus()
+            .endStatus()
+            .build();
+    reconciler.reconcile(jobCreated, context(Set.of(job()), Set.of(running), Set.of(), null));
+    assertThat(gateway.summary()).containsExactly("ensureStarted", "signal JOB_CHANGED");
+  }
+
+  @Test
   void signalsWhenTheJobCannotCreateItsPod() {
     Event refused =
         new EventBuilder()

@@ -67,6 +67,25 @@ public record AgentProgress(String reason, String message, Long agentStartedAtEp
         .orElse(false);
   }
 
+  /**
+   * Whether a Task showing {@code conditions} must be told of this at once: anything it does not
+   * show yet, except one step of a normal set-up after another (pod created, scheduled, container
+   * being created). Those steps come within a second of each other and each would cost the Task's
+   * workflow a signal and a workflow task; the workflow records the newest one whenever it looks.
+   */
+  public boolean isNewsFor(List<Condition> conditions) {
+    if (isShownOn(conditions)) {
+      return false;
+    }
+    boolean shownPending =
+        ConditionLists.find(conditions, Conditions.SUCCEEDED)
+            .map(
+                c ->
+                    "Unknown".equals(c.getStatus()) && Conditions.POD_PENDING.equals(c.getReason()))
+            .orElse(false);
+    return !(shownPending && Conditions.POD_PENDING.equals(reason));
+  }
+
   /** A Job without a pod, and no word of why yet. */
   static AgentProgress awaitingPod(String jobName) {
     return new AgentProgress(

@@ -150,6 +150,24 @@ class AgentProgressTest {
     assertThat(progress.isShownOn(null)).isFalse();
   }
 
+  @Test
+  void aSetUpStepAfterAnotherIsNoNewsButEveryOtherChangeIs() {
+    var waitingForPod = List.of(succeeded("Unknown", "PodPending", "Waiting for Job j."));
+    var scheduled = new AgentProgress("PodPending", "Pod p is Pending: ContainerCreating.", null);
+    var running = new AgentProgress("Running", "The agent is running.", 1L);
+    var unschedulable = new AgentProgress("Unschedulable", "no node", null);
+
+    assertThat(scheduled.isNewsFor(waitingForPod)).isFalse();
+    assertThat(running.isNewsFor(waitingForPod)).isTrue();
+    assertThat(unschedulable.isNewsFor(waitingForPod)).isTrue();
+    // Back to a normal set-up after trouble: the Task must stop saying Unschedulable.
+    assertThat(scheduled.isNewsFor(List.of(succeeded("Unknown", "Unschedulable", "no node"))))
+        .isTrue();
+    assertThat(unschedulable.isNewsFor(List.of(succeeded("Unknown", "Unschedulable", "no node"))))
+        .isFalse();
+    assertThat(scheduled.isNewsFor(null)).isTrue();
+  }
+
   private static PodBuilder pod() {
     return new PodBuilder()
         .withNewMetadata()
