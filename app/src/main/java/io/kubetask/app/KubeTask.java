@@ -3,7 +3,6 @@ package io.kubetask.app;
 import com.uber.m3.tally.RootScopeBuilder;
 import com.uber.m3.tally.Scope;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.grpc.StatusRuntimeException;
 import io.javaoperatorsdk.operator.Operator;
 import io.kubetask.operator.KubeTaskOperator;
@@ -111,7 +110,7 @@ public final class KubeTask implements AutoCloseable {
             .reporter(new MicrometerClientStatsReporter(registry))
             .reportEvery(com.uber.m3.util.Duration.ofSeconds(10));
     resources.push(temporalMetrics::close);
-    KubernetesClient kubernetes = new KubernetesClientBuilder().build();
+    KubernetesClient kubernetes = KubernetesConnection.connect();
     resources.push(kubernetes);
     WorkflowServiceStubs stubs = TemporalConnection.connect(temporal, temporalMetrics);
     resources.push(

@@ -1,0 +1,69 @@
+package io.kubetask.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class KubernetesConnectionTest {
+  private final KubernetesMockServer server = new KubernetesMockServer(false);
+
+  @BeforeEach
+  void start() {
+    server.init();
+    server
+        .expect()
+        .get()
+        .withPath("/api/v1/namespaces/ns/configmaps/c")
+        .andReturn(
+            200, new ConfigMapBuilder().withNewMetadata().withName("c").endMetadata().build())
+        .always();
+  }
+
+  @AfterEach
+  void stop() {
+    server.destroy();
+  }
+
+  @Test
+  void withoutATokenTheClientNeverLooksForOneAndSendsNone() throws Exception {
+    Config config = KubernetesConnection.tokenRefreshOnlyWithAToken(base().build());
+
+    assertThat(config.getOauthTokenProvider()).isNotNull();
+    assertThat(config.getOauthTokenProvider().getToken()).isNull();
+    assertThat(authorizationSentWith(config)).isNull();
+  }
+
+  @Test
+  void aTokenIsSentAndStillRefreshedAsTheClientDoes() throws Exception {
+    Config withToken = base().withAutoOAuthToken("from-the-service-account").build();
+    Config userToken = base().withOauthToken("set-by-hand").build();
+
+    assertThat(KubernetesConnection.tokenRefreshOnlyWithAToken(withToken).getOauthTokenProvider())
+        .isNull();
+    assertThat(KubernetesConnection.tokenRefreshOnlyWithAToken(userToken).getOauthTokenProvider())
+        .isNull();
+    assertThat(authorizationSentWith(withToken)).isEqualTo("Bearer from-the-service-account");
+  }
+
+  private ConfigBuilder base() {
+    return new ConfigBuilder(Config.empty())
+        .withMasterUrl(server.url("/"))
+        .withTrustCerts(true)
+        .withRequestRetryBackoffLimit(0);
+  }
+
+  private String authorizationSentWith(Config config) throws InterruptedException {
+    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+      assertThat(client.configMaps().inNamespace("ns").withName("c").get()).isNotNull();
+    }
+    return server.getLastRequest().getHeader("Authorization");
+  }
+}
