@@ -79,7 +79,8 @@ class PackagingTest {
         .containsPattern("UseSerialGC\\s+= true")
         .containsPattern("ExitOnOutOfMemoryError\\s+= true")
         .containsPattern("MaxRAMPercentage\\s+= 75")
-        .containsPattern("TieredStopAtLevel\\s+= 1");
+        .containsPattern("TieredStopAtLevel\\s+= 1")
+        .containsPattern("MaxHeapFreeRatio\\s+= 30");
   }
 
   @Test
