@@ -54,6 +54,62 @@ public final class Waits {
   }
 
   /**
+   * A re-check timer that outlives the waits it serves. A wait ended by a signal leaves it running,
+   * and the next wait keeps it unless it needs to wake up sooner: a signal then costs no timer
+   * cancelled and none started again (two history events and a Temporal action each). The cost is
+   * that a re-check may come a little earlier than the last wait asked for, which only means one
+   * look more.
+   */
+  public static final class Recheck {
+    private CancellationScope timer;
+    private long dueAtMillis;
+    private boolean[] fired = {false};
+
+    /** As {@link #awaitOrTimeout}, on the pending timer when it is due no later than needed. */
+    public boolean await(Duration timeout, Supplier<Boolean> condition) {
+      if (condition.get()) {
+        return true;
+      }
+      long due = Workflow.currentTimeMillis() + timeout.toMillis();
+      if (timer == null || dueAtMillis > due) {
+        cancel();
+        start(timeout, due);
+      }
+      boolean[] firedNow = fired;
+      Workflow.await(() -> firedNow[0] || condition.get());
+      if (firedNow[0]) {
+        timer = null;
+      }
+      return condition.get();
+    }
+
+    /** Cancels the pending timer, if any: a timer left behind would wake the workflow later. */
+    public void cancel() {
+      if (timer != null && !fired[0]) {
+        timer.cancel();
+      }
+      timer = null;
+    }
+
+    private void start(Duration timeout, long due) {
+      boolean[] firedNow = {false};
+      CancellationScope scope =
+          Workflow.newCancellationScope(
+              () ->
+                  Workflow.newTimer(timeout)
+                      .handle(
+                          (v, failure) -> {
+                            firedNow[0] = failure == null;
+                            return null;
+                          }));
+      scope.run();
+      timer = scope;
+      dueAtMillis = due;
+      fired = firedNow;
+    }
+  }
+
+  /**
    * Waits until the condition holds or the timeout passes, and says whether the condition holds.
    * Unlike {@code Workflow.await(Duration, ...)} it cancels its timer when the condition wins, so a
    * timer left behind never wakes the workflow for nothing.

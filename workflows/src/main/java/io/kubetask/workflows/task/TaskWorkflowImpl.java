@@ -10,6 +10,7 @@ import io.kubetask.workflows.support.Waits;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 /**
@@ -22,12 +23,14 @@ public class TaskWorkflowImpl implements TaskWorkflow {
   /**
    * The workflow's version, one marker for every change since it was released (each change adds a
    * version, so a run records one marker only): {@link Workflow#DEFAULT_VERSION} ran regular
-   * activities; 1 made them local; 2 continues a long history as new ({@link #freshRunIfLong}).
+   * activities; 1 made them local; 2 continues a long history as new ({@link #freshRunIfLong}); 3
+   * keeps the re-check timer of a running Job across signals ({@link Waits.Recheck}).
    */
   static final String VERSION = "local-activities";
 
   static final int LOCAL_ACTIVITIES = 1;
   static final int CONTINUE_AS_NEW = 2;
+  static final int KEEP_RECHECK_TIMER = 3;
 
   /**
    * The history length past which a waiting workflow continues as new: well below Temporal's
@@ -37,6 +40,7 @@ public class TaskWorkflowImpl implements TaskWorkflow {
 
   private TaskActivities activities;
   private boolean continuesAsNew;
+  private boolean keepsRecheckTimer;
 
   private boolean jobChanged;
   private boolean dependenciesChanged;
@@ -46,10 +50,11 @@ public class TaskWorkflowImpl implements TaskWorkflow {
 
   @Override
   public void run(TaskRef task) {
-    int version = Workflow.getVersion(VERSION, Workflow.DEFAULT_VERSION, CONTINUE_AS_NEW);
+    int version = Workflow.getVersion(VERSION, Workflow.DEFAULT_VERSION, KEEP_RECHECK_TIMER);
     activities = activityStub(version);
     // Earlier runs could meet their own long histories at other points on replay.
     continuesAsNew = version >= CONTINUE_AS_NEW;
+    keepsRecheckTimer = version >= KEEP_RECHECK_TIMER;
     StartResult start = startWhenReady(task);
     switch (start.state()) {
       case GONE -> {
@@ -98,11 +103,20 @@ public class TaskWorkflowImpl implements TaskWorkflow {
 
   /** Waits for the Job to finish, holding the keep-alive window when the Agent asks for one. */
   private Outcome runJob(TaskRef task, StartResult start) {
+    Waits.Recheck recheckTimer = new Waits.Recheck();
+    Outcome outcome = runJob(task, start, recheckTimer);
+    // Nothing is waited for any more; a pending re-check would only wake the workflow later. (Not
+    // in a finally block: a workflow thread that is continued as new or evicted must not cancel.)
+    recheckTimer.cancel();
+    return outcome;
+  }
+
+  private Outcome runJob(TaskRef task, StartResult start, Waits.Recheck recheckTimer) {
     String job = start.jobName();
     if (start.jobCreated()) {
       // A Job created just now has nothing to report: the first look waits for the operator's
       // jobChanged (or the re-check). One found from an earlier attempt is looked at at once.
-      awaitOrTimeout(FIRST_RECHECK, () -> jobChanged || stopReason != null);
+      await(recheckTimer, FIRST_RECHECK, () -> jobChanged || stopReason != null);
       if (stopReason != null) {
         return stopJob(task, job, stopped());
       }
@@ -139,12 +153,22 @@ public class TaskWorkflowImpl implements TaskWorkflow {
         wait = shorter(wait, deadline.left(Workflow.currentTimeMillis()));
       }
       boolean signalled =
-          awaitOrTimeout(wait, () -> jobChanged || stopReason != null || (open && released));
+          await(recheckTimer, wait, () -> jobChanged || stopReason != null || (open && released));
       if (stopReason != null) {
         return stopJob(task, job, stopped());
       }
       recheck = signalled ? FIRST_RECHECK : nextRecheck(recheck);
     }
+  }
+
+  /**
+   * Waits on the kept re-check timer, or (in runs started before it existed) on a timer of its own
+   * that a signal cancels.
+   */
+  private boolean await(Waits.Recheck recheckTimer, Duration timeout, Supplier<Boolean> condition) {
+    return keepsRecheckTimer
+        ? recheckTimer.await(timeout, condition)
+        : awaitOrTimeout(timeout, condition);
   }
 
   private static Duration shorter(Duration a, Duration b) {

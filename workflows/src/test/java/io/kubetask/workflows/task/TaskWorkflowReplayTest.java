@@ -71,6 +71,12 @@ class TaskWorkflowReplayTest {
           Map.entry(
               "task-happy-path-created-job.json",
               new Recorded(List.of(START, OBSERVE, FINISH, DELETE_TASK), List.of("jobChanged"))),
+          // Three jobChanged signals served by one re-check timer (version 3), no TTL.
+          Map.entry(
+              "task-kept-recheck-timer.json",
+              new Recorded(
+                  List.of(START, OBSERVE, OBSERVE, OBSERVE, FINISH),
+                  List.of("jobChanged", "jobChanged", "jobChanged"))),
           // Blocked on a missing Agent until the operator's dependenciesChanged; the Job created
           // then is first looked at on jobChanged; deleted when the five-minute TTL passes.
           Map.entry(

@@ -25,6 +25,7 @@ import io.kubetask.workflows.crontask.CronTaskRunWorkflow;
 import io.kubetask.workflows.support.RecordedHistories;
 import io.kubetask.workflows.support.Waits;
 import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -1005,6 +1006,33 @@ class TaskWorkflowTest {
     awaitEnd(start());
 
     verify(activities).finish(TASK, OK);
+  }
+
+  @Test
+  void signalsWhileTheJobRunsLeaveTheRecheckTimerAlone() throws Exception {
+    when(activities.start(TASK)).thenReturn(StartResult.created(JOB, 0, null));
+    when(activities.observeJob(TASK, JOB, false))
+        .thenReturn(
+            JobObservation.running(), JobObservation.running(), JobObservation.finished(OK));
+    when(activities.finish(any(), any())).thenReturn(Expiry.never());
+
+    TaskWorkflow wf = start();
+    verify(activities, timeout(WAIT_MS)).start(TASK);
+    for (int look = 1; look <= 3; look++) {
+      wf.jobChanged();
+      verify(activities, timeout(WAIT_MS).times(look)).observeJob(TASK, JOB, false);
+    }
+    awaitEnd(wf);
+
+    var types =
+        client.fetchHistory(TASK.workflowId()).getEvents().stream()
+            .map(HistoryEvent::getEventType)
+            .toList();
+    // One re-check timer for the whole run, cancelled when the Job finished.
+    assertThat(types).filteredOn(EventType.EVENT_TYPE_TIMER_STARTED::equals).hasSize(1);
+    assertThat(types).filteredOn(EventType.EVENT_TYPE_TIMER_CANCELED::equals).hasSize(1);
+    assertThat(types).filteredOn(EventType.EVENT_TYPE_TIMER_FIRED::equals).isEmpty();
+    RecordedHistories.recordIfAsked(client, TASK.workflowId(), "task-kept-recheck-timer");
   }
 
   /**
