@@ -110,6 +110,10 @@ public class TemporalTaskWorkflowGateway implements TaskWorkflowGateway {
             .setWorkflowIdReusePolicy(
                 WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
             .setTypedSearchAttributes(attributes.build())
+            // Where this client also hosts a worker on the queue (all-in-one), the server hands a
+            // new workflow's first task straight back in the start's response, one round trip
+            // through Temporal's matching less. Without a local worker nothing changes.
+            .setDisableEagerExecution(false)
             .build();
     return client.newWorkflowStub(TaskWorkflow.class, options);
   }

@@ -9,6 +9,12 @@ import io.kubetask.workflows.task.TaskWorkflow;
 import io.kubetask.workflows.temporal.SearchAttributes;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.common.interceptors.WorkflowClientCallsInterceptor;
+import io.temporal.common.interceptors.WorkflowClientCallsInterceptor.WorkflowStartInput;
+import io.temporal.common.interceptors.WorkflowClientCallsInterceptor.WorkflowStartOutput;
+import io.temporal.common.interceptors.WorkflowClientCallsInterceptorBase;
+import io.temporal.common.interceptors.WorkflowClientInterceptorBase;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import io.temporal.workflow.Workflow;
@@ -113,6 +119,35 @@ class TemporalTaskWorkflowGatewayTest {
     assertThat(attributes.get(SearchAttributes.TASK)).isEqualTo("review");
     assertThat(attributes.get(SearchAttributes.AGENT)).isEqualTo("claude");
     assertThat(attributes.get(SearchAttributes.CRONTASK)).isEqualTo("nightly");
+  }
+
+  @Test
+  void aNewWorkflowMayStartEagerlyOnAWorkerOfThisProcess() {
+    List<Boolean> eagerDisabled = new ArrayList<>();
+    WorkflowClient recording =
+        WorkflowClient.newInstance(
+            env.getWorkflowServiceStubs(),
+            WorkflowClientOptions.newBuilder()
+                .setInterceptors(
+                    new WorkflowClientInterceptorBase() {
+                      @Override
+                      public WorkflowClientCallsInterceptor workflowClientCallsInterceptor(
+                          WorkflowClientCallsInterceptor next) {
+                        return new WorkflowClientCallsInterceptorBase(next) {
+                          @Override
+                          public WorkflowStartOutput start(WorkflowStartInput input) {
+                            eagerDisabled.add(input.getOptions().isDisableEagerExecution());
+                            return super.start(input);
+                          }
+                        };
+                      }
+                    })
+                .build());
+
+    new TemporalTaskWorkflowGateway(recording, QUEUE, registrar).ensureStarted(target);
+
+    assertThat(eagerDisabled).containsExactly(false);
+    assertThat(status()).isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
   }
 
   @Test
