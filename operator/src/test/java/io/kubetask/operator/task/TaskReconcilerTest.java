@@ -306,21 +306,7 @@ class TaskReconcilerTest {
     reconciler.reconcile(jobCreated, context(Set.of(job()), Set.of(creating), Set.of(), null));
     assertThat(gateway.summary()).containsExactly("ensureStarted");
 
-    Pod running =
-        new PodBuilder(agentPod())
-            .withNewStatus()
-            .withPhase("Running")
-            .addNewContainerStatus()
-            .withName("agent")
-            .withNewState()
-            .withNewRunning()
-            .withStartedAt("2025-06-01T12:00:07Z")
-            .endRunning()
-            .endState()
-            .endContainerStatus()
-            .endStatus()
-            .build();
-    reconciler.reconcile(jobCreated, context(Set.of(job()), Set.of(running), Set.of(), null));
+    reconciler.reconcile(jobCreated, context(Set.of(job()), Set.of(agentPod()), Set.of(), null));
     assertThat(gateway.summary()).containsExactly("ensureStarted", "signal JOB_CHANGED");
   }
 

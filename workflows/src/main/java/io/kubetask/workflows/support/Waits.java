@@ -93,17 +93,7 @@ public final class Waits {
 
     private void start(Duration timeout, long due) {
       boolean[] firedNow = {false};
-      CancellationScope scope =
-          Workflow.newCancellationScope(
-              () ->
-                  Workflow.newTimer(timeout)
-                      .handle(
-                          (v, failure) -> {
-                            firedNow[0] = failure == null;
-                            return null;
-                          }));
-      scope.run();
-      timer = scope;
+      timer = startTimer(timeout, firedNow);
       dueAtMillis = due;
       fired = firedNow;
     }
@@ -119,9 +109,21 @@ public final class Waits {
       return true;
     }
     boolean[] fired = {false};
-    // The cancelled timer's failure is taken here: a failed promise nobody reads is logged by the
-    // SDK as a warning with a stack trace, once for every wait a signal ends.
-    CancellationScope timer =
+    CancellationScope timer = startTimer(timeout, fired);
+    Workflow.await(() -> fired[0] || condition.get());
+    if (!fired[0]) {
+      timer.cancel();
+    }
+    return condition.get();
+  }
+
+  /**
+   * Starts a timer in a scope of its own, so that it can be cancelled; {@code fired[0]} becomes
+   * true when it fires. The cancelled timer's failure is taken here: a failed promise nobody reads
+   * is logged by the SDK as a warning with a stack trace, once for every wait a signal ends.
+   */
+  private static CancellationScope startTimer(Duration timeout, boolean[] fired) {
+    CancellationScope scope =
         Workflow.newCancellationScope(
             () ->
                 Workflow.newTimer(timeout)
@@ -130,11 +132,7 @@ public final class Waits {
                           fired[0] = failure == null;
                           return null;
                         }));
-    timer.run();
-    Workflow.await(() -> fired[0] || condition.get());
-    if (!fired[0]) {
-      timer.cancel();
-    }
-    return condition.get();
+    scope.run();
+    return scope;
   }
 }
