@@ -11,6 +11,7 @@ import io.kubetask.operator.temporal.SearchAttributeRegistrar;
 import io.kubetask.worker.KubeTaskWorker;
 import io.kubetask.worker.WorkerConfig;
 import io.kubetask.worker.WorkerMetrics;
+import io.kubetask.workflows.task.FailedCreates;
 import io.kubetask.workflows.temporal.TemporalConnection;
 import io.kubetask.workflows.temporal.TemporalSettings;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -122,8 +123,11 @@ public final class KubeTask implements AutoCloseable {
     WorkflowClient client = TemporalConnection.client(temporal, stubs);
 
     if (mode.runsWorker()) {
+      FailedCreates.Watched failedCreates = FailedCreates.watching(kubernetes);
+      resources.push(failedCreates::close);
       WorkerFactory factory =
-          KubeTaskWorker.create(kubernetes, client, workerConfig, new WorkerMetrics(registry));
+          KubeTaskWorker.create(
+              kubernetes, client, workerConfig, new WorkerMetrics(registry), failedCreates);
       resources.push(
           () -> {
             factory.shutdown();

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubetask.workflows.crontask.CronTaskActivitiesImpl;
 import io.kubetask.workflows.crontask.CronTaskRunWorkflowImpl;
 import io.kubetask.workflows.support.ActivityMetrics;
+import io.kubetask.workflows.task.FailedCreates;
 import io.kubetask.workflows.task.TaskActivitiesImpl;
 import io.kubetask.workflows.task.TaskWorkflowImpl;
 import io.temporal.client.WorkflowClient;
@@ -40,22 +41,19 @@ public final class KubeTaskWorker {
 
   private KubeTaskWorker() {}
 
-  /** A started-on-demand worker factory with every KubeTask workflow and activity registered. */
-  public static WorkerFactory create(
-      KubernetesClient kubernetes, WorkflowClient temporal, WorkerConfig config) {
-    return create(kubernetes, temporal, config, ActivityMetrics.NONE);
-  }
-
   /**
    * A started-on-demand worker factory with every KubeTask workflow and activity registered.
    *
    * @param metrics what the activities report (see {@link WorkerMetrics})
+   * @param failedCreates where a Job's FailedCreate Events are found ({@link
+   *     FailedCreates#watching} in a worker process)
    */
   public static WorkerFactory create(
       KubernetesClient kubernetes,
       WorkflowClient temporal,
       WorkerConfig config,
-      ActivityMetrics metrics) {
+      ActivityMetrics metrics,
+      FailedCreates failedCreates) {
     WorkerFactory factory =
         WorkerFactory.newInstance(
             temporal,
@@ -74,7 +72,8 @@ public final class KubeTaskWorker {
     worker.registerWorkflowImplementationTypes(
         TaskWorkflowImpl.class, CronTaskRunWorkflowImpl.class);
     worker.registerActivitiesImplementations(
-        new TaskActivitiesImpl(kubernetes, config.activities(), Clock.systemUTC(), metrics),
+        new TaskActivitiesImpl(
+            kubernetes, config.activities(), Clock.systemUTC(), metrics, failedCreates),
         new CronTaskActivitiesImpl(kubernetes, Clock.systemUTC(), metrics));
     return factory;
   }

@@ -11,6 +11,8 @@ import io.kubetask.operator.OperatorConfig;
 import io.kubetask.operator.temporal.SearchAttributeRegistrar;
 import io.kubetask.worker.KubeTaskWorker;
 import io.kubetask.worker.WorkerConfig;
+import io.kubetask.workflows.support.ActivityMetrics;
+import io.kubetask.workflows.task.FailedCreates;
 import io.kubetask.workflows.temporal.TemporalConnection;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -58,6 +60,7 @@ public final class KubeTaskSystem {
   private final Map<String, String> env;
   private final KubernetesClient operatorClient;
   private final WorkerFactory workers;
+  private final FailedCreates.Watched failedCreates;
   private final List<KubernetesClient> impersonated = new ArrayList<>();
   private Operator operator;
   private Set<String> watched;
@@ -92,7 +95,11 @@ public final class KubeTaskSystem {
               + " and the worker as "
               + DeployRbac.username(DeployRbac.WORKER));
     }
-    workers = KubeTaskWorker.create(workerClient, temporal, workerConfig);
+    // As the worker process does: a Job's FailedCreate Events come from one watch.
+    failedCreates = FailedCreates.watching(workerClient);
+    workers =
+        KubeTaskWorker.create(
+            workerClient, temporal, workerConfig, ActivityMetrics.NONE, failedCreates);
     workers.start();
     this.operatorClient = operatorClient;
     TestNamespace.whenCreated(this::watch);
@@ -162,6 +169,7 @@ public final class KubeTaskSystem {
     operator.stop();
     workers.shutdown();
     workers.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+    failedCreates.close();
     stubs.shutdown();
     impersonated.forEach(KubernetesClient::close);
   }

@@ -2,7 +2,6 @@ package io.kubetask.workflows.task;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
-import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -48,13 +47,22 @@ public class TaskActivitiesImpl implements TaskActivities {
   private final EventRecorder events;
   private final RunResolver resolver;
   private final ActivityMetrics metrics;
+  private final FailedCreates failedCreates;
 
   public TaskActivitiesImpl(KubernetesClient client, ActivitySettings settings, Clock clock) {
-    this(client, settings, clock, ActivityMetrics.NONE);
+    this(client, settings, clock, ActivityMetrics.NONE, FailedCreates.listing(client));
   }
 
+  /**
+   * @param failedCreates where the Job controller's word on a Job without a pod is found
+   */
   public TaskActivitiesImpl(
-      KubernetesClient client, ActivitySettings settings, Clock clock, ActivityMetrics metrics) {
+      KubernetesClient client,
+      ActivitySettings settings,
+      Clock clock,
+      ActivityMetrics metrics,
+      FailedCreates failedCreates) {
+    this.failedCreates = failedCreates;
     this.metrics = metrics;
     this.client = client;
     this.settings = settings;
@@ -149,7 +157,7 @@ public class TaskActivitiesImpl implements TaskActivities {
     }
     List<Pod> pods = pods(ref, job);
     AgentProgress progress =
-        AgentProgress.of(job, pods, pods.isEmpty() ? failedCreates(job) : List.of());
+        AgentProgress.of(job, pods, pods.isEmpty() ? failedCreates.of(job) : List.of());
     JobObservation seen = JobOutcomes.observe(job, pods, progress, keepAlive, jobName);
     if (seen.state() == JobObservation.State.RUNNING) {
       recordProgress(ref, progress);
@@ -178,21 +186,6 @@ public class TaskActivitiesImpl implements TaskActivities {
                 }
               }
             });
-  }
-
-  /** The Job controller's FailedCreate Events of a Job: why it has no pod. */
-  private List<Event> failedCreates(Job job) {
-    return client
-        .v1()
-        .events()
-        .inNamespace(job.getMetadata().getNamespace())
-        .withField("involvedObject.uid", job.getMetadata().getUid())
-        .withField("reason", AgentProgress.JOB_FAILED_CREATE)
-        .list()
-        .getItems()
-        .stream()
-        .filter(e -> job.getMetadata().getUid().equals(e.getInvolvedObject().getUid()))
-        .toList();
   }
 
   /** The Task's Job of this name, or null when there is none or it belongs to someone else. */

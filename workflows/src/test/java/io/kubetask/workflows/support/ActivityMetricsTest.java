@@ -19,6 +19,7 @@ import io.kubetask.workflows.crontask.CronTaskActivitiesImpl;
 import io.kubetask.workflows.crontask.CronTaskFire;
 import io.kubetask.workflows.crontask.CronTaskRef;
 import io.kubetask.workflows.task.ActivitySettings;
+import io.kubetask.workflows.task.FailedCreates;
 import io.kubetask.workflows.task.Outcome;
 import io.kubetask.workflows.task.TaskActivitiesImpl;
 import io.kubetask.workflows.task.TaskRef;
@@ -126,7 +127,8 @@ class ActivityMetricsTest {
         client,
         new ActivitySettings("agent:1", "default", null),
         Clock.fixed(now, ZoneOffset.UTC),
-        metrics);
+        metrics,
+        FailedCreates.listing(client));
   }
 
   private TaskRef task(String name, String startTime) {
