@@ -132,7 +132,7 @@ public final class KubeTaskOperator {
             new EventRecorder(kubernetes, Clock.systemUTC(), "kubetask-operator")::warning,
             finalizerDeadline,
             config.resync()),
-        controller -> configure(controller.withItemStore(LeanCache.store()), config));
+        controller -> configure(controller, config));
     operator.register(
         new CronTaskReconciler(
             schedules,
@@ -141,7 +141,7 @@ public final class KubeTaskOperator {
             finalizerDeadline,
             config.resync(),
             operatorMetrics),
-        controller -> configure(controller.withItemStore(LeanCache.store()), config));
+        controller -> configure(controller, config));
     return operator;
   }
 

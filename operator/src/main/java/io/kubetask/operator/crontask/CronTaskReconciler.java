@@ -15,7 +15,6 @@ import io.kubetask.api.KubeTaskLabels;
 import io.kubetask.api.v1alpha1.CronTask;
 import io.kubetask.api.v1alpha1.CronTaskStatus;
 import io.kubetask.api.v1alpha1.Task;
-import io.kubetask.operator.LeanCache;
 import io.kubetask.operator.temporal.FinalizerDeadline;
 import io.kubetask.workflows.k8s.EventRecorder;
 import io.temporal.client.schedules.ScheduleInfo;
@@ -125,7 +124,6 @@ public class CronTaskReconciler implements Reconciler<CronTask>, Cleaner<CronTas
     var tasks =
         InformerEventSourceConfiguration.from(Task.class, CronTask.class)
             .withName("crontask-tasks")
-            .withItemStore(LeanCache.store())
             .withLabelSelector(KubeTaskLabels.CRONTASK)
             .build(); // Mapped to the owning CronTask by owner reference (the default).
     return List.of(new InformerEventSource<>(tasks, context));

@@ -19,12 +19,12 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import io.kubetask.api.KubeTaskAnnotations;
 import io.kubetask.api.KubeTaskLabels;
 import io.kubetask.api.v1alpha1.Agent;
 import io.kubetask.api.v1alpha1.KubeTaskConfig;
 import io.kubetask.api.v1alpha1.Task;
-import io.kubetask.operator.LeanCache;
 import io.kubetask.operator.task.TaskActions.Plan;
 import io.kubetask.operator.task.TaskWorkflowGateway.Signal;
 import io.kubetask.operator.temporal.FinalizerDeadline;
@@ -216,27 +216,24 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
     var jobs =
         InformerEventSourceConfiguration.from(Job.class, Task.class)
             .withName("jobs")
-            .withItemStore(LeanCache.store())
             .withLabelSelector(KubeTaskLabels.MANAGED_BY + "=" + KubeTaskLabels.MANAGED_BY_VALUE)
             .build(); // Mapped to the owning Task by owner reference (the default).
     var agents =
         InformerEventSourceConfiguration.from(Agent.class, Task.class)
             .withName("agents")
-            .withItemStore(LeanCache.store())
             .withSecondaryToPrimaryMapper(agent -> TaskMappers.blockedTasksOfAgent(agent, tasksOf))
             .build();
     var configMaps =
         InformerEventSourceConfiguration.from(ConfigMap.class, Task.class)
             .withName("configmaps")
             .withLabelSelector(KubeTaskLabels.MANAGED_BY + "!=" + KubeTaskLabels.MANAGED_BY_VALUE)
-            .withItemStore(LeanCache.store(TaskMappers::keysOnly))
+            .withItemStore(new TransformingItemStore<>(TaskMappers::keysOnly))
             .withSecondaryToPrimaryMapper(
                 cm -> TaskMappers.tasksOfSameNamespace(cm, tasksOf, TaskActions::waitsForContext))
             .build();
     var configs =
         InformerEventSourceConfiguration.from(KubeTaskConfig.class, Task.class)
             .withName("kubetaskconfigs")
-            .withItemStore(LeanCache.store())
             .withSecondaryToPrimaryMapper(
                 config -> TaskMappers.finishedTasksForConfig(config, tasksOf))
             .withPrimaryToSecondaryMapper((Task task) -> TaskMappers.configOf(task))
@@ -247,14 +244,12 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
     var pods =
         InformerEventSourceConfiguration.from(Pod.class, Task.class)
             .withName("pods")
-            .withItemStore(LeanCache.store())
             .withLabelSelector(KubeTaskLabels.MANAGED_BY + "=" + KubeTaskLabels.MANAGED_BY_VALUE)
             .withSecondaryToPrimaryMapper(pod -> TaskMappers.taskOfPod(pod, tasksOf))
             .build();
     var failedCreates =
         InformerEventSourceConfiguration.from(Event.class, Task.class)
             .withName("job-failed-create-events")
-            .withItemStore(LeanCache.store())
             .withFieldSelector(
                 new FieldSelector(
                     new FieldSelector.Field("involvedObject.kind", "Job"),
