@@ -2,7 +2,9 @@ package io.kubetask.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -51,6 +53,46 @@ class KubernetesConnectionTest {
     assertThat(KubernetesConnection.tokenRefreshOnlyWithAToken(userToken).getOauthTokenProvider())
         .isNull();
     assertThat(authorizationSentWith(withToken)).isEqualTo("Bearer from-the-service-account");
+  }
+
+  @Test
+  void objectsAreReadWithoutTheirManagedFieldsAndAllElse() {
+    server
+        .expect()
+        .get()
+        .withPath("/api/v1/namespaces/ns/configmaps/managed")
+        .andReturn(
+            200,
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("managed")
+                .withResourceVersion("42")
+                .addToLabels("app", "x")
+                .addToFinalizers("kubetask.io/finalizer")
+                .addToManagedFields(
+                    new ManagedFieldsEntryBuilder()
+                        .withManager("kubectl")
+                        .withOperation("Update")
+                        .build())
+                .endMetadata()
+                .addToData("guide.md", "Keep behaviour unchanged.")
+                .build())
+        .always();
+
+    try (KubernetesClient client =
+        new KubernetesClientBuilder()
+            .withConfig(base().build())
+            .withKubernetesSerialization(KubernetesConnection.withoutManagedFields())
+            .build()) {
+      ConfigMap read = client.configMaps().inNamespace("ns").withName("managed").get();
+
+      assertThat(read.getMetadata().getManagedFields()).isNullOrEmpty();
+      assertThat(read.getMetadata().getAdditionalProperties()).doesNotContainKey("managedFields");
+      assertThat(read.getMetadata().getResourceVersion()).isEqualTo("42");
+      assertThat(read.getMetadata().getLabels()).containsEntry("app", "x");
+      assertThat(read.getMetadata().getFinalizers()).containsExactly("kubetask.io/finalizer");
+      assertThat(read.getData()).containsEntry("guide.md", "Keep behaviour unchanged.");
+    }
   }
 
   private ConfigBuilder base() {
