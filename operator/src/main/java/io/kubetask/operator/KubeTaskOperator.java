@@ -131,7 +131,8 @@ public final class KubeTaskOperator {
             tasks,
             new EventRecorder(kubernetes, Clock.systemUTC(), "kubetask-operator")::warning,
             finalizerDeadline,
-            config.resync()),
+            config.resync(),
+            config.watchAllNamespaces()),
         controller -> configure(controller, config));
     operator.register(
         new CronTaskReconciler(

@@ -94,6 +94,7 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
   }
 
   private final FinalizerDeadline finalizerDeadline;
+  private final boolean allNamespaces;
 
   /** The Agent and ConfigMap caches, once the event sources exist. */
   private TaskDependencies.Cache dependencies;
@@ -109,6 +110,20 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
       Warnings events,
       FinalizerDeadline finalizerDeadline,
       Duration resync) {
+    this(gateway, events, finalizerDeadline, resync, false);
+  }
+
+  /**
+   * @param allNamespaces whether one informer per kind watches every namespace (else one per
+   *     watched namespace)
+   */
+  public TaskReconciler(
+      TaskWorkflowGateway gateway,
+      Warnings events,
+      FinalizerDeadline finalizerDeadline,
+      Duration resync,
+      boolean allNamespaces) {
+    this.allNamespaces = allNamespaces;
     Clock clock = finalizerDeadline.clock();
     this.gateway = gateway;
     this.events = events;
@@ -223,14 +238,19 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
             .withName("agents")
             .withSecondaryToPrimaryMapper(agent -> TaskMappers.blockedTasksOfAgent(agent, tasksOf))
             .build();
-    var configMaps =
+    var configMapsBuilder =
         InformerEventSourceConfiguration.from(ConfigMap.class, Task.class)
             .withName("configmaps")
             .withLabelSelector(KubeTaskLabels.MANAGED_BY + "!=" + KubeTaskLabels.MANAGED_BY_VALUE)
-            .withItemStore(new TransformingItemStore<>(TaskMappers::keysOnly))
             .withSecondaryToPrimaryMapper(
-                cm -> TaskMappers.tasksOfSameNamespace(cm, tasksOf, TaskActions::waitsForContext))
-            .build();
+                cm -> TaskMappers.tasksOfSameNamespace(cm, tasksOf, TaskActions::waitsForContext));
+    if (allNamespaces) {
+      // Only the keys are kept, not every ConfigMap's data cluster-wide. JOSDK gives one item
+      // store to the informers of all watched namespaces, and each informer's first sync drops
+      // what the store holds of the others: with a list of namespaces the default store stays.
+      configMapsBuilder.withItemStore(new TransformingItemStore<>(TaskMappers::keysOnly));
+    }
+    var configMaps = configMapsBuilder.build();
     var configs =
         InformerEventSourceConfiguration.from(KubeTaskConfig.class, Task.class)
             .withName("kubetaskconfigs")
