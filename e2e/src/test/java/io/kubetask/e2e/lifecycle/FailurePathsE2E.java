@@ -69,7 +69,10 @@ class FailurePathsE2E {
     assertThat(condition(waiting, "Succeeded").getMessage())
         .as("the scheduler's own message")
         .contains("didn't match Pod's node affinity/selector");
-    assertThat(world.eventReasons(task)).contains("Unschedulable");
+    // The Event is recorded just after the condition is written.
+    await("the Unschedulable Event")
+        .atMost(TIMEOUT)
+        .until(() -> world.eventReasons(task).contains("Unschedulable"));
 
     Task failed = world.awaitPhase(task, TaskPhase.FAILED);
     Condition succeeded = condition(failed, "Succeeded");
@@ -78,7 +81,9 @@ class FailurePathsE2E {
     assertThat(succeeded.getMessage())
         .startsWith("The agent did not start within 15s of Job ")
         .contains("its pod: Unschedulable: 0/1 nodes are available");
-    assertThat(world.eventReasons(failed)).contains("StartTimeout");
+    await("the StartTimeout Event")
+        .atMost(TIMEOUT)
+        .until(() -> world.eventReasons(failed).contains("StartTimeout"));
     await("the Job is deleted").atMost(TIMEOUT).until(() -> world.jobs(task).isEmpty());
   }
 
@@ -98,7 +103,9 @@ class FailurePathsE2E {
     assertThat(condition(waiting, "Succeeded").getMessage())
         .as("the Job controller's FailedCreate Event, with Pod Security admission's words")
         .contains("violates PodSecurity \"restricted:latest\"");
-    assertThat(there.eventReasons(task)).contains("PodCreationFailed");
+    await("the PodCreationFailed Event")
+        .atMost(TIMEOUT)
+        .until(() -> there.eventReasons(task).contains("PodCreationFailed"));
 
     Task failed = there.awaitPhase(task, TaskPhase.FAILED);
     assertThat(condition(failed, "Succeeded").getReason()).isEqualTo("StartTimeout");
