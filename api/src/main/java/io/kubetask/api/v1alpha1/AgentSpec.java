@@ -3,6 +3,7 @@ package io.kubetask.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
@@ -98,7 +99,43 @@ public record AgentSpec(
                 + " allowPrivilegeEscalation, capabilities, readOnlyRootFilesystem, runAsUser,"
                 + " seccompProfile, ... With readOnlyRootFilesystem the agent can still write to"
                 + " /workspace and /tmp, which are emptyDirs. Default: none.")
-        SecurityContext securityContext) {
+        SecurityContext securityContext,
+    @Min(1)
+        @JsonPropertyDescription(
+            "How many Tasks of this Agent may run at once in its namespace. Further Tasks wait"
+                + " in phase Queued (reason AgentAtCapacity), ordered by priority and then"
+                + " creation time, and start as slots free. Default: no limit.")
+        Integer maxConcurrentTasks) {
+
+  /** The fields every Agent had before maxConcurrentTasks. */
+  public AgentSpec(
+      String agentImage,
+      List<String> command,
+      HumanInTheLoop humanInTheLoop,
+      List<Context> defaultContexts,
+      List<Credential> credentials,
+      Map<String, String> podLabels,
+      PodScheduling scheduling,
+      String serviceAccountName,
+      String startTimeout,
+      String timeout,
+      PodSecurityContext podSecurityContext,
+      SecurityContext securityContext) {
+    this(
+        agentImage,
+        command,
+        humanInTheLoop,
+        defaultContexts,
+        credentials,
+        podLabels,
+        scheduling,
+        serviceAccountName,
+        startTimeout,
+        timeout,
+        podSecurityContext,
+        securityContext,
+        null);
+  }
 
   /** The fields every Agent had before podSecurityContext and securityContext. */
   public AgentSpec(

@@ -9,7 +9,18 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record KubeTaskConfigSpec(
     @JsonPropertyDescription("What happens to Tasks after they finish.")
-        TaskLifecycleConfig taskLifecycle) {
+        TaskLifecycleConfig taskLifecycle,
+    @JsonPropertyDescription("How many Tasks of this namespace may run at once.")
+        CapacityConfig capacity) {
+
+  public KubeTaskConfigSpec(TaskLifecycleConfig taskLifecycle) {
+    this(taskLifecycle, null);
+  }
+
+  /** The namespace's limit of active Tasks, or null for none. */
+  public Integer maxActiveTasks() {
+    return capacity == null ? null : capacity.maxActiveTasks();
+  }
 
   /** The TTL this config sets, or the built-in default when it sets none. */
   public long ttlSecondsOrDefault() {

@@ -47,10 +47,24 @@ public record TaskSpec(
         @JsonPropertyDescription(
             "How long the agent may run (container running until the agent command ends), e.g."
                 + " 2h. Default: the Agent's timeout, else no limit.")
-        String timeout) {
+        String timeout,
+    @JsonPropertyDescription(
+            "Order among the Tasks that wait for a slot (Agent maxConcurrentTasks,"
+                + " KubeTaskConfig capacity): higher first, then the oldest. Default: 0.")
+        Integer priority) {
 
   public TaskSpec(List<Context> contexts, String agentRef) {
-    this(contexts, agentRef, null, null);
+    this(contexts, agentRef, null, null, null);
+  }
+
+  /** The fields every Task had before priority. */
+  public TaskSpec(List<Context> contexts, String agentRef, String startTimeout, String timeout) {
+    this(contexts, agentRef, startTimeout, timeout, null);
+  }
+
+  /** The priority, 0 when unset. */
+  public int priorityOrDefault() {
+    return priority == null ? 0 : priority;
   }
 
   /** The Agent name this Task asks for: agentRef or 'default'. */

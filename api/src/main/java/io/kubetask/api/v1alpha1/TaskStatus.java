@@ -13,7 +13,7 @@ import java.util.List;
 @JsonIgnoreProperties(ignoreUnknown = true)
 @SchemaCustomizer(value = DeepMerge.class, input = Conditions.SCHEMA)
 public record TaskStatus(
-    @JsonPropertyDescription("Pending, Running, Completed or Failed.") TaskPhase phase,
+    @JsonPropertyDescription("Queued, Pending, Running, Completed or Failed.") TaskPhase phase,
     @JsonPropertyDescription("Name of the Job that runs the agent.") String jobName,
     @JsonPropertyDescription("When the Job was created (RFC 3339).") String startTime,
     @JsonPropertyDescription("When the Task reached Completed or Failed (RFC 3339).")
@@ -34,4 +34,32 @@ public record TaskStatus(
     @JsonPropertyDescription("Id of the Temporal workflow that drives this Task.")
         String workflowId,
     @JsonPropertyDescription("Link to the workflow in the Temporal Web UI, when configured.")
-        String workflowUrl) {}
+        String workflowUrl,
+    @JsonPropertyDescription(
+            "While Queued: the Task's place in the queue it waits in (1 starts next).")
+        Integer queuePosition) {
+
+  /** The fields every Task status had before queuePosition. */
+  public TaskStatus(
+      TaskPhase phase,
+      String jobName,
+      String startTime,
+      String completionTime,
+      String expirationTime,
+      List<Condition> conditions,
+      Long observedGeneration,
+      String workflowId,
+      String workflowUrl) {
+    this(
+        phase,
+        jobName,
+        startTime,
+        completionTime,
+        expirationTime,
+        conditions,
+        observedGeneration,
+        workflowId,
+        workflowUrl,
+        null);
+  }
+}

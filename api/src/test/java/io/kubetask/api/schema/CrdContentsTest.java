@@ -198,8 +198,9 @@ class CrdContentsTest {
               "observedGeneration");
       assertThat(at(Task.class, "status.phase").getEnum())
           .extracting(n -> n.asText())
-          .containsExactlyInAnyOrder("Pending", "Running", "Completed", "Failed");
+          .containsExactlyInAnyOrder("Queued", "Pending", "Running", "Completed", "Failed");
       assertThat(at(Task.class, "status.observedGeneration").getType()).isEqualTo("integer");
+      assertThat(at(Task.class, "status.queuePosition").getType()).isEqualTo("integer");
     }
 
     @Test
@@ -291,6 +292,14 @@ class CrdContentsTest {
 
   @Nested
   class AgentSchema {
+    @Test
+    void maxConcurrentTasksIsAtLeastOne() {
+      JSONSchemaProps limit = at(Agent.class, "spec.maxConcurrentTasks");
+
+      assertThat(limit.getType()).isEqualTo("integer");
+      assertThat(limit.getMinimum()).isEqualTo(1.0);
+    }
+
     @Test
     void serviceAccountNameIsRequired() {
       assertThat(at(Agent.class, "spec").getRequired()).containsExactly("serviceAccountName");
@@ -452,6 +461,14 @@ class CrdContentsTest {
       assertThat(ttl.getDefault().asInt()).isEqualTo(604800);
       assertThat(ttl.getMinimum()).isEqualTo(0.0);
       assertThat(ttl.getExclusiveMinimum()).isNotEqualTo(Boolean.TRUE);
+    }
+
+    @Test
+    void aNamespaceLimitIsAtLeastOne() {
+      JSONSchemaProps limit = at(KubeTaskConfig.class, "spec.capacity.maxActiveTasks");
+
+      assertThat(limit.getType()).isEqualTo("integer");
+      assertThat(limit.getMinimum()).isEqualTo(1.0);
     }
   }
 }

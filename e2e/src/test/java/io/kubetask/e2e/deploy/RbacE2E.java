@@ -137,6 +137,7 @@ class RbacE2E {
         Arguments.of(wk, "patch", "kubetask.io", "crontasks", "status", ns, true),
         Arguments.of(wk, "delete", "", "pods", "", ns, false),
         Arguments.of(wk, "update", "", "configmaps", "", ns, false),
+        Arguments.of(wk, "list", "kubetask.io", "agents", "", ns, true),
         Arguments.of(wk, "create", "coordination.k8s.io", "leases", "", own, false),
         Arguments.of(wk, "get", "", "secrets", "", ns, false),
         Arguments.of(wk, "list", "", "secrets", "", own, false));
@@ -152,6 +153,25 @@ class RbacE2E {
       String subresource,
       String namespace,
       boolean allowed) {
+    assertThat(allowed(serviceAccount, verb, group, resource, subresource, namespace, null))
+        .isEqualTo(allowed);
+  }
+
+  @Test
+  void theWorkerRewritesNoConfigMapButTheSlotLedger() {
+    String wk = DeployRbac.WORKER;
+    assertThat(allowed(wk, "update", "", "configmaps", "", "team-a", "kubetask-slots")).isTrue();
+    assertThat(allowed(wk, "update", "", "configmaps", "", "team-a", "settings")).isFalse();
+  }
+
+  private static boolean allowed(
+      String serviceAccount,
+      String verb,
+      String group,
+      String resource,
+      String subresource,
+      String namespace,
+      String name) {
     SubjectAccessReview review =
         new SubjectAccessReviewBuilder()
             .withNewSpec()
@@ -164,13 +184,11 @@ class RbacE2E {
                     .withResource(resource)
                     .withSubresource(subresource)
                     .withNamespace(namespace)
+                    .withName(name)
                     .build())
             .endSpec()
             .build();
-
-    SubjectAccessReview answer = NS.client().resource(review).create();
-
-    assertThat(answer.getStatus().getAllowed()).isEqualTo(allowed);
+    return NS.client().resource(review).create().getStatus().getAllowed();
   }
 
   @Test

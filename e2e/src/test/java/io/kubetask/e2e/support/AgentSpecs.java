@@ -25,6 +25,7 @@ public final class AgentSpecs {
   private String timeout;
   private PodSecurityContext podSecurityContext;
   private SecurityContext securityContext;
+  private Integer maxConcurrentTasks;
 
   private AgentSpecs(String image) {
     this.image = image;
@@ -115,6 +116,12 @@ public final class AgentSpecs {
     return this;
   }
 
+  /** At most this many Tasks of the Agent run at once. */
+  public AgentSpecs maxConcurrentTasks(int limit) {
+    this.maxConcurrentTasks = limit;
+    return this;
+  }
+
   public AgentSpec build() {
     return new AgentSpec(
         image,
@@ -128,6 +135,7 @@ public final class AgentSpecs {
         startTimeout,
         timeout,
         podSecurityContext,
-        securityContext);
+        securityContext,
+        maxConcurrentTasks);
   }
 }

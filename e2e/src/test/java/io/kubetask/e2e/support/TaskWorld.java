@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.kubetask.api.KubeTaskLabels;
 import io.kubetask.api.v1alpha1.Agent;
+import io.kubetask.api.v1alpha1.CapacityConfig;
 import io.kubetask.api.v1alpha1.Context;
 import io.kubetask.api.v1alpha1.CronTask;
 import io.kubetask.api.v1alpha1.FileContext;
@@ -95,6 +96,14 @@ public final class TaskWorld {
 
   public Task create(String name, String agent, Context... contexts) {
     return client.resource(new Task(ns, name, new TaskSpec(List.of(contexts), agent))).create();
+  }
+
+  /** Creates a Task with one inline context and this priority. */
+  public Task create(String name, String agent, int priority) {
+    var contexts = List.of(inline("/workspace/task.md", "Task " + name + "."));
+    return client
+        .resource(new Task(ns, name, new TaskSpec(contexts, agent, null, null, priority)))
+        .create();
   }
 
   /** The Task of this name as the API server has it now, or null. */
@@ -234,6 +243,17 @@ public final class TaskWorld {
                 ns,
                 KubeTaskConfig.DEFAULT_NAME,
                 new KubeTaskConfigSpec(new TaskLifecycleConfig((int) seconds))))
+        .serverSideApply();
+  }
+
+  /** Creates or replaces the namespace's KubeTaskConfig "default" with this many active Tasks. */
+  public void maxActiveTasks(int limit) {
+    client
+        .resource(
+            new KubeTaskConfig(
+                ns,
+                KubeTaskConfig.DEFAULT_NAME,
+                new KubeTaskConfigSpec(null, new CapacityConfig(limit))))
         .serverSideApply();
   }
 

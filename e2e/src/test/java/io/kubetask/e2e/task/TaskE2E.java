@@ -73,6 +73,29 @@ class TaskE2E {
   }
 
   @Test
+  void anAgentWithOneSlotRunsItsTasksOneAfterTheOther() {
+    world.agent("single", AgentSpecs.image("example.com/echo:1").runs("3s").maxConcurrentTasks(1));
+    Task first = world.create("single-first", "single");
+    world.awaitPhase(first, TaskPhase.RUNNING);
+    Task second = world.create("single-second", "single");
+
+    Task queued = world.awaitPhase(second, TaskPhase.QUEUED);
+    assertThat(queued.getStatus().queuePosition()).isEqualTo(1);
+    assertThat(condition(queued, "Ready"))
+        .extracting(Condition::getStatus, Condition::getReason, Condition::getMessage)
+        .containsExactly(
+            "False", "AgentAtCapacity", "1st of 1 waiting for Agent single: 1/1 running.");
+    assertThat(world.jobs(second)).isEmpty();
+
+    Task firstDone = world.awaitPhase(first, TaskPhase.COMPLETED);
+    Task secondDone = world.awaitPhase(second, TaskPhase.COMPLETED);
+    assertThat(TaskWorld.instant(secondDone.getStatus().startTime()))
+        .isAfterOrEqualTo(TaskWorld.instant(firstDone.getStatus().completionTime()));
+    assertThat(secondDone.getStatus().queuePosition()).isNull();
+    assertThat(world.eventReasons(secondDone)).contains("AgentAtCapacity");
+  }
+
+  @Test
   void runsAgentToCompletion() {
     world.agent("echo", AgentSpecs.image("example.com/echo:1"));
     Task task = world.create("hello", "echo", inline("/workspace/task.md", "Say hello."));

@@ -65,13 +65,17 @@ final class TaskMappers {
         t -> job.equals(TaskNames.objectName(t.getMetadata().getName(), t.getMetadata().getUid())));
   }
 
-  /** A KubeTaskConfig matters to finished Tasks only when it is the namespace's default one. */
-  static Set<ResourceID> finishedTasksForConfig(
+  /**
+   * A KubeTaskConfig matters only when it is the namespace's default one: to finished Tasks (their
+   * TTL) and to queued ones (its capacity).
+   */
+  static Set<ResourceID> tasksForConfig(
       KubeTaskConfig config, Function<String, Stream<Task>> tasksOfNamespace) {
     if (!KubeTaskConfig.DEFAULT_NAME.equals(config.getMetadata().getName())) {
       return Set.of();
     }
-    return tasksOfSameNamespace(config, tasksOfNamespace, TaskActions::isFinished);
+    return tasksOfSameNamespace(
+        config, tasksOfNamespace, t -> TaskActions.isFinished(t) || CapacityWakeUps.isQueued(t));
   }
 
   /** The KubeTaskConfig a Task reads its TTL from. */
@@ -98,13 +102,18 @@ final class TaskMappers {
     return keys;
   }
 
-  /** The blocked Tasks of the Agent's namespace that name it. */
-  static Set<ResourceID> blockedTasksOfAgent(
+  /**
+   * The Tasks of the Agent's namespace that name it and wait: blocked on it, or queued (its
+   * maxConcurrentTasks may have changed).
+   */
+  static Set<ResourceID> waitingTasksOfAgent(
       Agent agent, Function<String, Stream<Task>> tasksOfNamespace) {
     String name = agent.getMetadata().getName();
     return tasksOfSameNamespace(
         agent,
         tasksOfNamespace,
-        t -> TaskActions.isBlocked(t) && name.equals(t.getSpec().agentName()));
+        t ->
+            (TaskActions.isBlocked(t) || CapacityWakeUps.isQueued(t))
+                && name.equals(t.getSpec().agentName()));
   }
 }

@@ -81,6 +81,9 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
    */
   private final Cache<String, String> toldJobChange;
 
+  /** What each queued workflow was last told about a free slot ({@link CapacityWakeUps.Wake}). */
+  private final Cache<String, String> toldSlotFree;
+
   /** Warnings already recorded (Task uid and text), so a reconciliation does not repeat them. */
   private final Cache<String, Boolean> warned =
       CacheBuilder.newBuilder().maximumSize(10_000).build();
@@ -98,6 +101,8 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
 
   /** The Agent and ConfigMap caches, once the event sources exist. */
   private TaskDependencies.Cache dependencies;
+
+  private InformerEventSource<Agent, Task> agentCache;
 
   /**
    * @param gateway the Task workflows in Temporal
@@ -141,6 +146,8 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
         CacheBuilder.newBuilder().expireAfterWrite(resync.dividedBy(2)).ticker(ticker).build();
     this.toldJobChange =
         CacheBuilder.newBuilder().expireAfterWrite(resync.dividedBy(2)).ticker(ticker).build();
+    this.toldSlotFree =
+        CacheBuilder.newBuilder().expireAfterWrite(resync.dividedBy(2)).ticker(ticker).build();
   }
 
   @Override
@@ -178,6 +185,9 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
     if (asked) {
       confirmed.put(workflowId, Boolean.TRUE);
     }
+    if (TaskActions.isFinished(task) || CapacityWakeUps.isQueued(task)) {
+      wakeQueue(task, config, context);
+    }
     return TaskActions.needsResync(task)
         ? UpdateControl.<Task>noUpdate().rescheduleAfter(resync)
         : UpdateControl.noUpdate();
@@ -204,7 +214,36 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
     } else {
       log.info("Task deleted at the end of its TTL by workflow {}", ref.workflowId());
     }
+    wakeQueue(task, context.getSecondaryResource(KubeTaskConfig.class).orElse(null), context);
     return DeleteControl.defaultDelete();
+  }
+
+  /**
+   * Tells the queued Tasks of the namespace that a free slot now goes to: called when a Task
+   * finishes or is deleted (a slot frees), and for a queued Task itself (its resync, a changed
+   * limit). A failed signal is logged; the queued workflow's own re-check still comes.
+   */
+  private void wakeQueue(Task task, KubeTaskConfig config, Context<Task> context) {
+    String ns = task.getMetadata().getNamespace();
+    var limits =
+        CapacityWakeUps.limits(agentCache == null ? Stream.empty() : agentCache.list(ns), config);
+    if (limits.isEmpty()) {
+      return;
+    }
+    List<Task> tasks = context.getPrimaryCache().list(ns).toList();
+    for (var wake : CapacityWakeUps.toWake(tasks, limits.get())) {
+      var target = TaskWorkflowTarget.of(wake.task());
+      String workflowId = target.ref().workflowId();
+      if (wake.news().equals(toldSlotFree.getIfPresent(workflowId))) {
+        continue;
+      }
+      try {
+        gateway.signal(target, Signal.DEPENDENCIES_CHANGED);
+        toldSlotFree.put(workflowId, wake.news());
+      } catch (RuntimeException e) {
+        log.warn("Could not tell {} that a slot is free: {}", workflowId, e.getMessage());
+      }
+    }
   }
 
   /**
@@ -236,7 +275,7 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
     var agents =
         InformerEventSourceConfiguration.from(Agent.class, Task.class)
             .withName("agents")
-            .withSecondaryToPrimaryMapper(agent -> TaskMappers.blockedTasksOfAgent(agent, tasksOf))
+            .withSecondaryToPrimaryMapper(agent -> TaskMappers.waitingTasksOfAgent(agent, tasksOf))
             .build();
     var configMapsBuilder =
         InformerEventSourceConfiguration.from(ConfigMap.class, Task.class)
@@ -254,8 +293,7 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
     var configs =
         InformerEventSourceConfiguration.from(KubeTaskConfig.class, Task.class)
             .withName("kubetaskconfigs")
-            .withSecondaryToPrimaryMapper(
-                config -> TaskMappers.finishedTasksForConfig(config, tasksOf))
+            .withSecondaryToPrimaryMapper(config -> TaskMappers.tasksForConfig(config, tasksOf))
             .withPrimaryToSecondaryMapper((Task task) -> TaskMappers.configOf(task))
             .build();
     // The agent's pod (labelled with its Task's uid) and the Job controller's word when it cannot
@@ -276,7 +314,7 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
                     new FieldSelector.Field("reason", "FailedCreate")))
             .withSecondaryToPrimaryMapper(event -> TaskMappers.taskOfJobEvent(event, tasksOf))
             .build();
-    var agentCache = new InformerEventSource<>(agents, context);
+    agentCache = new InformerEventSource<>(agents, context);
     var configMapCache = new InformerEventSource<>(configMaps, context);
     dependencies =
         new TaskDependencies.Cache() {

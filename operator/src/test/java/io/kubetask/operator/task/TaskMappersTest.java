@@ -31,13 +31,16 @@ class TaskMappersTest {
           condition(Conditions.READY, "False", Conditions.AGENT_NOT_FOUND));
   private final Task pending = withStatus(task("pending"), TaskPhase.PENDING);
   private final Task running = withStatus(task("running"), TaskPhase.RUNNING);
+  private final Task queued = withStatus(task("queued"), TaskPhase.QUEUED);
   private final Task done = renamed(finished(TaskPhase.COMPLETED, NOW, null), "done");
   private final Task failed = renamed(finished(TaskPhase.FAILED, NOW, null), "failed");
 
   /** The primary cache: only the asked namespace has Tasks. */
   private final Function<String, Stream<Task>> cache =
       ns ->
-          "team-a".equals(ns) ? Stream.of(blocked, pending, running, done, failed) : Stream.empty();
+          "team-a".equals(ns)
+              ? Stream.of(blocked, pending, running, queued, done, failed)
+              : Stream.empty();
 
   private static Task renamed(Task task, String name) {
     task.getMetadata().setName(name);
@@ -62,16 +65,16 @@ class TaskMappersTest {
   }
 
   @Test
-  void theDefaultConfigConcernsTheFinishedTasksOfItsNamespace() {
-    assertThat(TaskMappers.finishedTasksForConfig(config(60), cache))
-        .isEqualTo(ids("done", "failed"));
+  void theDefaultConfigConcernsTheFinishedAndQueuedTasksOfItsNamespace() {
+    assertThat(TaskMappers.tasksForConfig(config(60), cache))
+        .isEqualTo(ids("done", "failed", "queued"));
   }
 
   @Test
   void otherConfigsConcernNoTask() {
     var other = new KubeTaskConfig("team-a", "other", new KubeTaskConfigSpec(null));
 
-    assertThat(TaskMappers.finishedTasksForConfig(other, cache)).isEmpty();
+    assertThat(TaskMappers.tasksForConfig(other, cache)).isEmpty();
   }
 
   @Test
@@ -100,17 +103,17 @@ class TaskMappersTest {
   }
 
   @Test
-  void anAgentConcernsOnlyTheBlockedTasksThatNameIt() {
+  void anAgentConcernsOnlyTheBlockedAndQueuedTasksThatNameIt() {
     var other =
         withStatus(
             new Task("team-a", "other", new io.kubetask.api.v1alpha1.TaskSpec(List.of(), "gemini")),
             TaskPhase.PENDING,
             condition(Conditions.READY, "False", Conditions.AGENT_NOT_FOUND));
-    Function<String, Stream<Task>> tasks = ns -> Stream.of(blocked, other, running);
+    Function<String, Stream<Task>> tasks = ns -> Stream.of(blocked, other, running, queued);
 
-    assertThat(TaskMappers.blockedTasksOfAgent(new Agent("team-a", "claude", null), tasks))
-        .isEqualTo(ids("blocked"));
-    assertThat(TaskMappers.blockedTasksOfAgent(new Agent("team-a", "codex", null), tasks))
+    assertThat(TaskMappers.waitingTasksOfAgent(new Agent("team-a", "claude", null), tasks))
+        .isEqualTo(ids("blocked", "queued"));
+    assertThat(TaskMappers.waitingTasksOfAgent(new Agent("team-a", "codex", null), tasks))
         .isEmpty();
   }
 

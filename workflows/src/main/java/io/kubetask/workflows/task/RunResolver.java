@@ -20,17 +20,18 @@ import java.util.Optional;
 final class RunResolver {
 
   /** Either a run, or why there is none yet (blocked) or ever (invalid). */
-  record Resolution(AgentRun run, String reason, String message, boolean blocked) {
-    static Resolution ready(AgentRun run) {
-      return new Resolution(run, null, null, false);
+  record Resolution(
+      AgentRun run, String reason, String message, boolean blocked, Integer agentLimit) {
+    static Resolution ready(AgentRun run, Integer agentLimit) {
+      return new Resolution(run, null, null, false, agentLimit);
     }
 
     static Resolution blocked(String reason, String message) {
-      return new Resolution(null, reason, message, true);
+      return new Resolution(null, reason, message, true, null);
     }
 
     static Resolution invalid(String reason, String message) {
-      return new Resolution(null, reason, message, false);
+      return new Resolution(null, reason, message, false, null);
     }
   }
 
@@ -156,7 +157,7 @@ final class RunResolver {
     if (conflict.isPresent()) {
       return Resolution.invalid(Conditions.INVALID_CONTEXT, conflict.get() + ".");
     }
-    return Resolution.ready(run);
+    return Resolution.ready(run, spec.maxConcurrentTasks());
   }
 
   private Optional<ConfigMap> configMap(

@@ -15,7 +15,10 @@ import io.kubetask.api.v1alpha1.Conditions;
 import io.kubetask.api.v1alpha1.KubeTaskConfig;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskLifecycleConfig;
+import io.kubetask.api.v1alpha1.TaskPhase;
 import io.kubetask.api.v1alpha1.TaskStatus;
+import io.kubetask.workflows.capacity.CapacityQueue;
+import io.kubetask.workflows.capacity.Slots;
 import io.kubetask.workflows.k8s.ApiErrors;
 import io.kubetask.workflows.k8s.ConditionLists;
 import io.kubetask.workflows.k8s.EventRecorder;
@@ -48,6 +51,7 @@ public class TaskActivitiesImpl implements TaskActivities {
   private final RunResolver resolver;
   private final ActivityMetrics metrics;
   private final FailedCreates failedCreates;
+  private final Slots slots;
 
   public TaskActivitiesImpl(KubernetesClient client, ActivitySettings settings, Clock clock) {
     this(client, settings, clock, ActivityMetrics.NONE, FailedCreates.listing(client));
@@ -69,6 +73,7 @@ public class TaskActivitiesImpl implements TaskActivities {
     this.clock = clock;
     this.events = new EventRecorder(client, clock, "kubetask-worker");
     this.resolver = new RunResolver(client, settings);
+    this.slots = new Slots(client);
   }
 
   @Override
@@ -106,6 +111,11 @@ public class TaskActivitiesImpl implements TaskActivities {
           Outcome.failed(resolution.reason(), resolution.message()), cronRun);
     }
     AgentRun run = resolution.run();
+    Slots.Admission admission = slots.take(task, resolution.agentLimit());
+    if (!admission.admitted()) {
+      markQueued(task, admission.place());
+      return StartResult.blocked(cronRun);
+    }
     boolean jobCreated;
     try {
       ConfigMap configMap = TaskConfigMaps.desired(run);
@@ -126,6 +136,7 @@ public class TaskActivitiesImpl implements TaskActivities {
       throw e;
     }
     markRunning(task, run.objectName(), run.image());
+    slots.tellPositions(admission, clock.instant());
     return jobCreated
         ? StartResult.created(run.objectName(), run.keepAliveSeconds(), cronRun)
         : StartResult.adopted(run.objectName(), run.keepAliveSeconds(), cronRun);
@@ -315,6 +326,23 @@ public class TaskActivitiesImpl implements TaskActivities {
             patch -> {
               patchStatus(task, patch);
               events.warning(task, reason, message);
+            });
+  }
+
+  /** Queued with where the Task stands; an Event when it starts waiting, not at each move. */
+  private void markQueued(Task task, CapacityQueue.Place place) {
+    Optional<String> before =
+        TaskStatusPatches.status(task).phase() == TaskPhase.QUEUED
+            ? ConditionLists.find(TaskStatusPatches.status(task).conditions(), Conditions.READY)
+                .map(c -> c.getReason())
+            : Optional.empty();
+    TaskStatusPatches.queued(task, workflowLink(), place, clock.instant())
+        .ifPresent(
+            patch -> {
+              patchStatus(task, patch);
+              if (!before.equals(Optional.of(place.reason()))) {
+                events.normal(task, place.reason(), place.message());
+              }
             });
   }
 

@@ -6,6 +6,7 @@ import io.kubetask.api.v1alpha1.Conditions;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
 import io.kubetask.api.v1alpha1.TaskStatus;
+import io.kubetask.workflows.capacity.CapacityQueue;
 import io.kubetask.workflows.k8s.ConditionLists;
 import io.kubetask.workflows.k8s.Times;
 import java.time.Duration;
@@ -43,8 +44,39 @@ final class TaskStatusPatches {
     ConditionSetter setter = new ConditionSetter(task, now);
     Map<String, Object> patch = identity(task, link);
     patch.put("phase", TaskPhase.PENDING);
+    patch.put("queuePosition", null);
     patch.put(
         "conditions", setter.set(status.conditions(), Conditions.READY, "False", reason, message));
+    return Optional.of(patch);
+  }
+
+  /**
+   * Queued with Ready False saying what the Task waits for and its place, unless the Task already
+   * says exactly that.
+   */
+  static Optional<Map<String, Object>> queued(
+      Task task, WorkflowLink link, CapacityQueue.Place place, Instant now) {
+    TaskStatus status = status(task);
+    boolean unchanged =
+        status.phase() == TaskPhase.QUEUED
+            && Objects.equals(status.queuePosition(), place.position())
+            && ConditionLists.find(status.conditions(), Conditions.READY)
+                .map(
+                    c ->
+                        place.reason().equals(c.getReason())
+                            && place.message().equals(c.getMessage()))
+                .orElse(false);
+    if (unchanged) {
+      return Optional.empty();
+    }
+    ConditionSetter setter = new ConditionSetter(task, now);
+    Map<String, Object> patch = identity(task, link);
+    patch.put("phase", TaskPhase.QUEUED);
+    patch.put("queuePosition", place.position());
+    patch.put(
+        "conditions",
+        setter.set(
+            status.conditions(), Conditions.READY, "False", place.reason(), place.message()));
     return Optional.of(patch);
   }
 
@@ -81,6 +113,7 @@ final class TaskStatusPatches {
     Map<String, Object> patch = identity(task, link);
     patch.put("phase", TaskPhase.RUNNING);
     patch.put("jobName", jobName);
+    patch.put("queuePosition", null);
     // Whole seconds, as Kubernetes writes times and as completionTime is written.
     patch.put(
         "startTime",

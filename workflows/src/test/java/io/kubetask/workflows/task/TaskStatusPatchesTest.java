@@ -9,6 +9,7 @@ import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
 import io.kubetask.api.v1alpha1.TaskSpec;
 import io.kubetask.api.v1alpha1.TaskStatus;
+import io.kubetask.workflows.capacity.CapacityQueue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -106,10 +107,13 @@ class TaskStatusPatchesTest {
 
   @Test
   void pendingRecordsWhyTheTaskWaitsAndItsWorkflow() {
-    Optional<Map<String, Object>> patch =
-        TaskStatusPatches.pending(task(null), LINK, "AgentNotFound", "no agent", NOW);
+    Map<String, Object> patch =
+        wire(TaskStatusPatches.pending(task(null), LINK, "AgentNotFound", "no agent", NOW));
 
-    assertThat(wire(patch))
+    // A Task that leaves the queue (its Agent was deleted) no longer has a place in it.
+    assertThat(patch).containsEntry("queuePosition", null);
+    patch.remove("queuePosition");
+    assertThat(patch)
         .isEqualTo(
             Map.of(
                 "phase",
@@ -167,6 +171,56 @@ class TaskStatusPatchesTest {
         .containsEntry("phase", "Pending");
   }
 
+  // ---- queued ---------------------------------------------------------------------------------
+
+  private static final CapacityQueue.Place THIRD =
+      new CapacityQueue.Place(
+          false, "AgentAtCapacity", 3, "3rd of 7 waiting for Agent coder: 2/2 running.");
+
+  @Test
+  void queuedRecordsWhatTheTaskWaitsForAndItsPlace() {
+    Map<String, Object> patch = wire(TaskStatusPatches.queued(task(null), LINK, THIRD, NOW));
+
+    assertThat(patch)
+        .containsEntry("phase", "Queued")
+        .containsEntry("queuePosition", 3)
+        .containsEntry("workflowId", "task/team-a/fix-bug/uid-1")
+        .containsEntry(
+            "conditions",
+            List.of(
+                wireCondition(
+                    "Ready",
+                    "False",
+                    "AgentAtCapacity",
+                    "3rd of 7 waiting for Agent coder: 2/2 running.",
+                    3,
+                    "2025-06-01T12:00:00Z")));
+  }
+
+  @Test
+  void queuedWritesNothingWhenTheTaskStandsThereAlready() {
+    Task task =
+        task(
+            new TaskStatus(
+                TaskPhase.QUEUED,
+                null,
+                null,
+                null,
+                null,
+                List.of(condition("Ready", "False", THIRD.reason(), THIRD.message())),
+                2L,
+                "wf",
+                null,
+                3));
+
+    assertThat(TaskStatusPatches.queued(task, LINK, THIRD, NOW)).isEmpty();
+    CapacityQueue.Place second =
+        new CapacityQueue.Place(
+            false, "AgentAtCapacity", 2, "2nd of 6 waiting for Agent coder: 2/2 running.");
+    assertThat(wire(TaskStatusPatches.queued(task, LINK, second, NOW)))
+        .containsEntry("queuePosition", 2);
+  }
+
   // ---- running --------------------------------------------------------------------------------
 
   @Test
@@ -177,6 +231,8 @@ class TaskStatusPatchesTest {
             TaskStatusPatches.running(
                 task, LINK, "fix-bug-3f2a9c1e", "ghcr.io/example/coder:2", NOW));
 
+    assertThat(patch).containsEntry("queuePosition", null);
+    patch.remove("queuePosition");
     assertThat(patch)
         .isEqualTo(
             Map.of(

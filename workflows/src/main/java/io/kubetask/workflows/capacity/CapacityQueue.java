@@ -1,0 +1,238 @@
+package io.kubetask.workflows.capacity;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.kubetask.api.KubeTaskAnnotations;
+import io.kubetask.api.v1alpha1.Conditions;
+import io.kubetask.api.v1alpha1.Task;
+import io.kubetask.api.v1alpha1.TaskPhase;
+import io.kubetask.api.v1alpha1.TaskStatus;
+import io.kubetask.workflows.k8s.ConditionLists;
+import io.kubetask.workflows.k8s.Metadata;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The slots of one namespace and the Tasks waiting for them, decided from the namespace's Tasks
+ * alone: which Tasks hold a slot, and, walking the waiting Tasks in queue order (priority, then
+ * creation time), which of them the free slots go to and where the others stand.
+ *
+ * <p>A Task holds a slot from its admission until it finishes: it has a Job ({@code
+ * status.jobName}), or {@code admitted} says it was given one and may not have its Job yet. A Task
+ * waits when it is neither finished, nor holding a slot, nor blocked on a missing Agent or
+ * ConfigMap, nor being deleted or stopped. Every waiting Task ahead in the queue takes a slot
+ * before those behind it, so a Task is admitted only where the whole queue, walked in order, lets
+ * it in. The worker decides with this under a compare-and-swap of the {@link SlotLedger}, so no two
+ * Tasks take the same slot; the operator uses it to know whom a freed slot wakes up.
+ */
+public final class CapacityQueue {
+
+  /** The limits in force: an Agent's {@code maxConcurrentTasks} and the namespace's. */
+  public record Limits(Function<String, Integer> agentLimit, Integer namespaceLimit) {
+    /** Whether a Task of this Agent is subject to any limit at all. */
+    public boolean limit(String agent) {
+      return namespaceLimit != null || agentLimit.apply(agent) != null;
+    }
+  }
+
+  /**
+   * Where a waiting Task stands.
+   *
+   * @param admitted whether a free slot goes to it
+   * @param reason {@link Conditions#AGENT_AT_CAPACITY} or {@link Conditions#NAMESPACE_AT_CAPACITY}
+   *     when it waits
+   * @param position its place in the queue it waits in (1 is next)
+   * @param message what it waits for, for its Ready condition
+   */
+  public record Place(boolean admitted, String reason, int position, String message) {
+    static final Place ADMITTED = new Place(true, null, 0, null);
+  }
+
+  /** The queue order: the higher priority first, then the oldest, then by name. */
+  public static final Comparator<Task> ORDER =
+      Comparator.comparingInt((Task t) -> -t.getSpec().priorityOrDefault())
+          .thenComparing(t -> Objects.toString(t.getMetadata().getCreationTimestamp(), ""))
+          .thenComparing(t -> t.getMetadata().getName());
+
+  private final Map<String, Place> places = new LinkedHashMap<>();
+  private final Map<String, Task> waitingByUid = new HashMap<>();
+  private final List<Task> holders = new ArrayList<>();
+
+  /**
+   * @param tasks the Tasks of the namespace
+   * @param limits the limits in force
+   * @param admitted the names of the Tasks given a slot that may have no Job yet (the ledger)
+   * @param self a Task that asks for a slot now: it waits even where its status is stale
+   */
+  public CapacityQueue(List<Task> tasks, Limits limits, Set<String> admitted, Task self) {
+    List<Task> waiting = new ArrayList<>();
+    for (Task task : tasks) {
+      if (!active(task)) {
+        continue;
+      }
+      if (holds(task, admitted)) {
+        holders.add(task);
+      } else if (isSelf(task, self) || waits(task)) {
+        waiting.add(task);
+      }
+    }
+    if (self != null && waiting.stream().noneMatch(t -> isSelf(t, self))) {
+      waiting.add(self);
+    }
+    waiting.sort(ORDER);
+    waiting.forEach(t -> waitingByUid.put(t.getMetadata().getUid(), t));
+    walk(waiting, limits);
+  }
+
+  /** Where the Task stands, or null when it is not waiting (holds a slot, finished, blocked). */
+  public Place place(Task task) {
+    return places.get(task.getMetadata().getUid());
+  }
+
+  /** The Tasks holding a slot. */
+  public List<Task> holders() {
+    return holders;
+  }
+
+  /** Where each waiting Task stands, by uid, in queue order. */
+  public Map<String, Place> places() {
+    return places;
+  }
+
+  /** The waiting Task of this uid. */
+  public Task waiting(String uid) {
+    return waitingByUid.get(uid);
+  }
+
+  private void walk(List<Task> waiting, Limits limits) {
+    Map<String, Integer> perAgent = new HashMap<>();
+    holders.forEach(t -> perAgent.merge(agent(t), 1, Integer::sum));
+    int inNamespace = holders.size();
+    // First who gets a free slot, then where each of the others stands among those still waiting.
+    List<Waiting> left = new ArrayList<>();
+    for (Task task : waiting) {
+      String agent = agent(task);
+      Integer agentLimit = limits.agentLimit().apply(agent);
+      int agentCount = perAgent.getOrDefault(agent, 0);
+      if (agentLimit != null && agentCount >= agentLimit) {
+        left.add(new Waiting(task, Conditions.AGENT_AT_CAPACITY));
+      } else if (limits.namespaceLimit() != null && inNamespace >= limits.namespaceLimit()) {
+        left.add(new Waiting(task, Conditions.NAMESPACE_AT_CAPACITY));
+      } else {
+        places.put(task.getMetadata().getUid(), Place.ADMITTED);
+        perAgent.put(agent, agentCount + 1);
+        inNamespace++;
+      }
+    }
+    Map<String, Integer> agentPositions = new HashMap<>();
+    Map<String, Integer> agentQueues = new HashMap<>();
+    left.forEach(w -> agentQueues.merge(agent(w.task()), 1, Integer::sum));
+    int namespacePosition = 0;
+    for (Waiting w : left) {
+      String agent = agent(w.task());
+      int agentPosition = agentPositions.merge(agent, 1, Integer::sum);
+      namespacePosition++;
+      Place place;
+      if (Conditions.AGENT_AT_CAPACITY.equals(w.reason())) {
+        place =
+            new Place(
+                false,
+                w.reason(),
+                agentPosition,
+                String.format(
+                    "%s of %d waiting for Agent %s: %d/%d running.",
+                    ordinal(agentPosition),
+                    agentQueues.get(agent),
+                    agent,
+                    perAgent.getOrDefault(agent, 0),
+                    limits.agentLimit().apply(agent)));
+      } else {
+        place =
+            new Place(
+                false,
+                w.reason(),
+                namespacePosition,
+                String.format(
+                    "%s of %d waiting in namespace %s: %d/%d Tasks active.",
+                    ordinal(namespacePosition),
+                    left.size(),
+                    w.task().getMetadata().getNamespace(),
+                    inNamespace,
+                    limits.namespaceLimit()));
+      }
+      places.put(w.task().getMetadata().getUid(), place);
+    }
+  }
+
+  private record Waiting(Task task, String reason) {}
+
+  /** The Agent a Task runs with. */
+  public static String agent(Task task) {
+    return task.getSpec().agentName();
+  }
+
+  /**
+   * Neither finished nor deleted: a finished Task holds no slot, whatever the ledger says, and a
+   * deleted one gives its slot up at once (its workflow ends and its Job goes with it).
+   */
+  static boolean active(Task task) {
+    TaskPhase phase = phase(task);
+    return (phase == null || !phase.isFinished())
+        && task.getMetadata().getDeletionTimestamp() == null;
+  }
+
+  private static boolean holds(Task task, Set<String> admitted) {
+    TaskStatus status = task.getStatus();
+    return (status != null && status.jobName() != null)
+        || admitted.contains(task.getMetadata().getName());
+  }
+
+  /**
+   * Whether the Task waits for a slot: not blocked on a missing Agent or ConfigMap (it could not
+   * use one), not being deleted or stopped (it never will).
+   */
+  private static boolean waits(Task task) {
+    if (Metadata.annotation(task, KubeTaskAnnotations.STOP) != null) {
+      return false;
+    }
+    if (phase(task) != TaskPhase.PENDING) {
+      return true;
+    }
+    String reason =
+        ConditionLists.find(task.getStatus().conditions(), Conditions.READY)
+            .filter(c -> "False".equals(c.getStatus()))
+            .map(Condition::getReason)
+            .orElse("");
+    return !Conditions.AGENT_NOT_FOUND.equals(reason)
+        && !Conditions.CONTEXT_NOT_FOUND.equals(reason);
+  }
+
+  private static boolean isSelf(Task task, Task self) {
+    return self != null && task.getMetadata().getUid().equals(self.getMetadata().getUid());
+  }
+
+  private static TaskPhase phase(Task task) {
+    return task.getStatus() == null ? null : task.getStatus().phase();
+  }
+
+  /** 1st, 2nd, 3rd, 4th, ..., 11th, 12th, 13th, ..., 21st. */
+  static String ordinal(int n) {
+    int lastTwo = n % 100;
+    String suffix =
+        lastTwo >= 11 && lastTwo <= 13
+            ? "th"
+            : switch (n % 10) {
+              case 1 -> "st";
+              case 2 -> "nd";
+              case 3 -> "rd";
+              default -> "th";
+            };
+    return n + suffix;
+  }
+}

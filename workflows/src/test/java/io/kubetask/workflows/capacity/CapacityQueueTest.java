@@ -1,0 +1,186 @@
+package io.kubetask.workflows.capacity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.kubetask.api.KubeTaskAnnotations;
+import io.kubetask.api.v1alpha1.Task;
+import io.kubetask.api.v1alpha1.TaskPhase;
+import io.kubetask.api.v1alpha1.TaskSpec;
+import io.kubetask.api.v1alpha1.TaskStatus;
+import io.kubetask.workflows.capacity.CapacityQueue.Limits;
+import io.kubetask.workflows.capacity.CapacityQueue.Place;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class CapacityQueueTest {
+  private static final Limits CLAUDE_TWO = new Limits(Map.of("claude", 2)::get, null);
+
+  private int created;
+
+  /** A Task of the Agent, created a minute after the one before. */
+  private Task task(String name, String agent, Integer priority, TaskPhase phase, String job) {
+    Task task = new Task("team-a", name, new TaskSpec(List.of(), agent, null, null, priority));
+    task.getMetadata().setUid("uid-" + name);
+    task.getMetadata().setCreationTimestamp(String.format("2026-12-01T10:%02d:00Z", created++));
+    if (phase != null) {
+      task.setStatus(new TaskStatus(phase, job, null, null, null, List.of(), 1L, "wf", null));
+    }
+    return task;
+  }
+
+  private Task running(String name, String agent) {
+    return task(name, agent, null, TaskPhase.RUNNING, name + "-job");
+  }
+
+  private Task queued(String name, String agent, Integer priority) {
+    return task(name, agent, priority, TaskPhase.QUEUED, null);
+  }
+
+  @Test
+  void theFreeSlotsGoToTheQueueInPriorityThenCreationOrder() {
+    List<Task> tasks = new ArrayList<>();
+    tasks.add(running("a", "claude"));
+    Task old = queued("old", "claude", null);
+    Task urgent = queued("urgent", "claude", 5);
+    Task young = queued("young", "claude", null);
+    tasks.addAll(List.of(old, urgent, young));
+
+    var queue = new CapacityQueue(tasks, CLAUDE_TWO, Set.of(), null);
+
+    assertThat(queue.place(urgent)).isEqualTo(Place.ADMITTED);
+    assertThat(queue.place(old))
+        .isEqualTo(
+            new Place(
+                false, "AgentAtCapacity", 1, "1st of 2 waiting for Agent claude: 2/2 running."));
+    assertThat(queue.place(young))
+        .isEqualTo(
+            new Place(
+                false, "AgentAtCapacity", 2, "2nd of 2 waiting for Agent claude: 2/2 running."));
+    assertThat(queue.holders()).extracting(t -> t.getMetadata().getName()).containsExactly("a");
+  }
+
+  @Test
+  void aTaskAskingForASlotWaitsBehindThoseAheadOfItEvenBeforeItsStatusSaysSo() {
+    Task first = task("first", "claude", null, null, null); // created, not looked at yet
+    Task second = task("second", "claude", null, null, null);
+    Task third = task("third", "claude", null, null, null);
+
+    var queue = new CapacityQueue(List.of(first, second), CLAUDE_TWO, Set.of(), third);
+
+    assertThat(queue.place(first).admitted()).isTrue();
+    assertThat(queue.place(second).admitted()).isTrue();
+    assertThat(queue.place(third).message())
+        .isEqualTo("1st of 1 waiting for Agent claude: 2/2 running.");
+  }
+
+  @Test
+  void theLedgerHoldsSlotsForTasksWhoseJobsDoNotExistYetAndFinishedTasksHoldNone() {
+    Task admitted = queued("admitted", "claude", null); // given a slot, status not written yet
+    Task done = task("done", "claude", null, TaskPhase.COMPLETED, "done-job");
+    Task next = queued("next", "claude", null);
+    Task last = queued("last", "claude", null);
+
+    var queue =
+        new CapacityQueue(
+            List.of(admitted, done, next, last), CLAUDE_TWO, Set.of("admitted", "done"), null);
+
+    assertThat(queue.holders())
+        .extracting(t -> t.getMetadata().getName())
+        .containsExactly("admitted");
+    assertThat(queue.place(next).admitted()).isTrue();
+    assertThat(queue.place(last).position()).isEqualTo(1);
+    assertThat(queue.place(done)).isNull();
+  }
+
+  @Test
+  void aNamespaceLimitCountsEveryAgentAndATaskStuckOnItsAgentDoesNotHoldUpTheOthers() {
+    Limits limits = new Limits(Map.of("claude", 1)::get, 3);
+    Task claude = running("c1", "claude");
+    Task gemini = running("g1", "gemini");
+    Task claude2 = queued("c2", "claude", 9); // first in line, but its Agent is full
+    Task gemini2 = queued("g2", "gemini", null);
+    Task gemini3 = queued("g3", "gemini", null);
+
+    var queue =
+        new CapacityQueue(
+            List.of(claude, gemini, claude2, gemini2, gemini3), limits, Set.of(), null);
+
+    assertThat(queue.place(claude2))
+        .isEqualTo(
+            new Place(
+                false, "AgentAtCapacity", 1, "1st of 1 waiting for Agent claude: 1/1 running."));
+    assertThat(queue.place(gemini2).admitted()).isTrue();
+    assertThat(queue.place(gemini3))
+        .isEqualTo(
+            new Place(
+                false,
+                "NamespaceAtCapacity",
+                2,
+                "2nd of 2 waiting in namespace team-a: 3/3 Tasks active."));
+  }
+
+  @Test
+  void blockedDeletedAndStoppedTasksDoNotWaitAndADeletedTaskGivesItsSlotUp() {
+    Task full = running("full", "claude");
+    Task full2 = running("full2", "claude");
+    Task gone = running("gone", "claude");
+    gone.getMetadata().setDeletionTimestamp("2026-12-01T11:00:00Z");
+    Task blocked = task("blocked", "claude", 9, null, null);
+    blocked.setStatus(
+        new TaskStatus(
+            TaskPhase.PENDING,
+            null,
+            null,
+            null,
+            null,
+            List.of(
+                new ConditionBuilder()
+                    .withType("Ready")
+                    .withStatus("False")
+                    .withReason("ContextNotFound")
+                    .build()),
+            1L,
+            "wf",
+            null));
+    Task deleting = queued("deleting", "claude", 9);
+    deleting.getMetadata().setDeletionTimestamp("2026-12-01T11:00:00Z");
+    Task stopped = queued("stopped", "claude", 9);
+    stopped.getMetadata().setAnnotations(Map.of(KubeTaskAnnotations.STOP, "no budget"));
+    Task waiting = queued("waiting", "claude", null);
+
+    var queue =
+        new CapacityQueue(
+            List.of(full, full2, gone, blocked, deleting, stopped, waiting),
+            CLAUDE_TWO,
+            Set.of("gone"),
+            null);
+
+    assertThat(queue.places()).containsOnlyKeys("uid-waiting");
+    assertThat(queue.place(waiting).position()).isEqualTo(1);
+    assertThat(queue.holders()).hasSize(2);
+  }
+
+  @Test
+  void unlimitedAgentsTakeNoSlotFromTheLimitedOnes() {
+    Task other = running("other", "gemini");
+    Task mine = queued("mine", "claude", null);
+
+    var queue = new CapacityQueue(List.of(other, mine), CLAUDE_TWO, Set.of(), null);
+
+    assertThat(queue.place(mine).admitted()).isTrue();
+    assertThat(CLAUDE_TWO.limit("gemini")).isFalse();
+    assertThat(CLAUDE_TWO.limit("claude")).isTrue();
+  }
+
+  @Test
+  void ordinalsReadAsEnglish() {
+    assertThat(List.of(1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111))
+        .extracting(CapacityQueue::ordinal)
+        .containsExactly(
+            "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st", "111th");
+  }
+}
