@@ -17,6 +17,12 @@ public final class KubeTaskAnnotations {
   /** Set on a Task to stop its agent; the value is the reason recorded on the Task. */
   public static final String STOP = "kubetask.io/stop";
 
+  /**
+   * On a Task a CronTask created to replace its running Task (concurrencyPolicy Replace): the name
+   * of that Task. Under a limit it takes the freed slot ahead of every waiting Task.
+   */
+  public static final String REPLACES = "kubetask.io/replaces";
+
   /** Set by a user on a CronTask (any value) to fire it once now; removed by the operator. */
   public static final String RUN_NOW = "kubetask.io/run-now";
 

@@ -5,10 +5,9 @@ import io.kubetask.api.v1alpha1.KubeTaskConfig;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
 import io.kubetask.workflows.capacity.CapacityQueue;
+import io.kubetask.workflows.capacity.Slots;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -29,13 +28,12 @@ final class CapacityWakeUps {
   static Optional<CapacityQueue.Limits> limits(Stream<Agent> agents, KubeTaskConfig config) {
     Integer namespaceLimit =
         config == null || config.getSpec() == null ? null : config.getSpec().maxActiveTasks();
-    Map<String, Integer> agentLimits = new HashMap<>();
-    agents
-        .filter(a -> a.getSpec() != null && a.getSpec().maxConcurrentTasks() != null)
-        .forEach(a -> agentLimits.put(a.getMetadata().getName(), a.getSpec().maxConcurrentTasks()));
-    return namespaceLimit == null && agentLimits.isEmpty()
+    List<Agent> all = agents.toList();
+    boolean agentLimits =
+        all.stream().anyMatch(a -> a.getSpec() != null && a.getSpec().maxConcurrentTasks() != null);
+    return namespaceLimit == null && !agentLimits
         ? Optional.empty()
-        : Optional.of(new CapacityQueue.Limits(agentLimits::get, namespaceLimit));
+        : Optional.of(Slots.limits(all, namespaceLimit));
   }
 
   /**

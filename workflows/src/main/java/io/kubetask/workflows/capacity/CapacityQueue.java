@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The slots of one namespace and the Tasks waiting for them, decided from the namespace's Tasks
@@ -33,8 +34,17 @@ import java.util.function.Function;
  */
 public final class CapacityQueue {
 
-  /** The limits in force: an Agent's {@code maxConcurrentTasks} and the namespace's. */
-  public record Limits(Function<String, Integer> agentLimit, Integer namespaceLimit) {
+  /**
+   * The limits in force: an Agent's {@code maxConcurrentTasks} and the namespace's; and which
+   * Agents exist, since a Task whose status still says its Agent is missing waits once it exists.
+   */
+  public record Limits(
+      Function<String, Integer> agentLimit, Integer namespaceLimit, Predicate<String> agentExists) {
+    /** Limits in a namespace where every Agent the Tasks name exists. */
+    public Limits(Function<String, Integer> agentLimit, Integer namespaceLimit) {
+      this(agentLimit, namespaceLimit, agent -> true);
+    }
+
     /** Whether a Task of this Agent is subject to any limit at all. */
     public boolean limit(String agent) {
       return namespaceLimit != null || agentLimit.apply(agent) != null;
@@ -54,9 +64,13 @@ public final class CapacityQueue {
     static final Place ADMITTED = new Place(true, null, 0, null);
   }
 
-  /** The queue order: the higher priority first, then the oldest, then by name. */
+  /**
+   * The queue order: a Task that replaces a running one of its CronTask first (it takes that Task's
+   * slot), then the higher priority, then the oldest, then by name.
+   */
   public static final Comparator<Task> ORDER =
-      Comparator.comparingInt((Task t) -> -t.getSpec().priorityOrDefault())
+      Comparator.comparing((Task t) -> Metadata.annotation(t, KubeTaskAnnotations.REPLACES) == null)
+          .thenComparingInt(t -> -t.getSpec().priorityOrDefault())
           .thenComparing(t -> Objects.toString(t.getMetadata().getCreationTimestamp(), ""))
           .thenComparing(t -> t.getMetadata().getName());
 
@@ -78,7 +92,7 @@ public final class CapacityQueue {
       }
       if (holds(task, admitted)) {
         holders.add(task);
-      } else if (isSelf(task, self) || waits(task)) {
+      } else if (isSelf(task, self) || waits(task, limits)) {
         waiting.add(task);
       }
     }
@@ -195,9 +209,9 @@ public final class CapacityQueue {
 
   /**
    * Whether the Task waits for a slot: not blocked on a missing Agent or ConfigMap (it could not
-   * use one), not being deleted or stopped (it never will).
+   * use one), not stopped (it never will).
    */
-  private static boolean waits(Task task) {
+  private static boolean waits(Task task, Limits limits) {
     if (Metadata.annotation(task, KubeTaskAnnotations.STOP) != null) {
       return false;
     }
@@ -209,8 +223,11 @@ public final class CapacityQueue {
             .filter(c -> "False".equals(c.getStatus()))
             .map(Condition::getReason)
             .orElse("");
-    return !Conditions.AGENT_NOT_FOUND.equals(reason)
-        && !Conditions.CONTEXT_NOT_FOUND.equals(reason);
+    if (Conditions.AGENT_NOT_FOUND.equals(reason)) {
+      // Its Agent was created since: it asks for a slot as soon as its workflow looks.
+      return limits.agentExists().test(agent(task));
+    }
+    return !Conditions.CONTEXT_NOT_FOUND.equals(reason);
   }
 
   private static boolean isSelf(Task task, Task self) {

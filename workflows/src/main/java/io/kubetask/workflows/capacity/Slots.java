@@ -83,7 +83,8 @@ public final class Slots {
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       ConfigMap ledger = client.configMaps().inNamespace(ns).withName(LEDGER).get();
       List<Task> tasks = client.resources(Task.class).inNamespace(ns).list().getItems();
-      Limits limits = new Limits(agentLimits(ns)::get, namespaceLimit);
+      List<Agent> agents = client.resources(Agent.class).inNamespace(ns).list().getItems();
+      Limits limits = limits(agents, namespaceLimit);
       Set<String> admitted = admitted(ledger, tasks);
       Place place = new CapacityQueue(tasks, limits, admitted, task).place(task);
       if (place == null || admitted.contains(task.getMetadata().getName())) {
@@ -169,14 +170,17 @@ public final class Slots {
     return config == null || config.getSpec() == null ? null : config.getSpec().maxActiveTasks();
   }
 
-  private Map<String, Integer> agentLimits(String ns) {
-    Map<String, Integer> limits = new HashMap<>();
-    for (Agent agent : client.resources(Agent.class).inNamespace(ns).list().getItems()) {
+  /** The limits of a namespace with these Agents and this namespace limit. */
+  public static Limits limits(List<Agent> agents, Integer namespaceLimit) {
+    Map<String, Integer> agentLimits = new HashMap<>();
+    Set<String> names = new HashSet<>();
+    for (Agent agent : agents) {
+      names.add(agent.getMetadata().getName());
       if (agent.getSpec() != null && agent.getSpec().maxConcurrentTasks() != null) {
-        limits.put(agent.getMetadata().getName(), agent.getSpec().maxConcurrentTasks());
+        agentLimits.put(agent.getMetadata().getName(), agent.getSpec().maxConcurrentTasks());
       }
     }
-    return limits;
+    return new Limits(agentLimits::get, namespaceLimit, names::contains);
   }
 
   /** The names in the ledger whose Task still exists, with the same uid, and is not finished. */

@@ -91,6 +91,13 @@ public class CronTaskActivitiesImpl implements CronTaskActivities {
       stop(cronTask, replaced.getMetadata().getName());
     }
     Task desired = CronTaskTasks.desired(cronTask, fire);
+    // The new Task takes the slot of the running one it replaces (a queued one had none).
+    decision.toStop().stream()
+        .filter(t -> t.getStatus() != null && t.getStatus().jobName() != null)
+        .map(t -> t.getMetadata().getName())
+        .findFirst()
+        .ifPresent(
+            name -> desired.getMetadata().getAnnotations().put(KubeTaskAnnotations.REPLACES, name));
     try {
       Task created = client.resource(desired).create();
       metrics.cronTaskFireCreated();

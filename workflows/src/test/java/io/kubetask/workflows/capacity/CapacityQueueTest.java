@@ -165,6 +165,67 @@ class CapacityQueueTest {
   }
 
   @Test
+  void aTaskReplacingARunningOneOfItsCronTaskGoesFirst() {
+    Task full = running("full", "claude");
+    Task replaced = running("nightly-1", "claude");
+    replaced.getMetadata().setAnnotations(Map.of(KubeTaskAnnotations.STOP, "Replaced"));
+    Task urgent = queued("urgent", "claude", 9);
+    Task replacing = queued("nightly-2", "claude", null);
+    replacing.getMetadata().setAnnotations(Map.of(KubeTaskAnnotations.REPLACES, "nightly-1"));
+
+    var queue =
+        new CapacityQueue(List.of(full, replaced, urgent, replacing), CLAUDE_TWO, Set.of(), null);
+
+    assertThat(queue.place(replacing).position()).isEqualTo(1);
+    assertThat(queue.place(urgent).position()).isEqualTo(2);
+
+    // Once the replaced Task has finished, its slot goes to the Task that replaced it.
+    replaced.setStatus(
+        new TaskStatus(
+            TaskPhase.FAILED, "nightly-1-job", null, null, null, List.of(), 1L, "wf", null));
+    var after =
+        new CapacityQueue(List.of(full, replaced, urgent, replacing), CLAUDE_TWO, Set.of(), null);
+
+    assertThat(after.place(replacing).admitted()).isTrue();
+    assertThat(after.place(urgent).admitted()).isFalse();
+  }
+
+  @Test
+  void aTaskWhoseAgentWasMissingQueuesOnceTheAgentExists() {
+    Task older = task("older", "claude", null, null, null);
+    older.setStatus(
+        new TaskStatus(
+            TaskPhase.PENDING,
+            null,
+            null,
+            null,
+            null,
+            List.of(
+                new ConditionBuilder()
+                    .withType("Ready")
+                    .withStatus("False")
+                    .withReason("AgentNotFound")
+                    .build()),
+            1L,
+            "wf",
+            null));
+    Task full = running("full", "claude");
+    Task self = task("self", "claude", null, null, null);
+    Limits oneSlot = new Limits(Map.of("claude", 2)::get, null, Set.of("claude")::contains);
+
+    // Its status is stale (the Agent was just created): it still goes first.
+    var queue = new CapacityQueue(List.of(older, full), oneSlot, Set.of(), self);
+    assertThat(queue.place(older).admitted()).isTrue();
+    assertThat(queue.place(self).admitted()).isFalse();
+
+    // While the Agent is missing it could not use the slot.
+    Limits noAgent = new Limits(Map.<String, Integer>of()::get, 2, Set.<String>of()::contains);
+    var before = new CapacityQueue(List.of(older, full), noAgent, Set.of(), self);
+    assertThat(before.place(older)).isNull();
+    assertThat(before.place(self).admitted()).isTrue();
+  }
+
+  @Test
   void unlimitedAgentsTakeNoSlotFromTheLimitedOnes() {
     Task other = running("other", "gemini");
     Task mine = queued("mine", "claude", null);

@@ -15,6 +15,7 @@ import io.kubetask.api.v1alpha1.CronTask;
 import io.kubetask.api.v1alpha1.CronTaskFireStatus;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
+import io.kubetask.api.v1alpha1.TaskStatus;
 import io.kubetask.testing.MergePatchCrudDispatcher;
 import io.kubetask.testing.MutableClock;
 import java.time.Instant;
@@ -248,6 +249,27 @@ class CronTaskActivitiesImplTest {
     assertThat(activities.taskFinished(ref, "nightly-2", done.getMetadata().getUid())).isTrue();
     assertThat(activities.taskFinished(ref, "nightly-1", "another-uid")).isTrue();
     assertThat(activities.taskFinished(ref, "nightly-3", "any")).isTrue();
+  }
+
+  @Test
+  void aTaskReplacingARunningOneIsMarkedToTakeItsSlotAndOneReplacingAQueuedOneIsNot() {
+    CronTask cron = create(ConcurrencyPolicy.REPLACE);
+    Task running = child(cron, "nightly-1", TaskPhase.RUNNING, null, null);
+    running.setStatus(
+        new TaskStatus(
+            TaskPhase.RUNNING, "nightly-1-job", null, null, null, null, null, null, null));
+    client.resource(running).create();
+
+    FireResult replacing = fire(new CronTaskFire(ref(cron), NINE, "run-9"));
+
+    assertThat(task(replacing.taskName()).getMetadata().getAnnotations())
+        .containsEntry(KubeTaskAnnotations.REPLACES, "nightly-1");
+
+    // The new Task is queued, without a Job: the next one replacing it takes no one's slot.
+    FireResult next = fire(new CronTaskFire(ref(cron), NINE + 86400, "run-10"));
+
+    assertThat(task(next.taskName()).getMetadata().getAnnotations())
+        .doesNotContainKey(KubeTaskAnnotations.REPLACES);
   }
 
   @Test
