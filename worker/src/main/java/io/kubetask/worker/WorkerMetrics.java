@@ -14,6 +14,8 @@ import java.time.Duration;
  *       succeeded}) or Failed ({@code failed})
  *   <li>{@code kubetask_task_run_duration_seconds{outcome}}: from a Task's startTime to its
  *       completionTime, for Tasks whose agent started
+ *   <li>{@code kubetask_task_queued_duration_seconds}: how long Tasks waited Queued for a slot,
+ *       taken when they get it
  *   <li>{@code kubetask_crontask_fires_total{outcome="created"}}: fires that created their Task
  * </ul>
  */
@@ -25,6 +27,12 @@ public final class WorkerMetrics implements ActivityMetrics {
     Duration.ofHours(24)
   };
 
+  private static final Duration[] QUEUED_BUCKETS = {
+    Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(30),
+    Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofMinutes(30),
+    Duration.ofHours(1), Duration.ofHours(4), Duration.ofHours(24)
+  };
+
   private final Counter succeeded;
   private final Counter failed;
   private final Timer succeededRuns;
@@ -32,6 +40,7 @@ public final class WorkerMetrics implements ActivityMetrics {
   private final Counter firesCreated;
   private final Counter firesSkipped;
   private final Counter firesMissed;
+  private final Timer queued;
 
   public WorkerMetrics(MeterRegistry registry) {
     succeeded = finished(registry, "succeeded");
@@ -43,6 +52,11 @@ public final class WorkerMetrics implements ActivityMetrics {
     firesSkipped = fires(registry, "skipped");
     // Fires that came past their start deadline (the operator counts those the Schedule missed).
     firesMissed = fires(registry, "missed");
+    queued =
+        Timer.builder("kubetask.task.queued.duration")
+            .description("How long Tasks waited Queued for a slot")
+            .serviceLevelObjectives(QUEUED_BUCKETS)
+            .register(registry);
   }
 
   private static Counter fires(MeterRegistry registry, String outcome) {
@@ -73,6 +87,11 @@ public final class WorkerMetrics implements ActivityMetrics {
     if (runTime != null) {
       (success ? succeededRuns : failedRuns).record(runTime);
     }
+  }
+
+  @Override
+  public void taskLeftQueue(Duration waited) {
+    queued.record(waited);
   }
 
   @Override

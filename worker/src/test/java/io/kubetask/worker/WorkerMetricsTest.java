@@ -12,6 +12,16 @@ class WorkerMetricsTest {
   private final WorkerMetrics metrics = new WorkerMetrics(registry);
 
   @Test
+  void timesTheWaitOfQueuedTasks() {
+    metrics.taskLeftQueue(Duration.ofSeconds(40));
+    metrics.taskLeftQueue(Duration.ofMinutes(2));
+
+    var timer = registry.get("kubetask.task.queued.duration").timer();
+    assertThat(timer.count()).isEqualTo(2);
+    assertThat(timer.totalTime(java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(160.0);
+  }
+
+  @Test
   void countsFinishedTasksAndTheirRunTimes() {
     metrics.taskFinished(true, Duration.ofMinutes(2));
     metrics.taskFinished(true, Duration.ofMinutes(4));

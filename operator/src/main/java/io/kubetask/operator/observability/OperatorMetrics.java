@@ -34,6 +34,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code kubetask_reconcile_duration_seconds{controller,operation}}: their latency
  *   <li>{@code kubetask_tasks{phase}}: Tasks by phase as the operator last reconciled them (New
  *       until the workflow gives one); only the leader reports them
+ *   <li>{@code kubetask_tasks_queued{namespace,agent}}: Queued Tasks waiting for a slot, by
+ *       namespace and Agent; only the leader reports them
  *   <li>{@code kubetask_crontask_fires_total{outcome}}: skipped (overlap policy) and missed (start
  *       deadline) fires; the worker counts created ones
  * </ul>
@@ -41,7 +43,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class OperatorMetrics implements Metrics, ScheduleObserver {
   public static final String NEW_PHASE = "New";
   static final List<String> PHASES =
-      List.of(NEW_PHASE, "Pending", "Running", "Completed", "Failed");
+      List.of(NEW_PHASE, "Queued", "Pending", "Running", "Completed", "Failed");
   private static final Duration[] RECONCILE_BUCKETS = {
     Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
     Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
@@ -50,6 +52,10 @@ public final class OperatorMetrics implements Metrics, ScheduleObserver {
 
   private final MeterRegistry registry;
   private final Map<ResourceID, String> taskPhases = new ConcurrentHashMap<>();
+
+  /** The Agent of each Queued Task. */
+  private final Map<ResourceID, String> queuedAgents = new ConcurrentHashMap<>();
+
   private final Map<ResourceID, Long> skippedSeen = new ConcurrentHashMap<>();
   private final Map<ResourceID, Long> missedSeen = new ConcurrentHashMap<>();
   private final Counter skipped;
@@ -65,6 +71,23 @@ public final class OperatorMetrics implements Metrics, ScheduleObserver {
     }
     skipped = fires("skipped");
     missed = fires("missed");
+  }
+
+  /** The gauge of one namespace and Agent, registered when a Task of theirs is first queued. */
+  private void queuedGauge(String namespace, String agent) {
+    Gauge.builder(
+            "kubetask.tasks.queued",
+            queuedAgents,
+            queued ->
+                queued.entrySet().stream()
+                    .filter(
+                        e ->
+                            agent.equals(e.getValue())
+                                && namespace.equals(e.getKey().getNamespace().orElse("")))
+                    .count())
+        .description("Queued Tasks waiting for a slot, by namespace and Agent")
+        .tags("namespace", namespace, "agent", agent)
+        .register(registry);
   }
 
   private Counter fires(String outcome) {
@@ -114,7 +137,15 @@ public final class OperatorMetrics implements Metrics, ScheduleObserver {
       HasMetadata resource, RetryInfo retryInfo, Map<String, Object> metadata) {
     if (resource instanceof Task task) {
       TaskPhase phase = task.getStatus() == null ? null : task.getStatus().phase();
-      taskPhases.put(ResourceID.fromResource(task), phase == null ? NEW_PHASE : phaseName(phase));
+      ResourceID id = ResourceID.fromResource(task);
+      taskPhases.put(id, phase == null ? NEW_PHASE : phaseName(phase));
+      if (phase == TaskPhase.QUEUED) {
+        String agent = task.getSpec().agentName();
+        queuedAgents.put(id, agent);
+        queuedGauge(id.getNamespace().orElse(""), agent);
+      } else {
+        queuedAgents.remove(id);
+      }
     }
   }
 
@@ -123,6 +154,7 @@ public final class OperatorMetrics implements Metrics, ScheduleObserver {
     Object controller = metadata.get(Constants.CONTROLLER_NAME);
     if (TaskReconciler.NAME.equals(controller)) {
       taskPhases.remove(resourceID);
+      queuedAgents.remove(resourceID);
     } else if (CronTaskReconciler.NAME.equals(controller)) {
       skippedSeen.remove(resourceID);
       missedSeen.remove(resourceID);

@@ -65,6 +65,28 @@ class OperatorMetricsTest {
   }
 
   @Test
+  void countsQueuedTasksByNamespaceAndAgent() {
+    metrics.reconcileCustomResource(task("a", "Queued"), null, Map.of());
+    metrics.reconcileCustomResource(task("b", "Queued"), null, Map.of());
+    metrics.reconcileCustomResource(task("c", "Running"), null, Map.of());
+    assertThat(queued()).isEqualTo(2);
+    assertThat(tasks("Queued")).isEqualTo(2);
+
+    metrics.reconcileCustomResource(task("a", "Running"), null, Map.of());
+    metrics.cleanupDoneFor(
+        new ResourceID("b", "team-a"), Map.of(Constants.CONTROLLER_NAME, "task"));
+    assertThat(queued()).isZero();
+  }
+
+  private double queued() {
+    return registry
+        .get("kubetask.tasks.queued")
+        .tags("namespace", "team-a", "agent", "default")
+        .gauge()
+        .value();
+  }
+
+  @Test
   void countsTheGrowthOfEachSchedulesCounters() {
     CronTask nightly = cronTask("nightly", "{}");
     metrics.observed(nightly, info(0, 0));

@@ -17,6 +17,13 @@ public interface ActivityMetrics {
    */
   default void taskFinished(boolean succeeded, Duration runTime) {}
 
+  /**
+   * A Task that was Queued got its slot.
+   *
+   * @param queued from the moment it was queued until now
+   */
+  default void taskLeftQueue(Duration queued) {}
+
   /** A CronTask fire created its Task. */
   default void cronTaskFireCreated() {}
 

@@ -28,6 +28,7 @@ import io.kubetask.workflows.support.ActivityMetrics;
 import io.temporal.activity.Activity;
 import java.net.HttpURLConnection;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -136,6 +137,10 @@ public class TaskActivitiesImpl implements TaskActivities {
       throw e;
     }
     markRunning(task, run.objectName(), run.image());
+    if (jobCreated) {
+      queuedSince(task)
+          .ifPresent(since -> metrics.taskLeftQueue(Duration.between(since, clock.instant())));
+    }
     slots.tellPositions(admission, clock.instant());
     return jobCreated
         ? StartResult.created(run.objectName(), run.keepAliveSeconds(), cronRun)
@@ -327,6 +332,16 @@ public class TaskActivitiesImpl implements TaskActivities {
               patchStatus(task, patch);
               events.warning(task, reason, message);
             });
+  }
+
+  /** When a Queued Task started waiting: its Ready condition turned False then. */
+  private static Optional<Instant> queuedSince(Task task) {
+    TaskStatus status = TaskStatusPatches.status(task);
+    if (status.phase() != TaskPhase.QUEUED) {
+      return Optional.empty();
+    }
+    return ConditionLists.find(status.conditions(), Conditions.READY)
+        .map(c -> Times.instant(c.getLastTransitionTime()));
   }
 
   /** Queued with where the Task stands; an Event when it starts waiting, not at each move. */
