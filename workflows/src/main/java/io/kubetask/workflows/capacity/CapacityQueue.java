@@ -2,6 +2,7 @@ package io.kubetask.workflows.capacity;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.kubetask.api.KubeTaskAnnotations;
+import io.kubetask.api.KubeTaskLabels;
 import io.kubetask.api.v1alpha1.Conditions;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
@@ -11,6 +12,7 @@ import io.kubetask.workflows.k8s.Metadata;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,6 +129,7 @@ public final class CapacityQueue {
   private void walk(List<Task> waiting, Limits limits) {
     Map<String, Integer> perAgent = new HashMap<>();
     holders.forEach(t -> perAgent.merge(agent(t), 1, Integer::sum));
+    FairShare share = new FairShare(holders, waiting);
     int inNamespace = holders.size();
     // First who gets a free slot, then where each of the others stands among those still waiting.
     List<Waiting> left = new ArrayList<>();
@@ -135,12 +138,15 @@ public final class CapacityQueue {
       Integer agentLimit = limits.agentLimit().apply(agent);
       int agentCount = perAgent.getOrDefault(agent, 0);
       if (agentLimit != null && agentCount >= agentLimit) {
-        left.add(new Waiting(task, Conditions.AGENT_AT_CAPACITY));
+        left.add(new Waiting(task, Conditions.AGENT_AT_CAPACITY, null));
+      } else if (agentLimit != null && share.exceeded(task, agentLimit)) {
+        left.add(new Waiting(task, Conditions.AGENT_AT_CAPACITY, share.of(task, agentLimit)));
       } else if (limits.namespaceLimit() != null && inNamespace >= limits.namespaceLimit()) {
-        left.add(new Waiting(task, Conditions.NAMESPACE_AT_CAPACITY));
+        left.add(new Waiting(task, Conditions.NAMESPACE_AT_CAPACITY, null));
       } else {
         places.put(task.getMetadata().getUid(), Place.ADMITTED);
         perAgent.put(agent, agentCount + 1);
+        share.admitted(task);
         inNamespace++;
       }
     }
@@ -154,18 +160,20 @@ public final class CapacityQueue {
       namespacePosition++;
       Place place;
       if (Conditions.AGENT_AT_CAPACITY.equals(w.reason())) {
+        String why =
+            w.fairShare() != null
+                ? w.fairShare()
+                : String.format(
+                    "%d/%d running.",
+                    perAgent.getOrDefault(agent, 0), limits.agentLimit().apply(agent));
         place =
             new Place(
                 false,
                 w.reason(),
                 agentPosition,
                 String.format(
-                    "%s of %d waiting for Agent %s: %d/%d running.",
-                    ordinal(agentPosition),
-                    agentQueues.get(agent),
-                    agent,
-                    perAgent.getOrDefault(agent, 0),
-                    limits.agentLimit().apply(agent)));
+                    "%s of %d waiting for Agent %s: %s",
+                    ordinal(agentPosition), agentQueues.get(agent), agent, why));
       } else {
         place =
             new Place(
@@ -184,7 +192,81 @@ public final class CapacityQueue {
     }
   }
 
-  private record Waiting(Task task, String reason) {}
+  /** A Task that gets no slot now, why, and the fair share it has reached, if that is why. */
+  private record Waiting(Task task, String reason, String fairShare) {}
+
+  /**
+   * Fair share between the CronTasks of one Agent: while Tasks of another CronTask wait for the
+   * same Agent, a CronTask holds at most its share of the Agent's slots, the limit divided by the
+   * number of CronTasks running or waiting there, rounded up. Tasks that no CronTask created have
+   * no share to keep to.
+   */
+  private static final class FairShare {
+    private final Map<String, Integer> held = new HashMap<>();
+    private final Map<String, Integer> waiting = new HashMap<>();
+    private final Map<String, Set<String>> cronTasks = new HashMap<>();
+
+    FairShare(List<Task> holders, List<Task> waiters) {
+      for (Task task : holders) {
+        String cronTask = cronTask(task);
+        if (cronTask != null) {
+          held.merge(key(agent(task), cronTask), 1, Integer::sum);
+          cronTasks.computeIfAbsent(agent(task), a -> new HashSet<>()).add(cronTask);
+        }
+      }
+      for (Task task : waiters) {
+        String cronTask = cronTask(task);
+        if (cronTask != null) {
+          waiting.merge(key(agent(task), cronTask), 1, Integer::sum);
+          cronTasks.computeIfAbsent(agent(task), a -> new HashSet<>()).add(cronTask);
+        }
+      }
+    }
+
+    /** Whether the Task's CronTask already holds its share while another CronTask's Tasks wait. */
+    boolean exceeded(Task task, int limit) {
+      String cronTask = cronTask(task);
+      if (cronTask == null) {
+        return false;
+      }
+      String agent = agent(task);
+      Set<String> all = cronTasks.get(agent);
+      boolean othersWait =
+          all.stream()
+              .anyMatch(c -> !c.equals(cronTask) && waiting.getOrDefault(key(agent, c), 0) > 0);
+      return othersWait && held.getOrDefault(key(agent, cronTask), 0) >= share(agent, limit);
+    }
+
+    String of(Task task, int limit) {
+      String agent = agent(task);
+      return String.format(
+          "CronTask %s has its fair share, %d of %d slots, while other CronTasks wait.",
+          cronTask(task), held.getOrDefault(key(agent, cronTask(task)), 0), limit);
+    }
+
+    void admitted(Task task) {
+      String cronTask = cronTask(task);
+      if (cronTask != null) {
+        String key = key(agent(task), cronTask);
+        held.merge(key, 1, Integer::sum);
+        waiting.merge(key, -1, Integer::sum);
+      }
+    }
+
+    private int share(String agent, int limit) {
+      int n = cronTasks.get(agent).size();
+      return (limit + n - 1) / n;
+    }
+
+    private static String key(String agent, String cronTask) {
+      return agent + "\n" + cronTask;
+    }
+
+    private static String cronTask(Task task) {
+      Map<String, String> labels = task.getMetadata().getLabels();
+      return labels == null ? null : labels.get(KubeTaskLabels.CRONTASK);
+    }
+  }
 
   /** The Agent a Task runs with. */
   public static String agent(Task task) {

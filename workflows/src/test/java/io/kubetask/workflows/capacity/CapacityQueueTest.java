@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.kubetask.api.KubeTaskAnnotations;
+import io.kubetask.api.KubeTaskLabels;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
 import io.kubetask.api.v1alpha1.TaskSpec;
@@ -223,6 +224,47 @@ class CapacityQueueTest {
     var before = new CapacityQueue(List.of(older, full), noAgent, Set.of(), self);
     assertThat(before.place(older)).isNull();
     assertThat(before.place(self).admitted()).isTrue();
+  }
+
+  private static Task ofCronTask(Task task, String cronTask) {
+    task.getMetadata().setLabels(Map.of(KubeTaskLabels.CRONTASK, cronTask));
+    return task;
+  }
+
+  @Test
+  void aCronTaskHoldsNoMoreThanItsFairShareWhileAnotherCronTasksTasksWait() {
+    Limits four = new Limits(Map.of("claude", 4)::get, null);
+    List<Task> tasks = new ArrayList<>();
+    tasks.add(ofCronTask(running("a-1", "claude"), "a"));
+    tasks.add(ofCronTask(running("a-2", "claude"), "a"));
+    Task a3 = ofCronTask(queued("a-3", "claude", null), "a");
+    Task a4 = ofCronTask(queued("a-4", "claude", null), "a");
+    Task b1 = ofCronTask(queued("b-1", "claude", null), "b");
+    Task b2 = ofCronTask(queued("b-2", "claude", null), "b");
+    Task b3 = ofCronTask(queued("b-3", "claude", null), "b");
+    tasks.addAll(List.of(a3, a4, b1, b2, b3));
+
+    var queue = new CapacityQueue(tasks, four, Set.of(), null);
+
+    // Two CronTasks want the Agent: a share of two slots each. a holds two already.
+    assertThat(queue.place(b1).admitted()).isTrue();
+    assertThat(queue.place(b2).admitted()).isTrue();
+    assertThat(queue.place(a3))
+        .isEqualTo(
+            new Place(
+                false,
+                "AgentAtCapacity",
+                1,
+                "1st of 3 waiting for Agent claude: CronTask a has its fair share, 2 of 4 slots,"
+                    + " while other CronTasks wait."));
+    assertThat(queue.place(b3).message())
+        .isEqualTo("3rd of 3 waiting for Agent claude: 4/4 running.");
+
+    // With nobody else waiting, a takes what is free.
+    var alone =
+        new CapacityQueue(List.of(tasks.get(0), tasks.get(1), a3, a4), four, Set.of(), null);
+    assertThat(alone.place(a3).admitted()).isTrue();
+    assertThat(alone.place(a4).admitted()).isTrue();
   }
 
   @Test
