@@ -30,6 +30,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -59,6 +60,8 @@ final class FaultScenario {
   enum Point {
     CREATED_DURING_OUTAGE,
     BEFORE_JOB_EXISTS,
+    /** Waiting for the one slot of its Agent, or running in it. */
+    QUEUED,
     RUNNING,
     IN_KEEP_ALIVE_WINDOW,
     WAITING_FOR_TTL,
@@ -120,6 +123,7 @@ final class FaultScenario {
     run.agent("window", window(3600));
     run.agent("window-exit-5", window(3600).label("kubetask.test/exit-code", "5"));
     run.agent("window-short", window(SHORT_WINDOW_SECONDS));
+    run.agent("one-slot", AgentSpecs.image(IMAGE).runs("3s").maxConcurrentTasks(1));
     ttl.agent("quick", AgentSpecs.image(IMAGE).runs("1s"));
     ttl.ttl(TTL_SECONDS);
 
@@ -185,6 +189,11 @@ final class FaultScenario {
     }
     mustFaultBefore =
         deadlines.stream().min(Comparator.naturalOrder()).orElseThrow().minusSeconds(2);
+    // A queue that takes 15 s to drain: the fault hits it in the middle.
+    for (int i = 1; i <= 5; i++) {
+      create("queued-" + i, Point.QUEUED, run, "one-slot", Expected.COMPLETED);
+    }
+    run.awaitPhase(tasks.get("queued-5"), TaskPhase.QUEUED);
     lastDeadline = deadlines.stream().max(Comparator.naturalOrder()).orElseThrow();
 
     for (String name : tasks.keySet()) {
@@ -296,6 +305,13 @@ final class FaultScenario {
    *     when Temporal lost its state and the operator started them again)
    */
   void assertEndStates(boolean sameWorkflows) {
+    Set<String> queued =
+        names(Point.QUEUED).stream()
+            .map(n -> tasks.get(n).getMetadata().getUid())
+            .collect(Collectors.toSet());
+    assertThat(ledger.mostJobsAtOnce(queued))
+        .as("Jobs of the Agent with one slot that existed unfinished at once")
+        .isEqualTo(1);
     for (var e : cases.entrySet()) {
       String name = e.getKey();
       Task created = tasks.get(name);

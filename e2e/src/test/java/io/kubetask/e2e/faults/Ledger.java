@@ -70,6 +70,22 @@ final class Ledger implements AutoCloseable {
   private final Map<String, Set<String>> jobs = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> pods = new ConcurrentHashMap<>();
 
+  /** Every Job's life in the order of the watch: its Task, and when it appeared and finished. */
+  private final Map<String, JobSpan> jobSpans = new ConcurrentHashMap<>();
+
+  private long jobEvents;
+
+  private static final class JobSpan {
+    final String taskUid;
+    final long start;
+    long end = Long.MAX_VALUE;
+
+    JobSpan(String taskUid, long start) {
+      this.taskUid = taskUid;
+      this.start = start;
+    }
+  }
+
   /** Starts watching; returns once every watch has listed what exists. */
   Ledger(KubernetesClient client, List<String> namespaces) {
     for (String ns : namespaces) {
@@ -85,7 +101,7 @@ final class Ledger implements AutoCloseable {
               .jobs()
               .inNamespace(ns)
               .withLabel(KubeTaskLabels.MANAGED_BY, KubeTaskLabels.MANAGED_BY_VALUE)
-              .inform(handler((Job j) -> owned(jobs, j), j -> owned(jobs, j))));
+              .inform(handler((Job j) -> job(j, false), j -> job(j, true))));
       informers.add(
           client
               .pods()
@@ -139,6 +155,50 @@ final class Ledger implements AutoCloseable {
   private void taskDeleted(Task task) {
     task(task);
     tasks.get(task.getMetadata().getUid()).deleted = true;
+  }
+
+  private synchronized void job(Job job, boolean deleted) {
+    owned(jobs, job);
+    String taskUid = job.getMetadata().getLabels().get(KubeTaskLabels.TASK_UID);
+    long now = ++jobEvents;
+    JobSpan span =
+        jobSpans.computeIfAbsent(job.getMetadata().getUid(), uid -> new JobSpan(taskUid, now));
+    boolean finished =
+        job.getStatus() != null
+            && job.getStatus().getConditions() != null
+            && job.getStatus().getConditions().stream()
+                .anyMatch(
+                    c ->
+                        ("Complete".equals(c.getType()) || "Failed".equals(c.getType()))
+                            && "True".equals(c.getStatus()));
+    if (deleted || finished) {
+      span.end = Math.min(span.end, now);
+    }
+  }
+
+  /**
+   * The most Jobs of these Tasks that ever existed unfinished at the same time, in the order the
+   * watch delivered their changes.
+   */
+  synchronized int mostJobsAtOnce(Set<String> taskUids) {
+    List<long[]> changes = new ArrayList<>();
+    for (JobSpan span : jobSpans.values()) {
+      if (taskUids.contains(span.taskUid)) {
+        changes.add(new long[] {span.start, 1});
+        if (span.end != Long.MAX_VALUE) {
+          changes.add(new long[] {span.end, -1});
+        }
+      }
+    }
+    changes.sort(
+        java.util.Comparator.comparingLong((long[] c) -> c[0]).thenComparingLong(c -> c[1]));
+    int now = 0;
+    int most = 0;
+    for (long[] change : changes) {
+      now += (int) change[1];
+      most = Math.max(most, now);
+    }
+    return most;
   }
 
   private static void owned(Map<String, Set<String>> byTask, HasMetadata object) {
