@@ -58,10 +58,14 @@ proc_stat() {
 
 # True if PID exists and is not a zombie (a zombie counts as stopped).
 process_alive() {
-  local s f
+  local s f tasks
   s=$(proc_stat "$1") || return 1
   read -ra f <<<"$s"
-  [[ ${f[0]} != Z && ${f[0]} != X ]]
+  [[ ${f[0]} != Z && ${f[0]} != X ]] && return 0
+  # A zombie leader whose other threads still run (a Go program's main thread ended first)
+  # still holds its sockets.
+  tasks=(/proc/"$1"/task/*)
+  ((${#tasks[@]} > 1))
 }
 
 process_start_epoch() {

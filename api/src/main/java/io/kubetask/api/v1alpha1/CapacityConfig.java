@@ -14,4 +14,15 @@ public record CapacityConfig(
             "How many Tasks of the namespace may run at once, whatever their Agent. Further"
                 + " Tasks wait in phase Queued (reason NamespaceAtCapacity), ordered by priority"
                 + " and then creation time. Default: no limit.")
-        Integer maxActiveTasks) {}
+        Integer maxActiveTasks,
+    @Min(1)
+        @JsonPropertyDescription(
+            "How many Tasks of the namespace may start within any hour. Further Tasks wait in"
+                + " phase Queued (reason RateLimited) until the oldest start of the last hour is"
+                + " an hour old. Default: no limit.")
+        Integer maxTasksPerHour) {
+
+  public CapacityConfig(Integer maxActiveTasks) {
+    this(maxActiveTasks, null);
+  }
+}

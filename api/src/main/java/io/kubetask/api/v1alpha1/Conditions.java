@@ -27,6 +27,7 @@ public final class Conditions {
   public static final String AGENT_NOT_FOUND = "AgentNotFound";
   public static final String AGENT_AT_CAPACITY = "AgentAtCapacity";
   public static final String NAMESPACE_AT_CAPACITY = "NamespaceAtCapacity";
+  public static final String RATE_LIMITED = "RateLimited";
   public static final String CONTEXT_NOT_FOUND = "ContextNotFound";
   public static final String CONTEXT_TOO_LARGE = "ContextTooLarge";
   public static final String INVALID_CONTEXT = "InvalidContext";

@@ -22,6 +22,11 @@ public record KubeTaskConfigSpec(
     return capacity == null ? null : capacity.maxActiveTasks();
   }
 
+  /** The namespace's limit of Task starts per hour, or null for none. */
+  public Integer maxTasksPerHour() {
+    return capacity == null ? null : capacity.maxTasksPerHour();
+  }
+
   /** The TTL this config sets, or the built-in default when it sets none. */
   public long ttlSecondsOrDefault() {
     return taskLifecycle == null || taskLifecycle.ttlSecondsAfterFinished() == null

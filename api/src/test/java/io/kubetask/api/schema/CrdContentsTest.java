@@ -464,11 +464,13 @@ class CrdContentsTest {
     }
 
     @Test
-    void aNamespaceLimitIsAtLeastOne() {
-      JSONSchemaProps limit = at(KubeTaskConfig.class, "spec.capacity.maxActiveTasks");
+    void namespaceLimitsAreAtLeastOne() {
+      for (String field : List.of("maxActiveTasks", "maxTasksPerHour")) {
+        JSONSchemaProps limit = at(KubeTaskConfig.class, "spec.capacity." + field);
 
-      assertThat(limit.getType()).isEqualTo("integer");
-      assertThat(limit.getMinimum()).isEqualTo(1.0);
+        assertThat(limit.getType()).as(field).isEqualTo("integer");
+        assertThat(limit.getMinimum()).as(field).isEqualTo(1.0);
+      }
     }
   }
 }

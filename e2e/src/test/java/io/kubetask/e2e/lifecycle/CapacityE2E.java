@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import io.kubetask.api.v1alpha1.CapacityConfig;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
 import io.kubetask.e2e.support.AgentSpecs;
@@ -118,6 +119,35 @@ class CapacityE2E {
                   m.matches(
                       "\\d+(st|nd|rd|th) of \\d+ waiting in namespace .*: 2/2 Tasks active\\."));
     }
+  }
+
+  @Test
+  void aStartRateQueuesTheTasksBeyondItAndARaisedLimitLetsThemStartAtOnce() {
+    String ns = NS.another("capacity-rate");
+    NS.awaitDefaultServiceAccount(ns);
+    var world = new TaskWorld(client, ns, ALL_DONE);
+    world.capacity(new CapacityConfig(null, 2));
+    world.agent("a", AgentSpecs.image("example.com/agent:1").runs("1s"));
+    Task first = world.create("t-0", "a");
+    Task second = world.create("t-1", "a");
+    Task third = world.create("t-2", "a");
+
+    world.awaitPhase(first, TaskPhase.COMPLETED);
+    world.awaitPhase(second, TaskPhase.COMPLETED);
+    Task waiting = world.awaitPhase(third, TaskPhase.QUEUED);
+    assertThat(TaskWorld.condition(waiting, "Ready").getReason()).isEqualTo("RateLimited");
+    assertThat(TaskWorld.condition(waiting, "Ready").getMessage())
+        .matches(
+            "1st of 1 waiting in namespace "
+                + ns
+                + ": 2/2 Tasks started in the last hour; the next may start at \\S+Z\\.");
+    assertThat(world.jobs(third)).isEmpty();
+
+    world.capacity(new CapacityConfig(null, 3));
+    world.awaitPhase(third, TaskPhase.COMPLETED, KubeTaskSystem.TIMEOUT);
+    assertThat(client.configMaps().inNamespace(ns).withName("kubetask-slots").get().getData())
+        .as("the ledger: every start of the last hour")
+        .hasSize(3);
   }
 
   /** The Jobs of a namespace that have not finished, and the most there ever were at once. */

@@ -248,12 +248,15 @@ public final class TaskWorld {
 
   /** Creates or replaces the namespace's KubeTaskConfig "default" with this many active Tasks. */
   public void maxActiveTasks(int limit) {
+    capacity(new CapacityConfig(limit));
+  }
+
+  /** Creates or replaces the namespace's KubeTaskConfig "default" with this capacity. */
+  public void capacity(CapacityConfig capacity) {
     client
         .resource(
             new KubeTaskConfig(
-                ns,
-                KubeTaskConfig.DEFAULT_NAME,
-                new KubeTaskConfigSpec(null, new CapacityConfig(limit))))
+                ns, KubeTaskConfig.DEFAULT_NAME, new KubeTaskConfigSpec(null, capacity)))
         .serverSideApply();
   }
 

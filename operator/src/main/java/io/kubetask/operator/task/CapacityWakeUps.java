@@ -1,11 +1,13 @@
 package io.kubetask.operator.task;
 
 import io.kubetask.api.v1alpha1.Agent;
+import io.kubetask.api.v1alpha1.Conditions;
 import io.kubetask.api.v1alpha1.KubeTaskConfig;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
 import io.kubetask.workflows.capacity.CapacityQueue;
 import io.kubetask.workflows.capacity.Slots;
+import io.kubetask.workflows.k8s.ConditionLists;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -31,7 +33,9 @@ final class CapacityWakeUps {
     List<Agent> all = agents.toList();
     boolean agentLimits =
         all.stream().anyMatch(a -> a.getSpec() != null && a.getSpec().maxConcurrentTasks() != null);
-    return namespaceLimit == null && !agentLimits
+    boolean rate =
+        config != null && config.getSpec() != null && config.getSpec().maxTasksPerHour() != null;
+    return namespaceLimit == null && !agentLimits && !rate
         ? Optional.empty()
         : Optional.of(Slots.limits(all, namespaceLimit));
   }
@@ -42,8 +46,10 @@ final class CapacityWakeUps {
    *
    * @param tasks the Tasks of the namespace
    * @param limits the limits in force there
+   * @param config the resourceVersion of the namespace's KubeTaskConfig, or null: a changed start
+   *     rate, which the operator does not count, is news too
    */
-  static List<Wake> toWake(List<Task> tasks, CapacityQueue.Limits limits) {
+  static List<Wake> toWake(List<Task> tasks, CapacityQueue.Limits limits, String config) {
     if (tasks.stream().noneMatch(CapacityWakeUps::isQueued)) {
       return List.of();
     }
@@ -54,12 +60,28 @@ final class CapacityWakeUps {
     for (Task task : tasks) {
       var place = queue.place(task);
       if (isQueued(task) && place != null && place.admitted()) {
+        String agent = CapacityQueue.agent(task);
+        // The operator does not count starts: a Task waiting for its start rate has a timer for
+        // its turn, and is woken here only when the limits change.
+        String slots = rateLimited(task) ? "rate" : String.join(",", holders);
         wake.add(
             new Wake(
-                task, task.getMetadata().getResourceVersion() + " " + String.join(",", holders)));
+                task,
+                String.join(
+                    " ",
+                    task.getMetadata().getResourceVersion(),
+                    slots,
+                    String.valueOf(limits.agentLimit().apply(agent)),
+                    String.valueOf(config))));
       }
     }
     return wake;
+  }
+
+  private static boolean rateLimited(Task task) {
+    return ConditionLists.find(task.getStatus().conditions(), Conditions.READY)
+        .map(c -> Conditions.RATE_LIMITED.equals(c.getReason()))
+        .orElse(false);
   }
 
   static boolean isQueued(Task task) {

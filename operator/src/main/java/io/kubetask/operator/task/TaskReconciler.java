@@ -231,7 +231,8 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
       return;
     }
     List<Task> tasks = context.getPrimaryCache().list(ns).toList();
-    for (var wake : CapacityWakeUps.toWake(tasks, limits.get())) {
+    String configVersion = config == null ? null : config.getMetadata().getResourceVersion();
+    for (var wake : CapacityWakeUps.toWake(tasks, limits.get(), configVersion)) {
       var target = TaskWorkflowTarget.of(wake.task());
       String workflowId = target.ref().workflowId();
       if (wake.news().equals(toldSlotFree.getIfPresent(workflowId))) {

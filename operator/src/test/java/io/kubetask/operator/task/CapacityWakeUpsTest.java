@@ -63,7 +63,7 @@ class CapacityWakeUpsTest {
   void nobodyIsWokenWhileEverySlotIsTaken() {
     var limits = CapacityWakeUps.limits(Stream.of(claude(2)), null).orElseThrow();
 
-    assertThat(CapacityWakeUps.toWake(List.of(one, two, next, after), limits)).isEmpty();
+    assertThat(CapacityWakeUps.toWake(List.of(one, two, next, after), limits, null)).isEmpty();
   }
 
   @Test
@@ -71,9 +71,9 @@ class CapacityWakeUpsTest {
     var limits = CapacityWakeUps.limits(Stream.of(claude(2)), null).orElseThrow();
     Task done = withStatus(task("one"), TaskPhase.COMPLETED);
 
-    var wake = CapacityWakeUps.toWake(List.of(done, two, next, after), limits);
+    var wake = CapacityWakeUps.toWake(List.of(done, two, next, after), limits, "12");
 
     assertThat(wake).extracting(w -> w.task().getMetadata().getName()).containsExactly("next");
-    assertThat(wake.get(0).news()).isEqualTo("7 two");
+    assertThat(wake.get(0).news()).isEqualTo("7 two 2 12");
   }
 }

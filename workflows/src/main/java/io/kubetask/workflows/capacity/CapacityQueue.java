@@ -9,6 +9,9 @@ import io.kubetask.api.v1alpha1.TaskPhase;
 import io.kubetask.api.v1alpha1.TaskStatus;
 import io.kubetask.workflows.k8s.ConditionLists;
 import io.kubetask.workflows.k8s.Metadata;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -29,10 +32,10 @@ import java.util.function.Predicate;
  * <p>A Task holds a slot from its admission until it finishes: it has a Job ({@code
  * status.jobName}), or {@code admitted} says it was given one and may not have its Job yet. A Task
  * waits when it is neither finished, nor holding a slot, nor blocked on a missing Agent or
- * ConfigMap, nor being deleted or stopped. Every waiting Task ahead in the queue takes a slot
- * before those behind it, so a Task is admitted only where the whole queue, walked in order, lets
- * it in. The worker decides with this under a compare-and-swap of the {@link SlotLedger}, so no two
- * Tasks take the same slot; the operator uses it to know whom a freed slot wakes up.
+ * ConfigMap, nor stopped. Every waiting Task ahead in the queue takes a slot before those behind
+ * it, so a Task is admitted only where the whole queue, walked in order, lets it in. The worker
+ * decides with this under a compare-and-swap of the ledger ({@link Slots}), so no two Tasks take
+ * the same slot; the operator uses it to know whom a freed slot wakes up.
  */
 public final class CapacityQueue {
 
@@ -41,10 +44,20 @@ public final class CapacityQueue {
    * Agents exist, since a Task whose status still says its Agent is missing waits once it exists.
    */
   public record Limits(
-      Function<String, Integer> agentLimit, Integer namespaceLimit, Predicate<String> agentExists) {
+      Function<String, Integer> agentLimit,
+      Integer namespaceLimit,
+      Predicate<String> agentExists,
+      Rate rate) {
     /** Limits in a namespace where every Agent the Tasks name exists. */
     public Limits(Function<String, Integer> agentLimit, Integer namespaceLimit) {
-      this(agentLimit, namespaceLimit, agent -> true);
+      this(agentLimit, namespaceLimit, agent -> true, null);
+    }
+
+    public Limits(
+        Function<String, Integer> agentLimit,
+        Integer namespaceLimit,
+        Predicate<String> agentExists) {
+      this(agentLimit, namespaceLimit, agentExists, null);
     }
 
     /** Whether a Task of this Agent is subject to any limit at all. */
@@ -57,13 +70,46 @@ public final class CapacityQueue {
    * Where a waiting Task stands.
    *
    * @param admitted whether a free slot goes to it
-   * @param reason {@link Conditions#AGENT_AT_CAPACITY} or {@link Conditions#NAMESPACE_AT_CAPACITY}
-   *     when it waits
+   * @param reason {@link Conditions#AGENT_AT_CAPACITY}, {@link Conditions#NAMESPACE_AT_CAPACITY} or
+   *     {@link Conditions#RATE_LIMITED} when it waits
    * @param position its place in the queue it waits in (1 is next)
    * @param message what it waits for, for its Ready condition
+   * @param retryAt when a RateLimited Task may start, as far as the starts so far tell
    */
-  public record Place(boolean admitted, String reason, int position, String message) {
-    static final Place ADMITTED = new Place(true, null, 0, null);
+  public record Place(
+      boolean admitted, String reason, int position, String message, Instant retryAt) {
+    static final Place ADMITTED = new Place(true, null, 0, null, null);
+
+    public Place(boolean admitted, String reason, int position, String message) {
+      this(admitted, reason, position, message, null);
+    }
+  }
+
+  /**
+   * A namespace's start-rate limit: at most {@code perHour} admissions within any hour.
+   *
+   * @param starts when the Tasks admitted within the last hour were admitted
+   * @param now the time of the decision
+   */
+  public record Rate(int perHour, List<Instant> starts, Instant now) {
+    public static final Duration WINDOW = Duration.ofHours(1);
+
+    public Rate {
+      starts = starts.stream().filter(t -> t.isAfter(now.minus(WINDOW))).sorted().toList();
+    }
+
+    /**
+     * When the start after {@code more} further ones may happen: when enough of the last hour's
+     * starts are an hour old. Null when it may happen now.
+     */
+    Instant opensFor(int more) {
+      int over = starts.size() + more - perHour;
+      if (over < 0) {
+        return null;
+      }
+      // Starts made in this decision are made now.
+      return (over < starts.size() ? starts.get(over) : now).plus(WINDOW);
+    }
   }
 
   /**
@@ -131,6 +177,7 @@ public final class CapacityQueue {
     holders.forEach(t -> perAgent.merge(agent(t), 1, Integer::sum));
     FairShare share = new FairShare(holders, waiting);
     int inNamespace = holders.size();
+    int admittedNow = 0;
     // First who gets a free slot, then where each of the others stands among those still waiting.
     List<Waiting> left = new ArrayList<>();
     for (Task task : waiting) {
@@ -143,17 +190,21 @@ public final class CapacityQueue {
         left.add(new Waiting(task, Conditions.AGENT_AT_CAPACITY, share.of(task, agentLimit)));
       } else if (limits.namespaceLimit() != null && inNamespace >= limits.namespaceLimit()) {
         left.add(new Waiting(task, Conditions.NAMESPACE_AT_CAPACITY, null));
+      } else if (limits.rate() != null && limits.rate().opensFor(admittedNow) != null) {
+        left.add(new Waiting(task, Conditions.RATE_LIMITED, null));
       } else {
         places.put(task.getMetadata().getUid(), Place.ADMITTED);
         perAgent.put(agent, agentCount + 1);
         share.admitted(task);
         inNamespace++;
+        admittedNow++;
       }
     }
     Map<String, Integer> agentPositions = new HashMap<>();
     Map<String, Integer> agentQueues = new HashMap<>();
     left.forEach(w -> agentQueues.merge(agent(w.task()), 1, Integer::sum));
     int namespacePosition = 0;
+    int rateLimited = 0;
     for (Waiting w : left) {
       String agent = agent(w.task());
       int agentPosition = agentPositions.merge(agent, 1, Integer::sum);
@@ -174,6 +225,24 @@ public final class CapacityQueue {
                 String.format(
                     "%s of %d waiting for Agent %s: %s",
                     ordinal(agentPosition), agentQueues.get(agent), agent, why));
+      } else if (Conditions.RATE_LIMITED.equals(w.reason())) {
+        Rate rate = limits.rate();
+        Instant opens = rate.opensFor(admittedNow + rateLimited++);
+        place =
+            new Place(
+                false,
+                w.reason(),
+                namespacePosition,
+                String.format(
+                    "%s of %d waiting in namespace %s: %d/%d Tasks started in the last hour; the"
+                        + " next may start at %s.",
+                    ordinal(namespacePosition),
+                    left.size(),
+                    w.task().getMetadata().getNamespace(),
+                    rate.starts().size() + admittedNow,
+                    rate.perHour(),
+                    rate.opensFor(admittedNow).truncatedTo(ChronoUnit.SECONDS)),
+                opens);
       } else {
         place =
             new Place(

@@ -17,6 +17,7 @@ import io.kubetask.workflows.capacity.CapacityQueue.Limits;
 import io.kubetask.workflows.capacity.CapacityQueue.Place;
 import io.kubetask.workflows.k8s.ConditionLists;
 import java.net.HttpURLConnection;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -34,8 +35,10 @@ import org.slf4j.LoggerFactory;
  * named {@value #LEDGER} in the namespace, adds the Tasks given a slot whose Job may not exist yet,
  * and is what makes admission exact: every admission rewrites it with a compare-and-swap on its
  * resourceVersion, so two Tasks deciding at once from the same view cannot both take the last slot;
- * the one that loses reads again. Entries of finished or deleted Tasks are dropped at the next
- * admission, and a lost ledger is rebuilt from the Tasks that have Jobs.
+ * the one that loses reads again. Its data maps each admitted Task's uid to its name and the second
+ * it was admitted, which is also what a start rate counts. Entries of finished or deleted Tasks are
+ * dropped at the next admission (under a start rate, once an hour old), and a lost ledger is
+ * rebuilt from the Tasks that have Jobs.
  */
 public final class Slots {
   /** The name of the ledger ConfigMap in each namespace with limits. */
@@ -47,9 +50,11 @@ public final class Slots {
   private static final int ATTEMPTS = 100;
 
   private final KubernetesClient client;
+  private final Clock clock;
 
-  public Slots(KubernetesClient client) {
+  public Slots(KubernetesClient client, Clock clock) {
     this.client = client;
+    this.clock = clock;
   }
 
   /**
@@ -76,16 +81,31 @@ public final class Slots {
    */
   public Admission take(Task task, Integer agentLimit) {
     String ns = task.getMetadata().getNamespace();
-    Integer namespaceLimit = namespaceLimit(ns);
-    if (namespaceLimit == null && agentLimit == null) {
+    KubeTaskConfig config =
+        client
+            .resources(KubeTaskConfig.class)
+            .inNamespace(ns)
+            .withName(KubeTaskConfig.DEFAULT_NAME)
+            .get();
+    var spec = config == null ? null : config.getSpec();
+    Integer namespaceLimit = spec == null ? null : spec.maxActiveTasks();
+    Integer perHour = spec == null ? null : spec.maxTasksPerHour();
+    if (namespaceLimit == null && agentLimit == null && perHour == null) {
       return Admission.UNLIMITED;
     }
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       ConfigMap ledger = client.configMaps().inNamespace(ns).withName(LEDGER).get();
       List<Task> tasks = client.resources(Task.class).inNamespace(ns).list().getItems();
       List<Agent> agents = client.resources(Agent.class).inNamespace(ns).list().getItems();
-      Limits limits = limits(agents, namespaceLimit);
-      Set<String> admitted = admitted(ledger, tasks);
+      Instant now = clock.instant();
+      Map<String, Entry> entries = entries(ledger);
+      CapacityQueue.Rate rate =
+          perHour == null
+              ? null
+              : new CapacityQueue.Rate(
+                  perHour, entries.values().stream().map(Entry::admittedAt).toList(), now);
+      Limits limits = limits(agents, namespaceLimit, rate);
+      Set<String> admitted = admitted(entries, tasks);
       Place place = new CapacityQueue(tasks, limits, admitted, task).place(task);
       if (place == null || admitted.contains(task.getMetadata().getName())) {
         return new Admission(Place.ADMITTED, null); // Holds a slot already.
@@ -94,12 +114,79 @@ public final class Slots {
         return new Admission(place, null);
       }
       admitted.add(task.getMetadata().getName());
-      if (write(ns, ledger, entries(admitted, tasks, task))) {
-        return new Admission(place, new CapacityQueue(tasks, limits, admitted, null));
+      Map<String, Entry> next = kept(entries, tasks, rate);
+      next.put(task.getMetadata().getUid(), new Entry(task.getMetadata().getName(), now));
+      if (write(ns, ledger, next)) {
+        CapacityQueue.Rate after =
+            rate == null
+                ? null
+                : new CapacityQueue.Rate(
+                    perHour, next.values().stream().map(Entry::admittedAt).toList(), now);
+        return new Admission(
+            place, new CapacityQueue(tasks, limits(agents, namespaceLimit, after), admitted, null));
       }
     }
     throw new IllegalStateException(
         "The slot ledger of namespace " + ns + " kept changing: " + ATTEMPTS + " tries failed");
+  }
+
+  /** A Task given a slot: its name, and when (for the start rate). */
+  record Entry(String name, Instant admittedAt) {
+    static Entry parse(String value) {
+      String[] parts = value.split(" ", 2);
+      Instant at =
+          parts.length > 1 ? Instant.ofEpochSecond(Long.parseLong(parts[1])) : Instant.EPOCH;
+      return new Entry(parts[0], at);
+    }
+
+    String format() {
+      return name + " " + admittedAt.getEpochSecond();
+    }
+  }
+
+  /** The ledger's entries by Task uid. */
+  static Map<String, Entry> entries(ConfigMap ledger) {
+    Map<String, Entry> entries = new TreeMap<>();
+    if (ledger != null && ledger.getData() != null) {
+      ledger.getData().forEach((uid, value) -> entries.put(uid, Entry.parse(value)));
+    }
+    return entries;
+  }
+
+  /** The names of the Tasks in the ledger that still exist, with the same uid, and are active. */
+  static Set<String> admitted(Map<String, Entry> entries, List<Task> tasks) {
+    Set<String> admitted = new HashSet<>();
+    for (Task task : tasks) {
+      if (entries.containsKey(task.getMetadata().getUid()) && CapacityQueue.active(task)) {
+        admitted.add(task.getMetadata().getName());
+      }
+    }
+    return admitted;
+  }
+
+  /**
+   * The entries worth keeping: those of Tasks that still hold their slot, and, under a start rate,
+   * those admitted within the last hour, whatever became of their Task.
+   */
+  private static Map<String, Entry> kept(
+      Map<String, Entry> entries, List<Task> tasks, CapacityQueue.Rate rate) {
+    Map<String, Entry> kept = new TreeMap<>();
+    for (Task task : tasks) {
+      String uid = task.getMetadata().getUid();
+      if (entries.containsKey(uid) && CapacityQueue.active(task)) {
+        kept.put(uid, entries.get(uid));
+      }
+    }
+    if (rate != null) {
+      Instant since = rate.now().minus(CapacityQueue.Rate.WINDOW);
+      entries.forEach(
+          (uid, entry) -> {
+            if (entry.admittedAt().isAfter(since)) {
+              kept.put(uid, entry);
+            }
+          });
+    }
+    return kept;
   }
 
   /**
@@ -160,18 +247,13 @@ public final class Slots {
     }
   }
 
-  private Integer namespaceLimit(String ns) {
-    KubeTaskConfig config =
-        client
-            .resources(KubeTaskConfig.class)
-            .inNamespace(ns)
-            .withName(KubeTaskConfig.DEFAULT_NAME)
-            .get();
-    return config == null || config.getSpec() == null ? null : config.getSpec().maxActiveTasks();
-  }
-
   /** The limits of a namespace with these Agents and this namespace limit. */
   public static Limits limits(List<Agent> agents, Integer namespaceLimit) {
+    return limits(agents, namespaceLimit, null);
+  }
+
+  private static Limits limits(
+      List<Agent> agents, Integer namespaceLimit, CapacityQueue.Rate rate) {
     Map<String, Integer> agentLimits = new HashMap<>();
     Set<String> names = new HashSet<>();
     for (Agent agent : agents) {
@@ -180,35 +262,7 @@ public final class Slots {
         agentLimits.put(agent.getMetadata().getName(), agent.getSpec().maxConcurrentTasks());
       }
     }
-    return new Limits(agentLimits::get, namespaceLimit, names::contains);
-  }
-
-  /** The names in the ledger whose Task still exists, with the same uid, and is not finished. */
-  static Set<String> admitted(ConfigMap ledger, List<Task> tasks) {
-    Set<String> admitted = new HashSet<>();
-    Map<String, String> data = ledger == null ? null : ledger.getData();
-    if (data == null) {
-      return admitted;
-    }
-    for (Task task : tasks) {
-      String name = task.getMetadata().getName();
-      if (task.getMetadata().getUid().equals(data.get(name)) && CapacityQueue.active(task)) {
-        admitted.add(name);
-      }
-    }
-    return admitted;
-  }
-
-  /** The ledger's data: name to uid of each admitted Task. */
-  private static Map<String, String> entries(Set<String> admitted, List<Task> tasks, Task self) {
-    Map<String, String> data = new TreeMap<>();
-    for (Task task : tasks) {
-      if (admitted.contains(task.getMetadata().getName())) {
-        data.put(task.getMetadata().getName(), task.getMetadata().getUid());
-      }
-    }
-    data.put(self.getMetadata().getName(), self.getMetadata().getUid());
-    return data;
+    return new Limits(agentLimits::get, namespaceLimit, names::contains, rate);
   }
 
   /**
@@ -216,7 +270,9 @@ public final class Slots {
    *
    * @return false when another admission came first
    */
-  private boolean write(String ns, ConfigMap read, Map<String, String> data) {
+  private boolean write(String ns, ConfigMap read, Map<String, Entry> entries) {
+    Map<String, String> data = new TreeMap<>();
+    entries.forEach((uid, entry) -> data.put(uid, entry.format()));
     try {
       if (read == null) {
         client

@@ -10,6 +10,7 @@ package io.kubetask.workflows.task;
  * @param outcome why the Task cannot run (INVALID), or its recorded outcome (FINISHED)
  * @param jobCreated whether this call created the Job (STARTED): a Job created just now has nothing
  *     to report yet, while one found from an earlier attempt may have finished long ago
+ * @param retryAtEpochMillis when a Task queued under a start rate may start (BLOCKED), or 0
  */
 public record StartResult(
     State state,
@@ -17,12 +18,26 @@ public record StartResult(
     int keepAliveSeconds,
     String cronTaskRun,
     Outcome outcome,
-    boolean jobCreated) {
+    boolean jobCreated,
+    long retryAtEpochMillis) {
+
+  public StartResult(
+      State state,
+      String jobName,
+      int keepAliveSeconds,
+      String cronTaskRun,
+      Outcome outcome,
+      boolean jobCreated) {
+    this(state, jobName, keepAliveSeconds, cronTaskRun, outcome, jobCreated, 0);
+  }
 
   public enum State {
     /** The Job exists and the Task is Running. */
     STARTED,
-    /** The Task waits for an Agent or ConfigMap; it is Pending with a condition saying which. */
+    /**
+     * The Task waits: for an Agent or ConfigMap (Pending), or for a slot (Queued), with a condition
+     * saying which.
+     */
     BLOCKED,
     /** The Task cannot run as specified (e.g. contexts too large); finish it with the outcome. */
     INVALID,
@@ -44,6 +59,18 @@ public record StartResult(
 
   public static StartResult blocked(String cronTaskRun) {
     return new StartResult(State.BLOCKED, null, 0, cronTaskRun, null, false);
+  }
+
+  /** Queued for a slot; under a start rate, until about {@code retryAt} (null: until told). */
+  public static StartResult queued(String cronTaskRun, java.time.Instant retryAt) {
+    return new StartResult(
+        State.BLOCKED,
+        null,
+        0,
+        cronTaskRun,
+        null,
+        false,
+        retryAt == null ? 0 : retryAt.toEpochMilli());
   }
 
   public static StartResult invalid(Outcome outcome, String cronTaskRun) {

@@ -74,7 +74,7 @@ public class TaskActivitiesImpl implements TaskActivities {
     this.clock = clock;
     this.events = new EventRecorder(client, clock, "kubetask-worker");
     this.resolver = new RunResolver(client, settings);
-    this.slots = new Slots(client);
+    this.slots = new Slots(client, clock);
   }
 
   @Override
@@ -115,7 +115,7 @@ public class TaskActivitiesImpl implements TaskActivities {
     Slots.Admission admission = slots.take(task, resolution.agentLimit());
     if (!admission.admitted()) {
       markQueued(task, admission.place());
-      return StartResult.blocked(cronRun);
+      return StartResult.queued(cronRun, admission.place().retryAt());
     }
     boolean jobCreated;
     try {

@@ -24,13 +24,15 @@ public class TaskWorkflowImpl implements TaskWorkflow {
    * The workflow's version, one marker for every change since it was released (each change adds a
    * version, so a run records one marker only): {@link Workflow#DEFAULT_VERSION} ran regular
    * activities; 1 made them local; 2 continues a long history as new ({@link #freshRunIfLong}); 3
-   * keeps the re-check timer of a running Job across signals ({@link Waits.Recheck}).
+   * keeps the re-check timer of a running Job across signals ({@link Waits.Recheck}); 4 wakes a
+   * Task queued under a start rate when its turn comes ({@link StartResult#retryAtEpochMillis}).
    */
   static final String VERSION = "local-activities";
 
   static final int LOCAL_ACTIVITIES = 1;
   static final int CONTINUE_AS_NEW = 2;
   static final int KEEP_RECHECK_TIMER = 3;
+  static final int RATE_WAKE_UP = 4;
 
   /**
    * The history length past which a waiting workflow continues as new: well below Temporal's
@@ -41,6 +43,7 @@ public class TaskWorkflowImpl implements TaskWorkflow {
   private TaskActivities activities;
   private boolean continuesAsNew;
   private boolean keepsRecheckTimer;
+  private boolean wakesForRate;
 
   private boolean jobChanged;
   private boolean dependenciesChanged;
@@ -50,11 +53,12 @@ public class TaskWorkflowImpl implements TaskWorkflow {
 
   @Override
   public void run(TaskRef task) {
-    int version = Workflow.getVersion(VERSION, Workflow.DEFAULT_VERSION, KEEP_RECHECK_TIMER);
+    int version = Workflow.getVersion(VERSION, Workflow.DEFAULT_VERSION, RATE_WAKE_UP);
     activities = activityStub(version);
     // Earlier runs could meet their own long histories at other points on replay.
     continuesAsNew = version >= CONTINUE_AS_NEW;
     keepsRecheckTimer = version >= KEEP_RECHECK_TIMER;
+    wakesForRate = version >= RATE_WAKE_UP;
     StartResult start = startWhenReady(task);
     switch (start.state()) {
       case GONE -> {
@@ -93,12 +97,25 @@ public class TaskWorkflowImpl implements TaskWorkflow {
       if (start.state() != StartResult.State.BLOCKED) {
         return start;
       }
-      boolean signalled = awaitOrTimeout(recheck, () -> dependenciesChanged || stopReason != null);
+      boolean signalled =
+          awaitOrTimeout(wait(start, recheck), () -> dependenciesChanged || stopReason != null);
       if (stopReason != null) {
         return start;
       }
       recheck = signalled ? FIRST_RECHECK : nextRecheck(recheck);
     }
+  }
+
+  /**
+   * How long a Task that cannot start waits before it looks again unless told: the re-check, or
+   * less when a start rate says when its turn comes.
+   */
+  private Duration wait(StartResult start, Duration recheck) {
+    if (!wakesForRate || start.retryAtEpochMillis() <= 0) {
+      return recheck;
+    }
+    long left = start.retryAtEpochMillis() - Workflow.currentTimeMillis();
+    return shorter(recheck, Duration.ofMillis(Math.max(left, 1000)));
   }
 
   /** Waits for the Job to finish, holding the keep-alive window when the Agent asks for one. */

@@ -268,6 +268,37 @@ class CapacityQueueTest {
   }
 
   @Test
+  void aStartRateLetsInWhatTheLastHourLeavesAndSaysWhenTheNextTurnComes() {
+    java.time.Instant now = java.time.Instant.parse("2026-12-01T12:00:00Z");
+    var rate =
+        new CapacityQueue.Rate(
+            3,
+            List.of(
+                now.minusSeconds(4000), // over an hour ago: does not count
+                now.minusSeconds(3000),
+                now.minusSeconds(600)),
+            now);
+    Limits limits = new Limits(Map.<String, Integer>of()::get, null, a -> true, rate);
+    Task first = queued("first", "claude", null);
+    Task second = queued("second", "claude", null);
+    Task third = queued("third", "claude", null);
+
+    var queue = new CapacityQueue(List.of(first, second, third), limits, Set.of(), null);
+
+    assertThat(queue.place(first).admitted()).isTrue();
+    assertThat(queue.place(second))
+        .isEqualTo(
+            new Place(
+                false,
+                "RateLimited",
+                1,
+                "1st of 2 waiting in namespace team-a: 3/3 Tasks started in the last hour; the"
+                    + " next may start at 2026-12-01T12:10:00Z.",
+                now.plusSeconds(600)));
+    assertThat(queue.place(third).retryAt()).isEqualTo(now.plusSeconds(3000));
+  }
+
+  @Test
   void unlimitedAgentsTakeNoSlotFromTheLimitedOnes() {
     Task other = running("other", "gemini");
     Task mine = queued("mine", "claude", null);

@@ -303,6 +303,28 @@ class TaskWorkflowTest {
   }
 
   @Test
+  void aTaskQueuedUnderAStartRateLooksAgainWhenItsTurnComes() throws Exception {
+    when(activities.start(TASK))
+        .thenAnswer(
+            call ->
+                StartResult.queued(
+                    null, java.time.Instant.ofEpochMilli(env.currentTimeMillis() + 20_000)))
+        .thenReturn(StartResult.adopted(JOB, 0, null));
+    when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
+    when(activities.finish(any(), any())).thenReturn(Expiry.never());
+
+    TaskWorkflow wf = start();
+    verify(activities, timeout(WAIT_MS)).start(TASK);
+    env.sleep(Duration.ofSeconds(15));
+    verify(activities, times(1)).start(TASK);
+    // Its turn, well before the one-minute re-check.
+    env.sleep(Duration.ofSeconds(10));
+    verify(activities, timeout(WAIT_MS).times(2)).start(TASK);
+    awaitEnd(wf);
+    verify(activities).finish(TASK, OK);
+  }
+
+  @Test
   void runningJobIsRecheckedWithoutAnySignal() throws Exception {
     when(activities.start(TASK)).thenReturn(StartResult.adopted(JOB, 0, null));
     when(activities.observeJob(TASK, JOB, false))
