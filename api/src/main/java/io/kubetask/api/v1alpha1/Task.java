@@ -34,6 +34,8 @@ import io.kubetask.crd.DeepMerge;
         (contexts) and the Agent that runs it. The spec is immutable."}
         """)
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase")
+// Queue: the place of a Queued Task in its queue.
+@AdditionalPrinterColumn(name = "Queue", jsonPath = ".status.queuePosition", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "Agent", jsonPath = ".spec.agentRef")
 @AdditionalPrinterColumn(name = "Job", jsonPath = ".status.jobName")
 // Reason: what the pod does while the Task runs, then its outcome.

@@ -98,6 +98,7 @@ class CrdContentsTest {
           .extracting("name", "jsonPath", "type")
           .containsExactly(
               tuple("Phase", ".status.phase", "string"),
+              tuple("Queue", ".status.queuePosition", "integer"),
               tuple("Agent", ".spec.agentRef", "string"),
               tuple("Job", ".status.jobName", "string"),
               tuple("Reason", ".status.conditions[?(@.type==\"Succeeded\")].reason", "string"),

@@ -85,6 +85,39 @@ class KubectlE2E {
         apiVersion: kubetask.io/v1alpha1
         kind: Task
         metadata:
+          name: queued-task
+        spec:
+          agentRef: claude
+          contexts:
+            - type: File
+              file:
+                filePath: /workspace/task.md
+                source:
+                  inline: Wait for a slot.
+        """,
+        Map.of(
+            "phase",
+            "Queued",
+            "queuePosition",
+            3,
+            "conditions",
+            List.of(
+                Map.of(
+                    "type",
+                    "Ready",
+                    "status",
+                    "False",
+                    "reason",
+                    "AgentAtCapacity",
+                    "message",
+                    "3rd of 4 waiting for Agent claude: 2/2 running.",
+                    "lastTransitionTime",
+                    Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()))));
+    create(
+        """
+        apiVersion: kubetask.io/v1alpha1
+        kind: Task
+        metadata:
           name: new-task
         spec:
           contexts:
@@ -158,10 +191,15 @@ class KubectlE2E {
   void taskColumns() {
     assertRows(
         "tasks",
-        List.of("NAME", "PHASE", "AGENT", "JOB", "REASON", "AGE"),
+        List.of("NAME", "PHASE", "QUEUE", "AGENT", "JOB", "REASON", "AGE"),
         rows -> {
+          assertThat(rows.get("queued-task"))
+              .containsEntry("PHASE", "Queued")
+              .containsEntry("QUEUE", "3")
+              .containsEntry("JOB", "");
           assertThat(rows.get("running-task"))
               .containsEntry("PHASE", "Running")
+              .containsEntry("QUEUE", "")
               .containsEntry("AGENT", "claude")
               .containsEntry("JOB", "running-task-4f2a1")
               .containsEntry("REASON", "ImagePullBackOff")
@@ -205,6 +243,7 @@ class KubectlE2E {
     assertThat(names.lines().toList())
         .containsExactlyInAnyOrder(
             "task.kubetask.io/running-task",
+            "task.kubetask.io/queued-task",
             "task.kubetask.io/new-task",
             "crontask.kubetask.io/daily-report",
             "agent.kubetask.io/claude",
