@@ -9,7 +9,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.kubetask.api.KubeTaskAnnotations;
@@ -255,7 +254,7 @@ final class FaultScenario {
           .atMost(timeout)
           .until(
               () -> run.jobs(tasks.get(name)),
-              jobs -> jobs.size() == 1 && jobFinished(jobs.get(0)));
+              jobs -> jobs.size() == 1 && TaskWorld.jobFinished(jobs.get(0)));
     }
     Instant after = lastDeadline.plusSeconds(1);
     await()
@@ -444,16 +443,5 @@ final class FaultScenario {
         .command("run-agent", "--task", "/workspace/task.md")
         .keepAlive(keepAliveSeconds)
         .hangs();
-  }
-
-  private static boolean jobFinished(Job job) {
-    return job != null
-        && job.getStatus() != null
-        && job.getStatus().getConditions() != null
-        && job.getStatus().getConditions().stream()
-            .anyMatch(
-                c ->
-                    ("Complete".equals(c.getType()) || "Failed".equals(c.getType()))
-                        && "True".equals(c.getStatus()));
   }
 }

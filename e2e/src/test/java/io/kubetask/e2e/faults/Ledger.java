@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.kubetask.api.KubeTaskLabels;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
+import io.kubetask.e2e.support.TaskWorld;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -163,15 +164,7 @@ final class Ledger implements AutoCloseable {
     long now = ++jobEvents;
     JobSpan span =
         jobSpans.computeIfAbsent(job.getMetadata().getUid(), uid -> new JobSpan(taskUid, now));
-    boolean finished =
-        job.getStatus() != null
-            && job.getStatus().getConditions() != null
-            && job.getStatus().getConditions().stream()
-                .anyMatch(
-                    c ->
-                        ("Complete".equals(c.getType()) || "Failed".equals(c.getType()))
-                            && "True".equals(c.getStatus()));
-    if (deleted || finished) {
+    if (deleted || TaskWorld.jobFinished(job)) {
       span.end = Math.min(span.end, now);
     }
   }

@@ -158,22 +158,7 @@ class CapacityE2E {
     private final Watch watch;
 
     ActiveJobs(KubernetesClient client, String ns) {
-      watch =
-          client
-              .batch()
-              .v1()
-              .jobs()
-              .inNamespace(ns)
-              .watch(
-                  new Watcher<>() {
-                    @Override
-                    public void eventReceived(Action action, Job job) {
-                      seen(action, job);
-                    }
-
-                    @Override
-                    public void onClose(WatcherException cause) {}
-                  });
+      watch = TaskWorld.watchJobs(client, ns, (action, job) -> seen(action, job));
     }
 
     private synchronized void seen(Watcher.Action action, Job job) {
@@ -181,22 +166,12 @@ class CapacityE2E {
       if (action == Watcher.Action.ADDED && !started.contains(task)) {
         started.add(task);
       }
-      if (action == Watcher.Action.DELETED || finished(job)) {
+      if (action == Watcher.Action.DELETED || TaskWorld.jobFinished(job)) {
         active.remove(task);
       } else {
         active.add(task);
       }
       most = Math.max(most, active.size());
-    }
-
-    private static boolean finished(Job job) {
-      return job.getStatus() != null
-          && job.getStatus().getConditions() != null
-          && job.getStatus().getConditions().stream()
-              .anyMatch(
-                  c ->
-                      ("Complete".equals(c.getType()) || "Failed".equals(c.getType()))
-                          && "True".equals(c.getStatus()));
     }
 
     synchronized int most() {

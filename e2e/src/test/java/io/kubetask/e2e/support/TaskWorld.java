@@ -11,6 +11,9 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.kubetask.api.KubeTaskLabels;
@@ -34,6 +37,7 @@ import java.time.OffsetDateTime;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -163,6 +167,38 @@ public final class TaskWorld {
               }
               return none;
             });
+  }
+
+  /** Watches the Jobs of a namespace: every change, as the API server sends it. */
+  public static Watch watchJobs(
+      KubernetesClient client, String namespace, BiConsumer<Watcher.Action, Job> seen) {
+    return client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(namespace)
+        .watch(
+            new Watcher<>() {
+              @Override
+              public void eventReceived(Action action, Job job) {
+                seen.accept(action, job);
+              }
+
+              @Override
+              public void onClose(WatcherException cause) {}
+            });
+  }
+
+  /** Whether the Job has finished: its Complete or Failed condition is True. */
+  public static boolean jobFinished(Job job) {
+    return job != null
+        && job.getStatus() != null
+        && job.getStatus().getConditions() != null
+        && job.getStatus().getConditions().stream()
+            .anyMatch(
+                c ->
+                    ("Complete".equals(c.getType()) || "Failed".equals(c.getType()))
+                        && "True".equals(c.getStatus()));
   }
 
   public static TaskPhase phase(Task task) {

@@ -3,8 +3,6 @@ package io.kubetask.e2e.task;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
 import io.kubetask.e2e.support.AgentSpecs;
@@ -92,22 +90,7 @@ class CapacityBenchmark {
 
     Handovers(KubernetesClient client, String ns, int slots) {
       this.initialSlots = slots;
-      watch =
-          client
-              .batch()
-              .v1()
-              .jobs()
-              .inNamespace(ns)
-              .watch(
-                  new Watcher<>() {
-                    @Override
-                    public void eventReceived(Action action, Job job) {
-                      seen(job, System.nanoTime());
-                    }
-
-                    @Override
-                    public void onClose(WatcherException cause) {}
-                  });
+      watch = TaskWorld.watchJobs(client, ns, (action, job) -> seen(job, System.nanoTime()));
     }
 
     private synchronized void seen(Job job, long now) {
@@ -121,20 +104,10 @@ class CapacityBenchmark {
           delays.add(TimeUnit.NANOSECONDS.toMillis(now - freed.poll()));
         }
       }
-      if (done(job) && finished.add(uid)) {
+      if (TaskWorld.jobFinished(job) && finished.add(uid)) {
         running--;
         freed.add(now);
       }
-    }
-
-    private static boolean done(Job job) {
-      return job.getStatus() != null
-          && job.getStatus().getConditions() != null
-          && job.getStatus().getConditions().stream()
-              .anyMatch(
-                  c ->
-                      ("Complete".equals(c.getType()) || "Failed".equals(c.getType()))
-                          && "True".equals(c.getStatus()));
     }
 
     synchronized List<Long> delays() {

@@ -59,11 +59,6 @@ public final class CapacityQueue {
         Predicate<String> agentExists) {
       this(agentLimit, namespaceLimit, agentExists, null);
     }
-
-    /** Whether a Task of this Agent is subject to any limit at all. */
-    public boolean limit(String agent) {
-      return namespaceLimit != null || agentLimit.apply(agent) != null;
-    }
   }
 
   /**
