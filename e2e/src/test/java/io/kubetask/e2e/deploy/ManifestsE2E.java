@@ -226,7 +226,12 @@ class ManifestsE2E {
     assertThat(samples)
         .extracting(p -> p.getFileName().toString())
         .contains(
-            "agent.yaml", "task.yaml", "crontask.yaml", "kubetaskconfig.yaml", "quickstart.yaml");
+            "agent.yaml",
+            "task.yaml",
+            "crontask.yaml",
+            "kubetaskconfig.yaml",
+            "quickstart.yaml",
+            "capacity.yaml");
     Set<String> kinds = new TreeSet<>();
     for (Path sample : samples) {
       String yaml = Files.readString(sample);
