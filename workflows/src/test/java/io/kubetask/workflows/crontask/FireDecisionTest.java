@@ -131,6 +131,9 @@ class FireDecisionTest {
     assertThat(skipped.message()).contains("nightly-3").contains("Forbid");
     // Forbid holds for run-now too.
     assertThat(decide(cron, List.of(pending), RUN_NOW).create()).isFalse();
+    // A Task queued for a slot is active: its agent is still to run.
+    Task queued = child(cron, "nightly-4", TaskPhase.QUEUED, null, null);
+    assertThat(decide(cron, List.of(done, queued), NINE).reason()).isEqualTo("Forbid");
   }
 
   @Test
