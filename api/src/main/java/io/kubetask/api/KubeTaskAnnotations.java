@@ -23,6 +23,12 @@ public final class KubeTaskAnnotations {
    */
   public static final String REPLACES = "kubetask.io/replaces";
 
+  /** Set by a person on a Task that waits for approval: {@code true} lets its agent start. */
+  public static final String APPROVE = "kubetask.io/approve";
+
+  /** Set by a person on a Task that waits for approval: fails it, the value saying why. */
+  public static final String REJECT = "kubetask.io/reject";
+
   /** Set by a user on a CronTask (any value) to fire it once now; removed by the operator. */
   public static final String RUN_NOW = "kubetask.io/run-now";
 

@@ -105,7 +105,43 @@ public record AgentSpec(
             "How many Tasks of this Agent may run at once in its namespace. Further Tasks wait"
                 + " in phase Queued (reason AgentAtCapacity), ordered by priority and then"
                 + " creation time, and start as slots free. Default: no limit.")
-        Integer maxConcurrentTasks) {
+        Integer maxConcurrentTasks,
+    @JsonPropertyDescription(
+            "Whether every Task of this Agent waits for a person's approval before its agent"
+                + " starts (a Task may set its own). Default: none.")
+        Approval approval) {
+
+  /** The fields every Agent had before approval. */
+  public AgentSpec(
+      String agentImage,
+      List<String> command,
+      HumanInTheLoop humanInTheLoop,
+      List<Context> defaultContexts,
+      List<Credential> credentials,
+      Map<String, String> podLabels,
+      PodScheduling scheduling,
+      String serviceAccountName,
+      String startTimeout,
+      String timeout,
+      PodSecurityContext podSecurityContext,
+      SecurityContext securityContext,
+      Integer maxConcurrentTasks) {
+    this(
+        agentImage,
+        command,
+        humanInTheLoop,
+        defaultContexts,
+        credentials,
+        podLabels,
+        scheduling,
+        serviceAccountName,
+        startTimeout,
+        timeout,
+        podSecurityContext,
+        securityContext,
+        maxConcurrentTasks,
+        null);
+  }
 
   /** The fields every Agent had before maxConcurrentTasks. */
   public AgentSpec(

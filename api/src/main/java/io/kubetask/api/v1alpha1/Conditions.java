@@ -28,6 +28,10 @@ public final class Conditions {
   public static final String AGENT_AT_CAPACITY = "AgentAtCapacity";
   public static final String NAMESPACE_AT_CAPACITY = "NamespaceAtCapacity";
   public static final String RATE_LIMITED = "RateLimited";
+  public static final String AWAITING_APPROVAL = "AwaitingApproval";
+  public static final String APPROVED = "Approved";
+  public static final String REJECTED = "Rejected";
+  public static final String APPROVAL_TIMEOUT = "ApprovalTimeout";
   public static final String CONTEXT_NOT_FOUND = "ContextNotFound";
   public static final String CONTEXT_TOO_LARGE = "ContextTooLarge";
   public static final String INVALID_CONTEXT = "InvalidContext";

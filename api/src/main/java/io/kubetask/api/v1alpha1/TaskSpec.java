@@ -51,15 +51,29 @@ public record TaskSpec(
     @JsonPropertyDescription(
             "Order among the Tasks that wait for a slot (Agent maxConcurrentTasks,"
                 + " KubeTaskConfig capacity): higher first, then the oldest. Default: 0.")
-        Integer priority) {
+        Integer priority,
+    @JsonPropertyDescription(
+            "Whether a person must approve the Task before its agent starts. Default: the"
+                + " Agent's approval, else none.")
+        Approval approval) {
 
   public TaskSpec(List<Context> contexts, String agentRef) {
-    this(contexts, agentRef, null, null, null);
+    this(contexts, agentRef, null, null, null, null);
   }
 
   /** The fields every Task had before priority. */
   public TaskSpec(List<Context> contexts, String agentRef, String startTimeout, String timeout) {
-    this(contexts, agentRef, startTimeout, timeout, null);
+    this(contexts, agentRef, startTimeout, timeout, null, null);
+  }
+
+  /** The fields every Task had before approval. */
+  public TaskSpec(
+      List<Context> contexts,
+      String agentRef,
+      String startTimeout,
+      String timeout,
+      Integer priority) {
+    this(contexts, agentRef, startTimeout, timeout, priority, null);
   }
 
   /** The priority, 0 when unset. */

@@ -231,7 +231,8 @@ class ManifestsE2E {
             "crontask.yaml",
             "kubetaskconfig.yaml",
             "quickstart.yaml",
-            "capacity.yaml");
+            "capacity.yaml",
+            "approval.yaml");
     Set<String> kinds = new TreeSet<>();
     for (Path sample : samples) {
       String yaml = Files.readString(sample);

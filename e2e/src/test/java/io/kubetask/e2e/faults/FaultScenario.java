@@ -12,8 +12,10 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.kubetask.api.KubeTaskAnnotations;
+import io.kubetask.api.v1alpha1.Approval;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
+import io.kubetask.api.v1alpha1.TaskSpec;
 import io.kubetask.e2e.faults.Ledger.TaskRecord;
 import io.kubetask.e2e.support.AgentSpecs;
 import io.kubetask.e2e.support.TaskWorld;
@@ -61,6 +63,8 @@ final class FaultScenario {
     BEFORE_JOB_EXISTS,
     /** Waiting for the one slot of its Agent, or running in it. */
     QUEUED,
+    /** Waiting for a person's approval, which comes during the outage. */
+    AWAITING_APPROVAL,
     RUNNING,
     IN_KEEP_ALIVE_WINDOW,
     WAITING_FOR_TTL,
@@ -152,6 +156,27 @@ final class FaultScenario {
         "window-exit-5",
         Expected.failed(5));
     create("deleted", Point.DELETED_DURING_OUTAGE, run, "agent", Expected.DELETED);
+    Task approval =
+        run.client()
+            .resource(
+                new Task(
+                    run.ns(),
+                    "approval",
+                    new TaskSpec(
+                        List.of(TaskWorld.inline("/workspace/task.md", "Approve me.")),
+                        "quick",
+                        null,
+                        null,
+                        null,
+                        new Approval(true, null))))
+            .create();
+    cases.put("approval", new Case(Point.AWAITING_APPROVAL, run, Expected.COMPLETED));
+    tasks.put("approval", approval);
+    await()
+        .atMost(timeout)
+        .until(
+            () -> condition(run.get(approval), "Ready"),
+            c -> c != null && "AwaitingApproval".equals(c.getReason()));
     for (String name : names(Point.BEFORE_JOB_EXISTS)) {
       await()
           .atMost(timeout)
@@ -221,6 +246,7 @@ final class FaultScenario {
       create(name, Point.CREATED_DURING_OUTAGE, run, "quick", Expected.COMPLETED);
     }
     run.configMap(LATE_CONFIG_MAP, Map.of("input.md", "It arrived during the outage.\n"));
+    run.annotate(tasks.get("approval"), KubeTaskAnnotations.APPROVE, "true");
     // Legitimate while its Task runs: the content was copied when it started.
     run.client().configMaps().inNamespace(run.ns()).withName(RUNNING_BRIEF).delete();
     run.agent("agent", AgentSpecs.image("example.com/other-agent:2").hangs());

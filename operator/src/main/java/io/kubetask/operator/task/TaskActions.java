@@ -88,6 +88,11 @@ final class TaskActions {
         && (seen.dependencies() == null || TaskDependencies.appeared(task, seen.dependencies()))) {
       signals.add(Signal.DEPENDENCIES_CHANGED);
     }
+    if (awaitsApproval(task)
+        && (isTrue(Metadata.annotation(task, KubeTaskAnnotations.APPROVE))
+            || Metadata.annotation(task, KubeTaskAnnotations.REJECT) != null)) {
+      signals.add(Signal.DEPENDENCIES_CHANGED); // Approved or rejected: the workflow looks again.
+    }
     if (phase == TaskPhase.RUNNING
         && (jobChanged(task, job, now) || podChanged(task, job, seen.pod()))) {
       signals.add(Signal.JOB_CHANGED);
@@ -165,15 +170,29 @@ final class TaskActions {
    * record, or empty.
    */
   public static Optional<String> ignoredRelease(Task task) {
-    String value = Metadata.annotation(task, KubeTaskAnnotations.RELEASE);
+    return ignored(task, KubeTaskAnnotations.RELEASE, "ends the keep-alive window");
+  }
+
+  /** A {@code kubetask.io/approve} value other than {@code true}: the warning, or empty. */
+  public static Optional<String> ignoredApproval(Task task) {
+    return ignored(task, KubeTaskAnnotations.APPROVE, "approves the Task");
+  }
+
+  private static Optional<String> ignored(Task task, String annotation, String whatTrueDoes) {
+    String value = Metadata.annotation(task, annotation);
     if (value == null || isTrue(value)) {
       return Optional.empty();
     }
     return Optional.of(
-        KubeTaskAnnotations.RELEASE
-            + "=\""
-            + value
-            + "\" is ignored: only \"true\" ends the keep-alive window.");
+        annotation + "=\"" + value + "\" is ignored: only \"true\" " + whatTrueDoes + ".");
+  }
+
+  /** A Pending Task that waits for a person's approval. */
+  static boolean awaitsApproval(Task task) {
+    return phase(task) == TaskPhase.PENDING
+        && condition(task, Conditions.READY)
+            .map(c -> Conditions.AWAITING_APPROVAL.equals(c.getReason()))
+            .orElse(false);
   }
 
   private static boolean isTrue(String value) {

@@ -159,6 +159,7 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
             job, job == null ? null : podOf(job, context), dependencies, config);
     Plan plan = TaskActions.plan(task, seen, clock.instant());
     TaskActions.ignoredRelease(task).ifPresent(warning -> warnOnce(task, warning));
+    TaskActions.ignoredApproval(task).ifPresent(warning -> warnOnce(task, warning));
 
     var target = TaskWorkflowTarget.of(task);
     String workflowId = target.ref().workflowId();

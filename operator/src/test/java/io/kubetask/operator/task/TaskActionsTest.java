@@ -64,6 +64,39 @@ class TaskActionsTest {
   }
 
   @Nested
+  class AwaitingApproval {
+    private final Task waiting =
+        task(TaskPhase.PENDING, condition(Conditions.READY, "False", Conditions.AWAITING_APPROVAL));
+
+    @Test
+    void aTaskWaitingForApprovalIsLeftToItsWorkflow() {
+      assertThat(plan(waiting)).isEqualTo(Plan.START);
+      assertThat(TaskActions.isBlocked(waiting)).isFalse();
+    }
+
+    @Test
+    void anApprovalOrARejectionIsSignalled() {
+      assertThat(plan(annotated(waiting, KubeTaskAnnotations.APPROVE, "true")))
+          .isEqualTo(Plan.signals(Signal.DEPENDENCIES_CHANGED));
+      var other =
+          task(
+              TaskPhase.PENDING,
+              condition(Conditions.READY, "False", Conditions.AWAITING_APPROVAL));
+      assertThat(plan(annotated(other, KubeTaskAnnotations.REJECT, "too risky")))
+          .isEqualTo(Plan.signals(Signal.DEPENDENCIES_CHANGED));
+    }
+
+    @Test
+    void anApprovalOtherThanTrueApprovesNothingAndIsWarnedAbout() {
+      var task = annotated(waiting, KubeTaskAnnotations.APPROVE, "yes");
+
+      assertThat(plan(task)).isEqualTo(Plan.START);
+      assertThat(TaskActions.ignoredApproval(task))
+          .contains("kubetask.io/approve=\"yes\" is ignored: only \"true\" approves the Task.");
+    }
+  }
+
+  @Nested
   class Running {
     @Test
     void aRunningJobNeedsNothingButTheWorkflow() {

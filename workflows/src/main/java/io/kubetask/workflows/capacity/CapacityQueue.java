@@ -354,8 +354,8 @@ public final class CapacityQueue {
   }
 
   /**
-   * Whether the Task waits for a slot: not blocked on a missing Agent or ConfigMap (it could not
-   * use one), not stopped (it never will).
+   * Whether the Task waits for a slot: not blocked on a missing Agent or ConfigMap or waiting for
+   * its approval (it could not use one), not stopped (it never will).
    */
   private static boolean waits(Task task, Limits limits) {
     if (Metadata.annotation(task, KubeTaskAnnotations.STOP) != null) {
@@ -373,7 +373,8 @@ public final class CapacityQueue {
       // Its Agent was created since: it asks for a slot as soon as its workflow looks.
       return limits.agentExists().test(agent(task));
     }
-    return !Conditions.CONTEXT_NOT_FOUND.equals(reason);
+    return !Conditions.CONTEXT_NOT_FOUND.equals(reason)
+        && !Conditions.AWAITING_APPROVAL.equals(reason);
   }
 
   private static boolean isSelf(Task task, Task self) {

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubetask.api.v1alpha1.Agent;
 import io.kubetask.api.v1alpha1.AgentSpec;
+import io.kubetask.api.v1alpha1.Approval;
 import io.kubetask.api.v1alpha1.Conditions;
 import io.kubetask.api.v1alpha1.ConfigMapKeySelector;
 import io.kubetask.api.v1alpha1.ConfigMapReference;
@@ -21,17 +22,22 @@ final class RunResolver {
 
   /** Either a run, or why there is none yet (blocked) or ever (invalid). */
   record Resolution(
-      AgentRun run, String reason, String message, boolean blocked, Integer agentLimit) {
-    static Resolution ready(AgentRun run, Integer agentLimit) {
-      return new Resolution(run, null, null, false, agentLimit);
+      AgentRun run,
+      String reason,
+      String message,
+      boolean blocked,
+      Integer agentLimit,
+      Approval approval) {
+    static Resolution ready(AgentRun run, Integer agentLimit, Approval approval) {
+      return new Resolution(run, null, null, false, agentLimit, approval);
     }
 
     static Resolution blocked(String reason, String message) {
-      return new Resolution(null, reason, message, true, null);
+      return new Resolution(null, reason, message, true, null, null);
     }
 
     static Resolution invalid(String reason, String message) {
-      return new Resolution(null, reason, message, false, null);
+      return new Resolution(null, reason, message, false, null, null);
     }
   }
 
@@ -157,7 +163,10 @@ final class RunResolver {
     if (conflict.isPresent()) {
       return Resolution.invalid(Conditions.INVALID_CONTEXT, conflict.get() + ".");
     }
-    return Resolution.ready(run, spec.maxConcurrentTasks());
+    // The Task's own approval setting wins over its Agent's.
+    Approval approval =
+        task.getSpec().approval() != null ? task.getSpec().approval() : spec.approval();
+    return Resolution.ready(run, spec.maxConcurrentTasks(), approval);
   }
 
   private Optional<ConfigMap> configMap(

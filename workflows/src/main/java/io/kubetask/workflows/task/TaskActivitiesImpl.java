@@ -17,6 +17,8 @@ import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskLifecycleConfig;
 import io.kubetask.api.v1alpha1.TaskPhase;
 import io.kubetask.api.v1alpha1.TaskStatus;
+import io.kubetask.workflows.approval.ApprovalGate;
+import io.kubetask.workflows.approval.Approvers;
 import io.kubetask.workflows.capacity.CapacityQueue;
 import io.kubetask.workflows.capacity.Slots;
 import io.kubetask.workflows.k8s.ApiErrors;
@@ -53,6 +55,7 @@ public class TaskActivitiesImpl implements TaskActivities {
   private final ActivityMetrics metrics;
   private final FailedCreates failedCreates;
   private final Slots slots;
+  private final Approvers approvers;
 
   public TaskActivitiesImpl(KubernetesClient client, ActivitySettings settings, Clock clock) {
     this(client, settings, clock, ActivityMetrics.NONE, FailedCreates.listing(client));
@@ -75,6 +78,7 @@ public class TaskActivitiesImpl implements TaskActivities {
     this.events = new EventRecorder(client, clock, "kubetask-worker");
     this.resolver = new RunResolver(client, settings);
     this.slots = new Slots(client, clock);
+    this.approvers = new Approvers(client);
   }
 
   @Override
@@ -112,6 +116,23 @@ public class TaskActivitiesImpl implements TaskActivities {
           Outcome.failed(resolution.reason(), resolution.message()), cronRun);
     }
     AgentRun run = resolution.run();
+    ApprovalGate.Decision gate = ApprovalGate.decide(task, resolution.approval(), clock.instant());
+    switch (gate.state()) {
+      case WAITING -> {
+        TaskStatusPatches.pending(
+                task, workflowLink(), gate.reason(), gate.message(), clock.instant())
+            .ifPresent(
+                patch -> {
+                  patchStatus(task, patch);
+                  events.normal(task, gate.reason(), gate.message());
+                });
+        return StartResult.queued(cronRun, gate.deadline());
+      }
+      case REJECTED, TIMED_OUT -> {
+        return StartResult.invalid(Outcome.failed(gate.reason(), gate.message()), cronRun);
+      }
+      default -> {}
+    }
     Slots.Admission admission = slots.take(task, resolution.agentLimit());
     if (!admission.admitted()) {
       markQueued(task, admission.place());
@@ -136,7 +157,11 @@ public class TaskActivitiesImpl implements TaskActivities {
       }
       throw e;
     }
-    markRunning(task, run.objectName(), run.image());
+    String approver =
+        gate.state() == ApprovalGate.State.APPROVED
+            ? approvers.approver(ref.namespace(), ref.name()).orElse("an unknown manager")
+            : null;
+    markRunning(task, run.objectName(), run.image(), approver);
     if (jobCreated) {
       queuedSince(task)
           .ifPresent(since -> metrics.taskLeftQueue(Duration.between(since, clock.instant())));
@@ -362,12 +387,25 @@ public class TaskActivitiesImpl implements TaskActivities {
   }
 
   private void markRunning(Task task, String jobName, String image) {
-    TaskStatusPatches.running(task, workflowLink(), jobName, image, clock.instant())
+    markRunning(task, jobName, image, null);
+  }
+
+  /** Running with its Job; with an Approved Event naming who approved, when someone did. */
+  private void markRunning(Task task, String jobName, String image, String approver) {
+    TaskStatusPatches.running(task, workflowLink(), jobName, image, approver, clock.instant())
         .ifPresent(
             patch -> {
               patchStatus(task, patch);
+              if (approver != null) {
+                events.normal(
+                    task,
+                    Conditions.APPROVED,
+                    "Approved by " + approver + " (" + KubeTaskAnnotations.APPROVE + "=true).");
+              }
               events.normal(
-                  task, Conditions.JOB_CREATED, TaskStatusPatches.runningMessage(jobName, image));
+                  task,
+                  Conditions.JOB_CREATED,
+                  TaskStatusPatches.runningMessage(jobName, image, approver));
             });
   }
 

@@ -82,7 +82,17 @@ final class TaskStatusPatches {
 
   /** The message of the Ready condition and the Event when the Job runs the agent. */
   static String runningMessage(String jobName, String image) {
-    return "Job " + jobName + " runs the agent (image " + image + ").";
+    return runningMessage(jobName, image, null);
+  }
+
+  /** The same, saying who approved the run when one was required. */
+  static String runningMessage(String jobName, String image, String approver) {
+    return "Job "
+        + jobName
+        + " runs the agent (image "
+        + image
+        + ")."
+        + (approver == null ? "" : " Approved by " + approver + ".");
   }
 
   /**
@@ -91,6 +101,12 @@ final class TaskStatusPatches {
    */
   static Optional<Map<String, Object>> running(
       Task task, WorkflowLink link, String jobName, String image, Instant now) {
+    return running(task, link, jobName, image, null, now);
+  }
+
+  /** {@link #running} of a Task that someone approved. */
+  static Optional<Map<String, Object>> running(
+      Task task, WorkflowLink link, String jobName, String image, String approver, Instant now) {
     TaskStatus status = status(task);
     if (status.phase() == TaskPhase.RUNNING) {
       return Optional.empty();
@@ -102,7 +118,7 @@ final class TaskStatusPatches {
             Conditions.READY,
             "True",
             Conditions.JOB_CREATED,
-            runningMessage(jobName, image));
+            runningMessage(jobName, image, approver));
     conditions =
         setter.set(
             conditions,

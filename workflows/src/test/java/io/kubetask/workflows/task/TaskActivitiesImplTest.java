@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.kubetask.api.KubeTaskAnnotations;
 import io.kubetask.api.v1alpha1.Agent;
 import io.kubetask.api.v1alpha1.AgentSpec;
+import io.kubetask.api.v1alpha1.Approval;
 import io.kubetask.api.v1alpha1.ConfigMapKeySelector;
 import io.kubetask.api.v1alpha1.ConfigMapReference;
 import io.kubetask.api.v1alpha1.Context;
@@ -311,6 +312,89 @@ class TaskActivitiesImplTest {
               assertThat(e.getInvolvedObject().getUid()).isEqualTo(ref.uid());
               assertThat(e.getInvolvedObject().getKind()).isEqualTo("Task");
             });
+  }
+
+  @Test
+  void aTaskThatNeedsApprovalWaitsForItAndThenRunsSayingWhoApproved() {
+    applyAgent("coder", coder());
+    Task task =
+        new Task(
+            NS,
+            "migrate",
+            new TaskSpec(
+                List.of(inline("/workspace/task.md", "Migrate.")),
+                "coder",
+                null,
+                null,
+                null,
+                new Approval(true, null)));
+    Task created = client.resource(task).create();
+    TaskRef ref = new TaskRef(NS, "migrate", created.getMetadata().getUid());
+
+    StartResult waiting = activities.start(ref);
+
+    assertThat(waiting.state()).isEqualTo(StartResult.State.BLOCKED);
+    assertThat(waiting.retryAtEpochMillis()).isZero(); // no timeout: no turn to wake for
+    assertThat(status(ref).phase()).isEqualTo(TaskPhase.PENDING);
+    assertThat(ConditionLists.find(status(ref).conditions(), "Ready").orElseThrow().getReason())
+        .isEqualTo("AwaitingApproval");
+    assertThat(jobs()).isEmpty();
+    assertThat(events("AwaitingApproval"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getType()).isEqualTo("Normal"));
+
+    client
+        .resources(Task.class)
+        .inNamespace(NS)
+        .withName("migrate")
+        .edit(
+            t -> {
+              t.getMetadata().getAnnotations().put(KubeTaskAnnotations.APPROVE, "true");
+              return t;
+            });
+    StartResult started = activities.start(ref);
+
+    assertThat(started.state()).isEqualTo(StartResult.State.STARTED);
+    assertThat(jobs()).hasSize(1);
+    assertThat(ConditionLists.find(status(ref).conditions(), "Ready").orElseThrow().getMessage())
+        .endsWith("Approved by an unknown manager."); // the mock server keeps no managedFields
+    assertThat(events("Approved")).hasSize(1);
+  }
+
+  @Test
+  void aRejectedTaskNeverRuns() {
+    AgentSpec spec = coder();
+    applyAgent(
+        "careful",
+        new AgentSpec(
+            spec.agentImage(),
+            spec.command(),
+            null,
+            null,
+            null,
+            null,
+            null,
+            "sa",
+            null,
+            null,
+            null,
+            null,
+            null,
+            new Approval(true, 600)));
+    TaskRef ref =
+        applyTask(
+            "risky",
+            "careful",
+            List.of(inline("/workspace/task.md", "Drop the table.")),
+            Map.of(KubeTaskAnnotations.REJECT, "not today"));
+
+    StartResult result = activities.start(ref);
+
+    assertThat(result)
+        .isEqualTo(
+            StartResult.invalid(
+                Outcome.failed("Rejected", "Rejected (kubetask.io/reject: not today)."), null));
+    assertThat(jobs()).isEmpty();
   }
 
   @Test
