@@ -3,6 +3,7 @@ package io.kubetask.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
@@ -109,7 +110,50 @@ public record AgentSpec(
     @JsonPropertyDescription(
             "Whether every Task of this Agent waits for a person's approval before its agent"
                 + " starts (a Task may set its own). Default: none.")
-        Approval approval) {
+        Approval approval,
+    @Min(0)
+        @Max(10)
+        @JsonPropertyDescription(
+            "How many times an agent whose pod was disrupted (evicted, preempted, its node"
+                + " lost: the pod condition DisruptionTarget) runs again in a new pod. An agent"
+                + " that exits by itself, with any code, is never run again. Default: 1.")
+        Integer infrastructureRetries) {
+
+  public static final int DEFAULT_INFRASTRUCTURE_RETRIES = 1;
+
+  /** The fields every Agent had before infrastructureRetries. */
+  public AgentSpec(
+      String agentImage,
+      List<String> command,
+      HumanInTheLoop humanInTheLoop,
+      List<Context> defaultContexts,
+      List<Credential> credentials,
+      Map<String, String> podLabels,
+      PodScheduling scheduling,
+      String serviceAccountName,
+      String startTimeout,
+      String timeout,
+      PodSecurityContext podSecurityContext,
+      SecurityContext securityContext,
+      Integer maxConcurrentTasks,
+      Approval approval) {
+    this(
+        agentImage,
+        command,
+        humanInTheLoop,
+        defaultContexts,
+        credentials,
+        podLabels,
+        scheduling,
+        serviceAccountName,
+        startTimeout,
+        timeout,
+        podSecurityContext,
+        securityContext,
+        maxConcurrentTasks,
+        approval,
+        null);
+  }
 
   /** The fields every Agent had before approval. */
   public AgentSpec(
@@ -223,6 +267,11 @@ public record AgentSpec(
         null,
         null,
         null);
+  }
+
+  /** How many times a disrupted agent runs again. */
+  public int infrastructureRetriesOrDefault() {
+    return infrastructureRetries == null ? DEFAULT_INFRASTRUCTURE_RETRIES : infrastructureRetries;
   }
 
   public boolean humanInTheLoopEnabled() {

@@ -32,6 +32,7 @@ public final class Conditions {
   public static final String APPROVED = "Approved";
   public static final String REJECTED = "Rejected";
   public static final String APPROVAL_TIMEOUT = "ApprovalTimeout";
+  public static final String RETRYING = "Retrying";
   public static final String CONTEXT_NOT_FOUND = "ContextNotFound";
   public static final String CONTEXT_TOO_LARGE = "ContextTooLarge";
   public static final String INVALID_CONTEXT = "InvalidContext";

@@ -37,7 +37,37 @@ public record TaskStatus(
         String workflowUrl,
     @JsonPropertyDescription(
             "While Queued: the Task's place in the queue it waits in (1 starts next).")
-        Integer queuePosition) {
+        Integer queuePosition,
+    @JsonPropertyDescription(
+            "How many pods the agent's Job has run: more than 1 when a disrupted pod was run"
+                + " again (Agent infrastructureRetries).")
+        Integer attempts) {
+
+  /** The fields every Task status had before attempts. */
+  public TaskStatus(
+      TaskPhase phase,
+      String jobName,
+      String startTime,
+      String completionTime,
+      String expirationTime,
+      List<Condition> conditions,
+      Long observedGeneration,
+      String workflowId,
+      String workflowUrl,
+      Integer queuePosition) {
+    this(
+        phase,
+        jobName,
+        startTime,
+        completionTime,
+        expirationTime,
+        conditions,
+        observedGeneration,
+        workflowId,
+        workflowUrl,
+        queuePosition,
+        null);
+  }
 
   /** The fields every Task status had before queuePosition. */
   public TaskStatus(
@@ -60,6 +90,7 @@ public record TaskStatus(
         observedGeneration,
         workflowId,
         workflowUrl,
+        null,
         null);
   }
 }

@@ -294,6 +294,14 @@ class CrdContentsTest {
   @Nested
   class AgentSchema {
     @Test
+    void infrastructureRetriesAreZeroToTen() {
+      JSONSchemaProps retries = at(Agent.class, "spec.infrastructureRetries");
+
+      assertThat(retries.getMinimum()).isEqualTo(0.0);
+      assertThat(retries.getMaximum()).isEqualTo(10.0);
+    }
+
+    @Test
     void maxConcurrentTasksIsAtLeastOne() {
       JSONSchemaProps limit = at(Agent.class, "spec.maxConcurrentTasks");
 

@@ -26,6 +26,7 @@ public final class AgentSpecs {
   private PodSecurityContext podSecurityContext;
   private SecurityContext securityContext;
   private Integer maxConcurrentTasks;
+  private Integer infrastructureRetries;
 
   private AgentSpecs(String image) {
     this.image = image;
@@ -116,6 +117,17 @@ public final class AgentSpecs {
     return this;
   }
 
+  /** The pod is evicted after its run-duration (kubetask.test/outcome=disrupted). */
+  public AgentSpecs disrupted() {
+    return label("kubetask.test/outcome", "disrupted");
+  }
+
+  /** A disrupted pod runs again at most this many times. */
+  public AgentSpecs infrastructureRetries(int retries) {
+    this.infrastructureRetries = retries;
+    return this;
+  }
+
   /** At most this many Tasks of the Agent run at once. */
   public AgentSpecs maxConcurrentTasks(int limit) {
     this.maxConcurrentTasks = limit;
@@ -136,6 +148,8 @@ public final class AgentSpecs {
         timeout,
         podSecurityContext,
         securityContext,
-        maxConcurrentTasks);
+        maxConcurrentTasks,
+        null,
+        infrastructureRetries);
   }
 }

@@ -118,7 +118,12 @@ class TaskE2E {
     Job job = world.job(done);
     assertThat(job.getStatus().getConditions())
         .anyMatch(c -> c.getType().equals("Complete") && c.getStatus().equals("True"));
-    assertThat(job.getSpec().getBackoffLimit()).isZero();
+    // Disrupted pods run again once; an exiting agent fails the Job at once.
+    assertThat(job.getSpec().getBackoffLimit()).isEqualTo(1);
+    assertThat(job.getSpec().getPodFailurePolicy().getRules())
+        .extracting(r -> r.getAction())
+        .containsExactly("Count", "FailJob");
+    assertThat(done.getStatus().attempts()).isEqualTo(1);
     PodSpec pod = job.getSpec().getTemplate().getSpec();
     assertThat(pod.getRestartPolicy()).isEqualTo("Never");
     assertThat(pod.getContainers())

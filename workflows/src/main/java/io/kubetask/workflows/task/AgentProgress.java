@@ -98,11 +98,7 @@ public record AgentProgress(String reason, String message, Long agentStartedAtEp
    * @param jobEvents the Job's FailedCreate Events (only looked at while it has no pod)
    */
   public static AgentProgress of(Job job, List<Pod> pods, List<Event> jobEvents) {
-    Optional<Pod> newest =
-        pods.stream()
-            .max(
-                Comparator.comparing(
-                    p -> Objects.toString(p.getMetadata().getCreationTimestamp(), "")));
+    Optional<Pod> newest = JobOutcomes.newest(pods);
     if (newest.isEmpty()) {
       return jobEvents.stream()
           .filter(e -> JOB_FAILED_CREATE.equals(e.getReason()))

@@ -24,6 +24,7 @@ import java.util.Map;
  * @param limits how long the agent may take to start and to run
  * @param podSecurityContext the pod's security context (may be null)
  * @param securityContext the agent container's security context (may be null)
+ * @param infrastructureRetries how many times a disrupted pod is replaced
  */
 public record AgentRun(
     TaskRef task,
@@ -38,7 +39,8 @@ public record AgentRun(
     List<ContextDir> dirs,
     RunLimits limits,
     PodSecurityContext podSecurityContext,
-    SecurityContext securityContext) {
+    SecurityContext securityContext,
+    int infrastructureRetries) {
 
   public AgentRun {
     limits = limits == null ? RunLimits.DEFAULT : limits;

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.kubetask.api.v1alpha1.Conditions;
 import io.kubetask.workflows.k8s.Times;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -37,15 +38,15 @@ public final class JobOutcomes {
       return seen;
     }
     return RunLimits.fromAnnotations(job.getMetadata().getAnnotations())
-        .map(limits -> deadline(job, progress, limits))
+        .map(limits -> deadline(job, pods, progress, limits))
         .map(JobObservation::running)
         .orElse(seen);
   }
 
   private static JobObservation.Deadline deadline(
-      Job job, AgentProgress progress, RunLimits limits) {
+      Job job, List<Pod> pods, AgentProgress progress, RunLimits limits) {
     if (!progress.started()) {
-      long created = Times.instant(job.getMetadata().getCreationTimestamp()).toEpochMilli();
+      long created = startingSince(job, pods);
       return new JobObservation.Deadline(
           created + limits.startTimeoutSeconds() * 1000,
           Outcome.failed(
@@ -69,6 +70,21 @@ public final class JobOutcomes {
             "The agent ran longer than its timeout of "
                 + DurationText.of(limits.timeoutSeconds())
                 + " and was stopped."));
+  }
+
+  /**
+   * Since when the agent has been starting: the Job's creation, or, once a disrupted pod was
+   * replaced, the newest pod's creation (seconds), so that a run again gets its own start time.
+   */
+  private static long startingSince(Job job, List<Pod> pods) {
+    Instant since = Times.instant(job.getMetadata().getCreationTimestamp());
+    for (Pod pod : pods) {
+      Instant created = Times.instant(pod.getMetadata().getCreationTimestamp());
+      if (created != null && created.isAfter(since)) {
+        since = created;
+      }
+    }
+    return since.toEpochMilli();
   }
 
   /** Where the agent is, without deadlines (Jobs created before Jobs carried their limits). */
@@ -110,9 +126,28 @@ public final class JobOutcomes {
         .min(Long::compare);
   }
 
-  /** The failure, with the agent container's exit code when Kubernetes recorded one. */
+  /**
+   * The failure: the agent's exit code when it exited by itself, the disruption when its last pod
+   * was taken away with no retry left, else what the Job controller says.
+   */
   static Outcome failure(JobCondition failed, List<Pod> pods) {
-    Optional<ContainerStateTerminated> terminated = agentTermination(pods);
+    Optional<Pod> last = newest(pods);
+    Optional<PodCondition> disruption = last.flatMap(JobOutcomes::disruption);
+    if (disruption.isPresent()) {
+      PodCondition d = disruption.get();
+      String reason = d.getReason() == null ? TaskJobs.DISRUPTION_TARGET : d.getReason();
+      return Outcome.failed(
+          reasonOf(reason),
+          "The agent's pod "
+              + last.get().getMetadata().getName()
+              + " was disrupted ("
+              + reason
+              + (d.getMessage() == null ? "" : ": " + d.getMessage())
+              + ") and no infrastructure retry was left after "
+              + pods.size()
+              + (pods.size() == 1 ? " attempt." : " attempts."));
+    }
+    Optional<ContainerStateTerminated> terminated = last.flatMap(JobOutcomes::agentTermination);
     if (terminated.isPresent()) {
       ContainerStateTerminated t = terminated.get();
       String reason = t.getReason() == null || t.getReason().isBlank() ? "Error" : t.getReason();
@@ -131,8 +166,32 @@ public final class JobOutcomes {
     return "Error".equals(kubernetesReason) ? Conditions.FAILED : kubernetesReason;
   }
 
-  private static Optional<ContainerStateTerminated> agentTermination(List<Pod> pods) {
+  /** The pod the Job made last (a pod still running wins a tie of creation seconds). */
+  static Optional<Pod> newest(List<Pod> pods) {
     return pods.stream()
+        .max(
+            Comparator.comparing(
+                    (Pod p) -> Objects.toString(p.getMetadata().getCreationTimestamp(), ""))
+                .thenComparing(p -> !terminal(p)));
+  }
+
+  private static boolean terminal(Pod pod) {
+    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+    return "Failed".equals(phase) || "Succeeded".equals(phase);
+  }
+
+  /** The pod's DisruptionTarget condition, when the infrastructure took it away. */
+  static Optional<PodCondition> disruption(Pod pod) {
+    return pod.getStatus() == null || pod.getStatus().getConditions() == null
+        ? Optional.empty()
+        : pod.getStatus().getConditions().stream()
+            .filter(
+                c -> TaskJobs.DISRUPTION_TARGET.equals(c.getType()) && "True".equals(c.getStatus()))
+            .findFirst();
+  }
+
+  private static Optional<ContainerStateTerminated> agentTermination(Pod pod) {
+    return Optional.of(pod).stream()
         .filter(p -> p.getStatus() != null && p.getStatus().getContainerStatuses() != null)
         .flatMap(p -> p.getStatus().getContainerStatuses().stream())
         .filter(cs -> TaskJobs.CONTAINER.equals(cs.getName()))

@@ -158,7 +158,8 @@ final class RunResolver {
             dirs,
             limits,
             spec.podSecurityContext(),
-            spec.securityContext());
+            spec.securityContext(),
+            spec.infrastructureRetriesOrDefault());
     Optional<String> conflict = TaskJobs.mountConflict(run);
     if (conflict.isPresent()) {
       return Resolution.invalid(Conditions.INVALID_CONTEXT, conflict.get() + ".");

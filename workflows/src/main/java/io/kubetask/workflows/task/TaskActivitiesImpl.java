@@ -32,6 +32,7 @@ import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -197,6 +198,7 @@ public class TaskActivitiesImpl implements TaskActivities {
       return JobOutcomes.observe(null, List.of(), null, keepAlive, jobName);
     }
     List<Pod> pods = pods(ref, job);
+    recordAttempts(ref, job, pods);
     AgentProgress progress =
         AgentProgress.of(job, pods, pods.isEmpty() ? failedCreates.of(job) : List.of());
     JobObservation seen = JobOutcomes.observe(job, pods, progress, keepAlive, jobName);
@@ -204,6 +206,43 @@ public class TaskActivitiesImpl implements TaskActivities {
       recordProgress(ref, progress);
     }
     return seen;
+  }
+
+  /**
+   * Records how many pods the Job has run once a disrupted pod was replaced, with a Warning Event
+   * saying why the agent runs again.
+   */
+  private void recordAttempts(TaskRef ref, Job job, List<Pod> pods) {
+    if (pods.size() < 2) {
+      return; // The first attempt is recorded when the Job is created.
+    }
+    Task task = current(ref);
+    Integer recorded = task == null ? null : TaskStatusPatches.status(task).attempts();
+    if (task == null || (recorded != null && recorded >= pods.size())) {
+      return;
+    }
+    patchStatus(task, Map.of("attempts", pods.size()));
+    Integer limit = job.getSpec() == null ? null : job.getSpec().getBackoffLimit();
+    pods.stream()
+        .filter(p -> JobOutcomes.disruption(p).isPresent())
+        .max(
+            Comparator.comparing(p -> Objects.toString(p.getMetadata().getCreationTimestamp(), "")))
+        .ifPresent(
+            disrupted -> {
+              var d = JobOutcomes.disruption(disrupted).orElseThrow();
+              events.warning(
+                  task,
+                  Conditions.RETRYING,
+                  "The agent's pod "
+                      + disrupted.getMetadata().getName()
+                      + " was disrupted ("
+                      + d.getReason()
+                      + (d.getMessage() == null ? "" : ": " + d.getMessage())
+                      + "); the agent runs again in a new pod (attempt "
+                      + pods.size()
+                      + (limit == null ? "" : " of " + (limit + 1))
+                      + ").");
+            });
   }
 
   /** Tells on the Task what the agent's pod is doing, with an Event when the reason changes. */

@@ -29,6 +29,9 @@ public final class TaskJobs {
   static final String TMP = "/tmp";
   static final String CREDENTIAL_FILE = "secret-file";
 
+  /** The pod condition of a pod the infrastructure took away. */
+  static final String DISRUPTION_TARGET = "DisruptionTarget";
+
   private TaskJobs() {}
 
   public static Job desired(AgentRun run) {
@@ -42,8 +45,27 @@ public final class TaskJobs {
         .withAnnotations(annotations(run))
         .endMetadata()
         .withNewSpec()
-        // An agent run is not idempotent: never re-run it behind the user's back.
-        .withBackoffLimit(0)
+        // An agent run is not idempotent: never re-run an agent that exited, whatever its code.
+        // Only a pod the infrastructure took away (DisruptionTarget: evicted, preempted, its node
+        // lost) counts towards the backoff limit, and so runs again at most that often.
+        .withBackoffLimit(run.infrastructureRetries())
+        .withNewPodFailurePolicy()
+        .addNewRule()
+        .withAction("Count")
+        .addNewOnPodCondition()
+        .withType(DISRUPTION_TARGET)
+        .withStatus("True")
+        .endOnPodCondition()
+        .endRule()
+        .addNewRule()
+        .withAction("FailJob")
+        .withNewOnExitCodes()
+        .withContainerName(CONTAINER)
+        .withOperator("NotIn")
+        .withValues(0)
+        .endOnExitCodes()
+        .endRule()
+        .endPodFailurePolicy()
         .withNewTemplate()
         .withNewMetadata()
         .withLabels(podLabels)

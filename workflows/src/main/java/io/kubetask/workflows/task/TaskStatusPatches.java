@@ -130,6 +130,7 @@ final class TaskStatusPatches {
     patch.put("phase", TaskPhase.RUNNING);
     patch.put("jobName", jobName);
     patch.put("queuePosition", null);
+    patch.put("attempts", 1);
     // Whole seconds, as Kubernetes writes times and as completionTime is written.
     patch.put(
         "startTime",

@@ -2,6 +2,7 @@ package io.kubetask.workflows.task;
 
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.kubetask.api.v1alpha1.AgentSpec;
 import io.kubetask.api.v1alpha1.Credential;
 import io.kubetask.api.v1alpha1.PodScheduling;
 import io.kubetask.api.v1alpha1.SecretKeyReference;
@@ -35,6 +36,8 @@ final class AgentRuns {
   static AgentRuns run() {
     return new AgentRuns();
   }
+
+  private int infrastructureRetries = AgentSpec.DEFAULT_INFRASTRUCTURE_RETRIES;
 
   AgentRuns task(TaskRef task) {
     this.task = task;
@@ -111,6 +114,11 @@ final class AgentRuns {
     return this;
   }
 
+  AgentRuns infrastructureRetries(int retries) {
+    this.infrastructureRetries = retries;
+    return this;
+  }
+
   AgentRuns securityContext(SecurityContext context) {
     this.securityContext = context;
     return this;
@@ -130,6 +138,7 @@ final class AgentRuns {
         dirs,
         limits,
         podSecurityContext,
-        securityContext);
+        securityContext,
+        infrastructureRetries);
   }
 }

@@ -392,4 +392,54 @@ class JobOutcomesTest {
     assertThat(DurationText.of(3601)).isEqualTo("1h1s");
     assertThat(DurationText.of(0)).isEqualTo("0s");
   }
+
+  /** A pod the infrastructure took away: DisruptionTarget, its container killed (137). */
+  private static Pod disrupted(String name, String created) {
+    Pod pod = pod("agent", 137, "Error");
+    pod.getMetadata().setName(name);
+    pod.getMetadata().setCreationTimestamp(created);
+    pod.getStatus().setPhase("Failed");
+    pod.getStatus()
+        .setConditions(
+            List.of(
+                new io.fabric8.kubernetes.api.model.PodConditionBuilder()
+                    .withType("DisruptionTarget")
+                    .withStatus("True")
+                    .withReason("EvictionByEvictionAPI")
+                    .withMessage("Eviction API: evicting")
+                    .build()));
+    return pod;
+  }
+
+  @Test
+  void aJobWhoseLastPodWasDisruptedFailsWithTheDisruption() {
+    Job failed = job(null, "Failed=True:BackoffLimitExceeded:Job has reached the backoff limit");
+    List<Pod> pods =
+        List.of(
+            disrupted("j-first", "2026-12-01T10:00:00Z"),
+            disrupted("j-second", "2026-12-01T10:05:00Z"));
+
+    JobObservation seen = JobOutcomes.observe(failed, pods, false, "j");
+
+    assertThat(seen.outcome().reason()).isEqualTo("EvictionByEvictionAPI");
+    assertThat(seen.outcome().message())
+        .isEqualTo(
+            "The agent's pod j-second was disrupted (EvictionByEvictionAPI: Eviction API:"
+                + " evicting) and no infrastructure retry was left after 2 attempts.");
+  }
+
+  @Test
+  void anAgentThatExitedAfterARetryFailsWithItsOwnExitCode() {
+    Job failed = job(null, "Failed=True:PodFailurePolicy:Container agent failed");
+    Pod second = pod("agent", 3, "Error");
+    second.getMetadata().setName("j-second");
+    second.getMetadata().setCreationTimestamp("2026-12-01T10:05:00Z");
+
+    JobObservation seen =
+        JobOutcomes.observe(
+            failed, List.of(disrupted("j-first", "2026-12-01T10:00:00Z"), second), false, "j");
+
+    assertThat(seen.outcome().message()).isEqualTo("The agent exited with code 3 (Error).");
+    assertThat(seen.outcome().reason()).isEqualTo("Failed");
+  }
 }

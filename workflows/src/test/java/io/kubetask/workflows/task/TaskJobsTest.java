@@ -62,7 +62,7 @@ class TaskJobsTest {
   }
 
   @Test
-  void basicJobHasDeterministicNameLabelsOwnerAndNoRetries() {
+  void basicJobHasDeterministicNameLabelsOwnerAndRetriesOnlyDisruptions() {
     Job job = TaskJobs.desired(run().build());
 
     assertThat(job.getApiVersion()).isEqualTo("batch/v1");
@@ -81,7 +81,22 @@ class TaskJobsTest {
                 NAME,
                 "kubetask.io/task-uid",
                 UID));
-    assertThat(job.getSpec().getBackoffLimit()).isZero();
+    // One run again after a disruption (the default), never after the agent exited by itself.
+    assertThat(job.getSpec().getBackoffLimit()).isEqualTo(1);
+    assertThat(job.getSpec().getPodFailurePolicy().getRules())
+        .satisfiesExactly(
+            disrupted -> {
+              assertThat(disrupted.getAction()).isEqualTo("Count");
+              assertThat(disrupted.getOnPodConditions())
+                  .singleElement()
+                  .satisfies(c -> assertThat(c.getType()).isEqualTo("DisruptionTarget"));
+            },
+            exited -> {
+              assertThat(exited.getAction()).isEqualTo("FailJob");
+              assertThat(exited.getOnExitCodes().getContainerName()).isEqualTo("agent");
+              assertThat(exited.getOnExitCodes().getOperator()).isEqualTo("NotIn");
+              assertThat(exited.getOnExitCodes().getValues()).containsExactly(0);
+            });
     assertThat(pod(job).getRestartPolicy()).isEqualTo("Never");
     assertThat(pod(job).getServiceAccountName()).isEqualTo("agent-sa");
     assertThat(agent(job).getName()).isEqualTo("agent");

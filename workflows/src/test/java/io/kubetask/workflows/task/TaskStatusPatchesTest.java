@@ -240,6 +240,8 @@ class TaskStatusPatchesTest {
                 "Running",
                 "jobName",
                 "fix-bug-3f2a9c1e",
+                "attempts",
+                1,
                 "startTime",
                 "2025-06-01T12:00:00Z",
                 "observedGeneration",
