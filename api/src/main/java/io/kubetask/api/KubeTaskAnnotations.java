@@ -44,5 +44,8 @@ public final class KubeTaskAnnotations {
   /** On a Task's Job: the keep-alive window of its agent in seconds (absent: none); see above. */
   public static final String KEEP_ALIVE_SECONDS = "kubetask.io/keep-alive-seconds";
 
+  /** On a Task's Job: the Agent's resultSchema (JSON) when the Job was created. */
+  public static final String RESULT_SCHEMA = "kubetask.io/result-schema";
+
   private KubeTaskAnnotations() {}
 }

@@ -3,6 +3,8 @@ package io.kubetask.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
@@ -117,9 +119,51 @@ public record AgentSpec(
             "How many times an agent whose pod was disrupted (evicted, preempted, its node"
                 + " lost: the pod condition DisruptionTarget) runs again in a new pod. An agent"
                 + " that exits by itself, with any code, is never run again. Default: 1.")
-        Integer infrastructureRetries) {
+        Integer infrastructureRetries,
+    @PreserveUnknownFields
+        @JsonPropertyDescription(
+            "A JSON Schema the agent's result (the JSON object it writes to"
+                + " KUBETASK_RESULT_FILE) must match. With it a result is required: a missing or"
+                + " non-matching one sets condition GoalAchieved=False. Default: none.")
+        JsonNode resultSchema) {
 
   public static final int DEFAULT_INFRASTRUCTURE_RETRIES = 1;
+
+  /** The fields every Agent had before resultSchema. */
+  public AgentSpec(
+      String agentImage,
+      List<String> command,
+      HumanInTheLoop humanInTheLoop,
+      List<Context> defaultContexts,
+      List<Credential> credentials,
+      Map<String, String> podLabels,
+      PodScheduling scheduling,
+      String serviceAccountName,
+      String startTimeout,
+      String timeout,
+      PodSecurityContext podSecurityContext,
+      SecurityContext securityContext,
+      Integer maxConcurrentTasks,
+      Approval approval,
+      Integer infrastructureRetries) {
+    this(
+        agentImage,
+        command,
+        humanInTheLoop,
+        defaultContexts,
+        credentials,
+        podLabels,
+        scheduling,
+        serviceAccountName,
+        startTimeout,
+        timeout,
+        podSecurityContext,
+        securityContext,
+        maxConcurrentTasks,
+        approval,
+        infrastructureRetries,
+        null);
+  }
 
   /** The fields every Agent had before infrastructureRetries. */
   public AgentSpec(

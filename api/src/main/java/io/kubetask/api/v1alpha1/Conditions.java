@@ -19,6 +19,9 @@ public final class Conditions {
   /** Unknown while the Task runs, then True (Completed) or False (Failed) with the reason. */
   public static final String SUCCEEDED = "Succeeded";
 
+  /** Whether the agent reached its goal, as its result says (separate from Succeeded). */
+  public static final String GOAL_ACHIEVED = "GoalAchieved";
+
   /** True while the keep-alive window holds the agent container. */
   public static final String HUMAN_IN_THE_LOOP = "HumanInTheLoop";
 
@@ -33,6 +36,12 @@ public final class Conditions {
   public static final String REJECTED = "Rejected";
   public static final String APPROVAL_TIMEOUT = "ApprovalTimeout";
   public static final String RETRYING = "Retrying";
+  public static final String ACHIEVED = "Achieved";
+  public static final String NOT_ACHIEVED = "NotAchieved";
+  public static final String NOT_REPORTED = "NotReported";
+  public static final String NO_RESULT = "NoResult";
+  public static final String RESULT_INVALID = "ResultInvalid";
+  public static final String RESULT_TOO_LARGE = "ResultTooLarge";
   public static final String CONTEXT_NOT_FOUND = "ContextNotFound";
   public static final String CONTEXT_TOO_LARGE = "ContextTooLarge";
   public static final String INVALID_CONTEXT = "InvalidContext";

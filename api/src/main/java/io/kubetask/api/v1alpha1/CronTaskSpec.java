@@ -66,7 +66,37 @@ public record CronTaskSpec(
         @JsonPropertyDescription("How many Failed Tasks of this CronTask to keep. Default 1.")
         Integer failedTasksHistoryLimit,
     @Required @JsonPropertyDescription("The Tasks this CronTask creates.")
-        TaskTemplateSpec taskTemplate) {
+        TaskTemplateSpec taskTemplate,
+    @JsonPropertyDescription(
+            "Hands each new Task the result of the newest Completed Task of this CronTask, as"
+                + " the file /workspace/previous-result.json (no file on the first run). Keep"
+                + " successfulTasksHistoryLimit at 1 or more. Default: false.")
+        Boolean passResult) {
+
+  /** The file a Task of a passResult CronTask finds its predecessor's result in. */
+  public static final String PREVIOUS_RESULT_PATH = "/workspace/previous-result.json";
+
+  /** The fields every CronTask had before passResult. */
+  public CronTaskSpec(
+      String schedule,
+      String timeZone,
+      Long startingDeadlineSeconds,
+      ConcurrencyPolicy concurrencyPolicy,
+      Boolean suspend,
+      Integer successfulTasksHistoryLimit,
+      Integer failedTasksHistoryLimit,
+      TaskTemplateSpec taskTemplate) {
+    this(
+        schedule,
+        timeZone,
+        startingDeadlineSeconds,
+        concurrencyPolicy,
+        suspend,
+        successfulTasksHistoryLimit,
+        failedTasksHistoryLimit,
+        taskTemplate,
+        null);
+  }
 
   public static final long DEFAULT_STARTING_DEADLINE_SECONDS = 300;
 

@@ -42,6 +42,7 @@ import io.kubetask.crd.DeepMerge;
 @AdditionalPrinterColumn(
     name = "Reason",
     jsonPath = ".status.conditions[?(@.type==\"Succeeded\")].reason")
+@AdditionalPrinterColumn(name = "Result", jsonPath = ".status.result.summary", priority = 0)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 @ValidationRule(
     value = "self.spec == oldSelf.spec",

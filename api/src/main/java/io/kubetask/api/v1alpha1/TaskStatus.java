@@ -41,7 +41,39 @@ public record TaskStatus(
     @JsonPropertyDescription(
             "How many pods the agent's Job has run: more than 1 when a disrupted pod was run"
                 + " again (Agent infrastructureRetries).")
-        Integer attempts) {
+        Integer attempts,
+    @JsonPropertyDescription(
+            "What the agent reported in its result file (KUBETASK_RESULT_FILE), at most 4 KiB;"
+                + " condition GoalAchieved says whether it reached its goal.")
+        TaskResult result) {
+
+  /** The fields every Task status had before result. */
+  public TaskStatus(
+      TaskPhase phase,
+      String jobName,
+      String startTime,
+      String completionTime,
+      String expirationTime,
+      List<Condition> conditions,
+      Long observedGeneration,
+      String workflowId,
+      String workflowUrl,
+      Integer queuePosition,
+      Integer attempts) {
+    this(
+        phase,
+        jobName,
+        startTime,
+        completionTime,
+        expirationTime,
+        conditions,
+        observedGeneration,
+        workflowId,
+        workflowUrl,
+        queuePosition,
+        attempts,
+        null);
+  }
 
   /** The fields every Task status had before attempts. */
   public TaskStatus(
@@ -66,6 +98,7 @@ public record TaskStatus(
         workflowId,
         workflowUrl,
         queuePosition,
+        null,
         null);
   }
 
@@ -90,6 +123,7 @@ public record TaskStatus(
         observedGeneration,
         workflowId,
         workflowUrl,
+        null,
         null,
         null);
   }

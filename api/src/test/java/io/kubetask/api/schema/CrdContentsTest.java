@@ -102,6 +102,7 @@ class CrdContentsTest {
               tuple("Agent", ".spec.agentRef", "string"),
               tuple("Job", ".status.jobName", "string"),
               tuple("Reason", ".status.conditions[?(@.type==\"Succeeded\")].reason", "string"),
+              tuple("Result", ".status.result.summary", "string"),
               tuple("Age", ".metadata.creationTimestamp", "date"));
     }
 

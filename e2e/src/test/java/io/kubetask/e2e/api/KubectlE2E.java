@@ -191,7 +191,7 @@ class KubectlE2E {
   void taskColumns() {
     assertRows(
         "tasks",
-        List.of("NAME", "PHASE", "QUEUE", "AGENT", "JOB", "REASON", "AGE"),
+        List.of("NAME", "PHASE", "QUEUE", "AGENT", "JOB", "REASON", "RESULT", "AGE"),
         rows -> {
           assertThat(rows.get("queued-task"))
               .containsEntry("PHASE", "Queued")

@@ -61,6 +61,9 @@ final class CronTaskWorld implements BeforeAllCallback, AfterAllCallback {
   /** Pods of this Agent fail after a moment. */
   static final String FAIL = "fail";
 
+  /** Pods of this Agent succeed after a moment, with a result that reaches its goal. */
+  static final String REPORTS = "reports";
+
   private final TestNamespace namespace = new TestNamespace();
   KubeTaskSystem system;
   KubernetesClient client;
@@ -76,6 +79,7 @@ final class CronTaskWorld implements BeforeAllCallback, AfterAllCallback {
     tasks.agent(HANG, AgentSpecs.defaultImage().hangs());
     tasks.agent(COMPLETE, AgentSpecs.defaultImage().runs("1s"));
     tasks.agent(FAIL, AgentSpecs.defaultImage().label("kubetask.test/outcome", "fail").runs("1s"));
+    tasks.agent(REPORTS, AgentSpecs.defaultImage().runs("1s").result("achieved"));
   }
 
   /**
@@ -166,6 +170,11 @@ final class CronTaskWorld implements BeforeAllCallback, AfterAllCallback {
         .patch(
             PatchContext.of(PatchType.JSON_MERGE),
             "{\"metadata\":{\"annotations\":{\"" + KubeTaskAnnotations.RUN_NOW + "\":\"true\"}}}");
+  }
+
+  /** What became of the Tasks (Jobs, ConfigMaps, pods). */
+  TaskWorld taskWorld() {
+    return tasks;
   }
 
   /** The CronTask's Tasks, oldest scheduled first. */

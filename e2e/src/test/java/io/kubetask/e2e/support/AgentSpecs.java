@@ -1,5 +1,6 @@
 package io.kubetask.e2e.support;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.kubetask.api.v1alpha1.AgentSpec;
@@ -27,6 +28,7 @@ public final class AgentSpecs {
   private SecurityContext securityContext;
   private Integer maxConcurrentTasks;
   private Integer infrastructureRetries;
+  private JsonNode resultSchema;
 
   private AgentSpecs(String image) {
     this.image = image;
@@ -117,6 +119,19 @@ public final class AgentSpecs {
     return this;
   }
 
+  /** A succeeding pod leaves this canned result (kubetask.test/result, see pod-stages.yaml). */
+  public AgentSpecs result(String canned) {
+    return label("kubetask.test/result", canned);
+  }
+
+  /** The Agent requires a result matching this JSON Schema. */
+  public AgentSpecs resultSchema(String json) {
+    this.resultSchema =
+        io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+            json, com.fasterxml.jackson.databind.JsonNode.class);
+    return this;
+  }
+
   /** The pod is evicted after its run-duration (kubetask.test/outcome=disrupted). */
   public AgentSpecs disrupted() {
     return label("kubetask.test/outcome", "disrupted");
@@ -150,6 +165,7 @@ public final class AgentSpecs {
         securityContext,
         maxConcurrentTasks,
         null,
-        infrastructureRetries);
+        infrastructureRetries,
+        resultSchema);
   }
 }

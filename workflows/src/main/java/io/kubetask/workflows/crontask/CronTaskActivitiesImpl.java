@@ -71,8 +71,8 @@ public class CronTaskActivitiesImpl implements CronTaskActivities {
       return existing(cronTask, fire, own); // Decided by the attempt or run that created it.
     }
     Instant scheduledAt = Instant.ofEpochSecond(fire.scheduledAtEpochSeconds());
-    FireDecision decision =
-        FireDecision.decide(cronTask, children(fire.cronTask()), scheduledAt, clock.instant());
+    List<Task> children = children(fire.cronTask());
+    FireDecision decision = FireDecision.decide(cronTask, children, scheduledAt, clock.instant());
     if (CronTaskFireStatus.MISSED.equals(decision.outcome())) {
       metrics.cronTaskFireMissed();
       String message = "Missed the fire of " + scheduledAt + ": " + decision.message();
@@ -90,7 +90,8 @@ public class CronTaskActivitiesImpl implements CronTaskActivities {
     for (Task replaced : decision.toStop()) {
       stop(cronTask, replaced.getMetadata().getName());
     }
-    Task desired = CronTaskTasks.desired(cronTask, fire);
+    Task desired =
+        CronTaskTasks.desired(cronTask, fire, CronTaskTasks.previousResult(cronTask, children));
     // The new Task takes the slot of the running one it replaces (a queued one had none).
     decision.toStop().stream()
         .filter(t -> t.getStatus() != null && t.getStatus().jobName() != null)

@@ -1,5 +1,6 @@
 package io.kubetask.workflows.task;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.kubetask.api.v1alpha1.Credential;
@@ -25,6 +26,7 @@ import java.util.Map;
  * @param podSecurityContext the pod's security context (may be null)
  * @param securityContext the agent container's security context (may be null)
  * @param infrastructureRetries how many times a disrupted pod is replaced
+ * @param resultSchema the JSON Schema the agent's result must match, or null
  */
 public record AgentRun(
     TaskRef task,
@@ -40,7 +42,8 @@ public record AgentRun(
     RunLimits limits,
     PodSecurityContext podSecurityContext,
     SecurityContext securityContext,
-    int infrastructureRetries) {
+    int infrastructureRetries,
+    JsonNode resultSchema) {
 
   public AgentRun {
     limits = limits == null ? RunLimits.DEFAULT : limits;

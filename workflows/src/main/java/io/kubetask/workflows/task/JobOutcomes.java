@@ -166,6 +166,24 @@ public final class JobOutcomes {
     return "Error".equals(kubernetesReason) ? Conditions.FAILED : kubernetesReason;
   }
 
+  /**
+   * What the agent container of the newest pod left as its termination message: the agent's result
+   * file, when it ended.
+   */
+  static Optional<String> terminationMessage(List<Pod> pods) {
+    return newest(pods)
+        .filter(p -> p.getStatus() != null && p.getStatus().getContainerStatuses() != null)
+        .flatMap(
+            p ->
+                p.getStatus().getContainerStatuses().stream()
+                    .filter(cs -> TaskJobs.CONTAINER.equals(cs.getName()))
+                    .map(ContainerStatus::getState)
+                    .filter(s -> s != null && s.getTerminated() != null)
+                    .map(s -> s.getTerminated().getMessage())
+                    .filter(Objects::nonNull)
+                    .findFirst());
+  }
+
   /** The pod the Job made last (a pod still running wins a tie of creation seconds). */
   static Optional<Pod> newest(List<Pod> pods) {
     return pods.stream()

@@ -159,7 +159,8 @@ final class RunResolver {
             limits,
             spec.podSecurityContext(),
             spec.securityContext(),
-            spec.infrastructureRetriesOrDefault());
+            spec.infrastructureRetriesOrDefault(),
+            spec.resultSchema());
     Optional<String> conflict = TaskJobs.mountConflict(run);
     if (conflict.isPresent()) {
       return Resolution.invalid(Conditions.INVALID_CONTEXT, conflict.get() + ".");

@@ -26,6 +26,8 @@ import io.kubetask.workflows.k8s.ConditionLists;
 import io.kubetask.workflows.k8s.EventRecorder;
 import io.kubetask.workflows.k8s.Metadata;
 import io.kubetask.workflows.k8s.Times;
+import io.kubetask.workflows.result.AgentResults;
+import io.kubetask.workflows.result.Json;
 import io.kubetask.workflows.support.ActivityMetrics;
 import io.temporal.activity.Activity;
 import java.net.HttpURLConnection;
@@ -204,6 +206,8 @@ public class TaskActivitiesImpl implements TaskActivities {
     JobObservation seen = JobOutcomes.observe(job, pods, progress, keepAlive, jobName);
     if (seen.state() == JobObservation.State.RUNNING) {
       recordProgress(ref, progress);
+    } else {
+      recordResult(ref, job, pods);
     }
     return seen;
   }
@@ -243,6 +247,22 @@ public class TaskActivitiesImpl implements TaskActivities {
                       + (limit == null ? "" : " of " + (limit + 1))
                       + ").");
             });
+  }
+
+  /**
+   * Records what the agent reported when it ended: its result and the GoalAchieved condition, on
+   * the Task only (the agent's words never enter workflow history).
+   */
+  private void recordResult(TaskRef ref, Job job, List<Pod> pods) {
+    Task task = current(ref);
+    if (task == null) {
+      return;
+    }
+    String schema = Metadata.annotation(job, KubeTaskAnnotations.RESULT_SCHEMA);
+    AgentResults.Reading reading =
+        AgentResults.read(JobOutcomes.terminationMessage(pods).orElse(null), Json.parse(schema));
+    TaskStatusPatches.result(task, reading, clock.instant())
+        .ifPresent(patch -> patchStatus(task, patch));
   }
 
   /** Tells on the Task what the agent's pod is doing, with an Event when the reason changes. */

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.kubetask.api.KubeTaskAnnotations;
 import io.kubetask.api.v1alpha1.Credential;
 import io.kubetask.api.v1alpha1.PodScheduling;
+import io.kubetask.workflows.result.AgentResults;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -104,6 +105,10 @@ public final class TaskJobs {
       annotations.put(
           KubeTaskAnnotations.KEEP_ALIVE_SECONDS, Integer.toString(run.keepAliveSeconds()));
     }
+    if (run.resultSchema() != null) {
+      // Fixed when the Job is created, as the limits are: an edited Agent changes no running Task.
+      annotations.put(KubeTaskAnnotations.RESULT_SCHEMA, run.resultSchema().toString());
+    }
     return annotations;
   }
 
@@ -129,6 +134,7 @@ public final class TaskJobs {
     List<EnvVar> env = new ArrayList<>();
     env.add(new EnvVar("TASK_NAME", run.task().name(), null));
     env.add(new EnvVar("TASK_NAMESPACE", run.task().namespace(), null));
+    env.add(new EnvVar(AgentResults.ENV, AgentResults.FILE, null));
     if (run.keepAlive()) {
       env.add(new EnvVar(KeepAlive.ENV, Integer.toString(run.keepAliveSeconds()), null));
     }
@@ -148,6 +154,8 @@ public final class TaskJobs {
             .withName(CONTAINER)
             .withImage(run.image())
             .withEnv(env)
+            // The kubelet hands what the agent writes there on as its termination message.
+            .withTerminationMessagePath(AgentResults.FILE)
             .withSecurityContext(run.securityContext())
             .withVolumeMounts(mounts);
     if (run.keepAlive()) {

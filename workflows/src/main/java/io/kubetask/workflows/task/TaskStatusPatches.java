@@ -9,6 +9,7 @@ import io.kubetask.api.v1alpha1.TaskStatus;
 import io.kubetask.workflows.capacity.CapacityQueue;
 import io.kubetask.workflows.k8s.ConditionLists;
 import io.kubetask.workflows.k8s.Times;
+import io.kubetask.workflows.result.AgentResults;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -77,6 +78,39 @@ final class TaskStatusPatches {
         "conditions",
         setter.set(
             status.conditions(), Conditions.READY, "False", place.reason(), place.message()));
+    return Optional.of(patch);
+  }
+
+  /**
+   * What the agent reported: {@code result} and condition GoalAchieved, unless the Task already
+   * says exactly that.
+   */
+  static Optional<Map<String, Object>> result(
+      Task task, AgentResults.Reading reading, Instant now) {
+    TaskStatus status = status(task);
+    boolean unchanged =
+        Objects.equals(status.result(), reading.result())
+            && ConditionLists.find(status.conditions(), Conditions.GOAL_ACHIEVED)
+                .map(
+                    c ->
+                        reading.goal().equals(c.getStatus())
+                            && reading.reason().equals(c.getReason())
+                            && reading.message().equals(c.getMessage()))
+                .orElse(false);
+    if (unchanged) {
+      return Optional.empty();
+    }
+    Map<String, Object> patch = new LinkedHashMap<>();
+    patch.put("result", reading.result());
+    patch.put(
+        "conditions",
+        new ConditionSetter(task, now)
+            .set(
+                status.conditions(),
+                Conditions.GOAL_ACHIEVED,
+                reading.goal(),
+                reading.reason(),
+                reading.message()));
     return Optional.of(patch);
   }
 

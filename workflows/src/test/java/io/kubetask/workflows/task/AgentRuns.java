@@ -139,6 +139,7 @@ final class AgentRuns {
         limits,
         podSecurityContext,
         securityContext,
-        infrastructureRetries);
+        infrastructureRetries,
+        null);
   }
 }

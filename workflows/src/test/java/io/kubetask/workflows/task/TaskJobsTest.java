@@ -148,12 +148,17 @@ class TaskJobsTest {
   }
 
   @Test
-  void envHasTaskIdentityAndNoKeepAliveWithoutWindow() {
+  void envHasTaskIdentityTheResultFileAndNoKeepAliveWithoutWindow() {
     Job job = TaskJobs.desired(run().build());
 
     assertThat(agent(job).getEnv())
         .extracting(EnvVar::getName, EnvVar::getValue)
-        .containsExactly(tuple("TASK_NAME", NAME), tuple("TASK_NAMESPACE", NAMESPACE));
+        .containsExactly(
+            tuple("TASK_NAME", NAME),
+            tuple("TASK_NAMESPACE", NAMESPACE),
+            tuple("KUBETASK_RESULT_FILE", "/kubetask/result.json"));
+    // The kubelet hands the file on as the container's termination message.
+    assertThat(agent(job).getTerminationMessagePath()).isEqualTo("/kubetask/result.json");
   }
 
   @Test
@@ -347,7 +352,7 @@ class TaskJobsTest {
     assertThat(v.getSecret().getItems().get(0).getMode()).isEqualTo(0600);
     assertThat(agent(job).getEnv())
         .extracting(EnvVar::getName)
-        .containsExactly("TASK_NAME", "TASK_NAMESPACE");
+        .containsExactly("TASK_NAME", "TASK_NAMESPACE", "KUBETASK_RESULT_FILE");
   }
 
   @Test
@@ -468,6 +473,7 @@ class TaskJobsTest {
         .containsExactly(
             tuple("TASK_NAME", NAME),
             tuple("TASK_NAMESPACE", NAMESPACE),
+            tuple("KUBETASK_RESULT_FILE", "/kubetask/result.json"),
             tuple("KUBETASK_KEEP_ALIVE_SECONDS", "900"));
     assertThat(c.getReadinessProbe().getExec().getCommand())
         .containsExactly("sh", "-c", "test -f /kubetask/state/exit-code");
