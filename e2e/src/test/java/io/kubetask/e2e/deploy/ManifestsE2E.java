@@ -232,7 +232,10 @@ class ManifestsE2E {
             "kubetaskconfig.yaml",
             "quickstart.yaml",
             "capacity.yaml",
-            "approval.yaml");
+            "approval.yaml",
+            "results.yaml",
+            "infrastructure-retries.yaml",
+            "crontask-memory.yaml");
     Set<String> kinds = new TreeSet<>();
     for (Path sample : samples) {
       String yaml = Files.readString(sample);
