@@ -129,139 +129,7 @@ public record AgentSpec(
 
   public static final int DEFAULT_INFRASTRUCTURE_RETRIES = 1;
 
-  /** The fields every Agent had before resultSchema. */
-  public AgentSpec(
-      String agentImage,
-      List<String> command,
-      HumanInTheLoop humanInTheLoop,
-      List<Context> defaultContexts,
-      List<Credential> credentials,
-      Map<String, String> podLabels,
-      PodScheduling scheduling,
-      String serviceAccountName,
-      String startTimeout,
-      String timeout,
-      PodSecurityContext podSecurityContext,
-      SecurityContext securityContext,
-      Integer maxConcurrentTasks,
-      Approval approval,
-      Integer infrastructureRetries) {
-    this(
-        agentImage,
-        command,
-        humanInTheLoop,
-        defaultContexts,
-        credentials,
-        podLabels,
-        scheduling,
-        serviceAccountName,
-        startTimeout,
-        timeout,
-        podSecurityContext,
-        securityContext,
-        maxConcurrentTasks,
-        approval,
-        infrastructureRetries,
-        null);
-  }
-
-  /** The fields every Agent had before infrastructureRetries. */
-  public AgentSpec(
-      String agentImage,
-      List<String> command,
-      HumanInTheLoop humanInTheLoop,
-      List<Context> defaultContexts,
-      List<Credential> credentials,
-      Map<String, String> podLabels,
-      PodScheduling scheduling,
-      String serviceAccountName,
-      String startTimeout,
-      String timeout,
-      PodSecurityContext podSecurityContext,
-      SecurityContext securityContext,
-      Integer maxConcurrentTasks,
-      Approval approval) {
-    this(
-        agentImage,
-        command,
-        humanInTheLoop,
-        defaultContexts,
-        credentials,
-        podLabels,
-        scheduling,
-        serviceAccountName,
-        startTimeout,
-        timeout,
-        podSecurityContext,
-        securityContext,
-        maxConcurrentTasks,
-        approval,
-        null);
-  }
-
-  /** The fields every Agent had before approval. */
-  public AgentSpec(
-      String agentImage,
-      List<String> command,
-      HumanInTheLoop humanInTheLoop,
-      List<Context> defaultContexts,
-      List<Credential> credentials,
-      Map<String, String> podLabels,
-      PodScheduling scheduling,
-      String serviceAccountName,
-      String startTimeout,
-      String timeout,
-      PodSecurityContext podSecurityContext,
-      SecurityContext securityContext,
-      Integer maxConcurrentTasks) {
-    this(
-        agentImage,
-        command,
-        humanInTheLoop,
-        defaultContexts,
-        credentials,
-        podLabels,
-        scheduling,
-        serviceAccountName,
-        startTimeout,
-        timeout,
-        podSecurityContext,
-        securityContext,
-        maxConcurrentTasks,
-        null);
-  }
-
-  /** The fields every Agent had before maxConcurrentTasks. */
-  public AgentSpec(
-      String agentImage,
-      List<String> command,
-      HumanInTheLoop humanInTheLoop,
-      List<Context> defaultContexts,
-      List<Credential> credentials,
-      Map<String, String> podLabels,
-      PodScheduling scheduling,
-      String serviceAccountName,
-      String startTimeout,
-      String timeout,
-      PodSecurityContext podSecurityContext,
-      SecurityContext securityContext) {
-    this(
-        agentImage,
-        command,
-        humanInTheLoop,
-        defaultContexts,
-        credentials,
-        podLabels,
-        scheduling,
-        serviceAccountName,
-        startTimeout,
-        timeout,
-        podSecurityContext,
-        securityContext,
-        null);
-  }
-
-  /** The fields every Agent had before podSecurityContext and securityContext. */
+  /** An Agent with the fields the first KubeTask had, and the deadlines. */
   public AgentSpec(
       String agentImage,
       List<String> command,
@@ -285,10 +153,14 @@ public record AgentSpec(
         startTimeout,
         timeout,
         null,
+        null,
+        null,
+        null,
+        null,
         null);
   }
 
-  /** The fields every Agent had before startTimeout and timeout. */
+  /** An Agent with the fields the first KubeTask had. */
   public AgentSpec(
       String agentImage,
       List<String> command,
@@ -307,6 +179,10 @@ public record AgentSpec(
         podLabels,
         scheduling,
         serviceAccountName,
+        null,
+        null,
+        null,
+        null,
         null,
         null,
         null,

@@ -47,62 +47,7 @@ public record TaskStatus(
                 + " condition GoalAchieved says whether it reached its goal.")
         TaskResult result) {
 
-  /** The fields every Task status had before result. */
-  public TaskStatus(
-      TaskPhase phase,
-      String jobName,
-      String startTime,
-      String completionTime,
-      String expirationTime,
-      List<Condition> conditions,
-      Long observedGeneration,
-      String workflowId,
-      String workflowUrl,
-      Integer queuePosition,
-      Integer attempts) {
-    this(
-        phase,
-        jobName,
-        startTime,
-        completionTime,
-        expirationTime,
-        conditions,
-        observedGeneration,
-        workflowId,
-        workflowUrl,
-        queuePosition,
-        attempts,
-        null);
-  }
-
-  /** The fields every Task status had before attempts. */
-  public TaskStatus(
-      TaskPhase phase,
-      String jobName,
-      String startTime,
-      String completionTime,
-      String expirationTime,
-      List<Condition> conditions,
-      Long observedGeneration,
-      String workflowId,
-      String workflowUrl,
-      Integer queuePosition) {
-    this(
-        phase,
-        jobName,
-        startTime,
-        completionTime,
-        expirationTime,
-        conditions,
-        observedGeneration,
-        workflowId,
-        workflowUrl,
-        queuePosition,
-        null,
-        null);
-  }
-
-  /** The fields every Task status had before queuePosition. */
+  /** A status with the fields the first KubeTask had. */
   public TaskStatus(
       TaskPhase phase,
       String jobName,

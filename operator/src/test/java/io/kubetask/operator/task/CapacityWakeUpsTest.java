@@ -32,7 +32,10 @@ class CapacityWakeUpsTest {
             null,
             null,
             null,
-            maxConcurrentTasks);
+            maxConcurrentTasks,
+            null,
+            null,
+            null);
     return new Agent("team-a", "claude", spec);
   }
 

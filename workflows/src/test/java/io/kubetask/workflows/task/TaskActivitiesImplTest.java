@@ -380,7 +380,9 @@ class TaskActivitiesImplTest {
             null,
             null,
             null,
-            new Approval(true, 600)));
+            new Approval(true, 600),
+            null,
+            null));
     TaskRef ref =
         applyTask(
             "risky",
@@ -604,7 +606,11 @@ class TaskActivitiesImplTest {
             null,
             null,
             TaskJobsTest.restrictedPod(),
-            TaskJobsTest.restrictedContainer()));
+            TaskJobsTest.restrictedContainer(),
+            null,
+            null,
+            null,
+            null));
     TaskRef ref = applyTask("non-root-task", "non-root", List.of());
 
     activities.start(ref);

@@ -211,7 +211,9 @@ class TaskStatusPatchesTest {
                 2L,
                 "wf",
                 null,
-                3));
+                3,
+                null,
+                null));
 
     assertThat(TaskStatusPatches.queued(task, LINK, THIRD, NOW)).isEmpty();
     CapacityQueue.Place second =
