@@ -28,6 +28,12 @@ public final class AgentResults {
   /** The most the kubelet keeps of a termination message. */
   static final int MAX_BYTES = 4096;
 
+  /**
+   * The longest summary kept: a line for {@code kubectl get} (its Result column); what does not fit
+   * belongs in {@code data}.
+   */
+  static final int MAX_SUMMARY = 200;
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final JsonSchemaFactory SCHEMAS =
       JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
@@ -100,7 +106,7 @@ public final class AgentResults {
     JsonNode goal = node.get("goalAchieved");
     TaskResult result =
         new TaskResult(
-            summary != null && summary.isTextual() ? summary.asText() : null,
+            summary != null && summary.isTextual() ? cut(summary.asText()) : null,
             data != null && data.isObject() ? data : null,
             goal != null && goal.isBoolean() ? goal.asBoolean() : null);
     if (result.goalAchieved() == null) {
@@ -117,6 +123,12 @@ public final class AgentResults {
             "False",
             Conditions.NOT_ACHIEVED,
             "The agent reports it did not reach its goal.");
+  }
+
+  private static String cut(String summary) {
+    return summary.length() <= MAX_SUMMARY
+        ? summary
+        : summary.substring(0, MAX_SUMMARY - 1) + "\u2026";
   }
 
   private static JsonSchema schema(JsonNode schema) {

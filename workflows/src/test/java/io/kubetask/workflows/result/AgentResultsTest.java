@@ -89,4 +89,11 @@ class AgentResultsTest {
     assertThat(reading.reason()).isEqualTo("ResultTooLarge");
     assertThat(reading.message()).contains("4 KiB");
   }
+
+  @Test
+  void aLongSummaryIsCutToALine() {
+    Reading reading = AgentResults.read("{\"summary\":\"" + "a".repeat(300) + "\"}", null);
+
+    assertThat(reading.result().summary()).hasSize(200).endsWith("a\u2026");
+  }
 }
