@@ -86,4 +86,16 @@ class ResultsE2E {
         .extracting(Condition::getStatus, Condition::getReason)
         .containsExactly("False", "NoResult");
   }
+
+  @Test
+  void aResultOverFourKibIsRefusedWithAClearCondition() {
+    world.agent("verbose", AgentSpecs.image("example.com/agent:1").runs("1s").result("too-large"));
+    Task done = world.awaitPhase(world.create("verbose", "verbose"), TaskPhase.COMPLETED);
+
+    assertThat(done.getStatus().result()).isNull();
+    assertThat(goal(done))
+        .extracting(Condition::getStatus, Condition::getReason)
+        .containsExactly("False", "ResultTooLarge");
+    assertThat(goal(done).getMessage()).contains("4 KiB");
+  }
 }
