@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -56,6 +57,9 @@ public final class OperatorMetrics implements Metrics, ScheduleObserver {
   /** The Agent of each Queued Task. */
   private final Map<ResourceID, String> queuedAgents = new ConcurrentHashMap<>();
 
+  /** The namespaces and Agents whose queued gauge exists. */
+  private final Set<String> queuedGauges = ConcurrentHashMap.newKeySet();
+
   private final Map<ResourceID, Long> skippedSeen = new ConcurrentHashMap<>();
   private final Map<ResourceID, Long> missedSeen = new ConcurrentHashMap<>();
   private final Counter skipped;
@@ -75,6 +79,9 @@ public final class OperatorMetrics implements Metrics, ScheduleObserver {
 
   /** The gauge of one namespace and Agent, registered when a Task of theirs is first queued. */
   private void queuedGauge(String namespace, String agent) {
+    if (!queuedGauges.add(namespace + "/" + agent)) {
+      return;
+    }
     Gauge.builder(
             "kubetask.tasks.queued",
             queuedAgents,
