@@ -120,7 +120,8 @@ start_kwok() {
   # kwok needs every stage up front: the stock node/pod stages cached with the
   # binary plus ours. Assembled at each start so edits to hack/kwok/ take effect.
   # kwok's stock pod-ready stage is kept off pods labelled kubetask.test/waiting-reason, whose
-  # containers ours keep waiting.
+  # containers ours keep waiting; its pod-delete stage off deleted pods still Pending or Running,
+  # which ours end first, as a kubelet does.
   local f
   for f in "$KWOK_BIN"/stages/*.yaml "$REPO_ROOT/hack/kwok/pod-stages.yaml"; do
     printf -- '---\n'
@@ -128,6 +129,12 @@ start_kwok() {
       awk '{ print } /^    matchExpressions:$/ && !done {
         print "    - key: '"'"'.metadata.labels[\"kubetask.test/waiting-reason\"]'"'"'"
         print "      operator: '"'"'DoesNotExist'"'"'"
+        done = 1 }' "$f"
+    elif [[ $(basename "$f") == pod-delete.yaml ]]; then
+      awk '{ print } /^    matchExpressions:$/ && !done {
+        print "    - key: '"'"'.status.phase'"'"'"
+        print "      operator: '"'"'NotIn'"'"'"
+        print "      values: [Pending, Running]"
         done = 1 }' "$f"
     else
       cat "$f"
