@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,52 +95,79 @@ public class TaskActivitiesImpl implements TaskActivities {
     if (isFinished(TaskStatusPatches.status(task))) {
       return StartResult.finished(cronRun);
     }
-    Job job = ownedJob(ref, TaskNames.objectName(ref.name(), ref.uid()));
+    TaskJob existing = new TaskJob(ref);
     String stop = Metadata.annotation(task, KubeTaskAnnotations.STOP);
     if (stop != null) {
       // Stopped before its agent started, or while its workflow was lost: nothing may run.
-      if (job != null) {
-        delete(job);
+      if (existing.get() != null) {
+        delete(existing.get());
       }
       return StartResult.invalid(StopRequests.outcome(stop), cronRun);
     }
-    if (job != null) {
-      Optional<StartResult> adopted = adopt(task, job, cronRun);
+    if (TaskStatusPatches.status(task).jobName() != null) {
+      Optional<StartResult> adopted = adopt(task, existing, cronRun);
       if (adopted.isPresent()) {
         return adopted.get();
       }
     }
     RunResolver.Resolution resolution = resolver.resolve(task, ref);
     if (resolution.blocked()) {
-      markPending(task, resolution.reason(), resolution.message());
-      return StartResult.blocked(cronRun);
+      return unlessStarted(
+          task,
+          existing,
+          cronRun,
+          () -> {
+            markPending(task, resolution.reason(), resolution.message());
+            return StartResult.blocked(cronRun);
+          });
     }
     if (resolution.run() == null) {
-      return StartResult.invalid(
-          Outcome.failed(resolution.reason(), resolution.message()), cronRun);
+      return unlessStarted(
+          task,
+          existing,
+          cronRun,
+          () ->
+              StartResult.invalid(
+                  Outcome.failed(resolution.reason(), resolution.message()), cronRun));
     }
     AgentRun run = resolution.run();
     ApprovalGate.Decision gate = ApprovalGate.decide(task, resolution.approval(), clock.instant());
     switch (gate.state()) {
       case WAITING -> {
-        TaskStatusPatches.pending(
-                task, workflowLink(), gate.reason(), gate.message(), clock.instant())
-            .ifPresent(
-                patch -> {
-                  patchStatus(task, patch);
-                  events.normal(task, gate.reason(), gate.message());
-                });
-        return StartResult.queued(cronRun, gate.deadline());
+        return unlessStarted(
+            task,
+            existing,
+            cronRun,
+            () -> {
+              TaskStatusPatches.pending(
+                      task, workflowLink(), gate.reason(), gate.message(), clock.instant())
+                  .ifPresent(
+                      patch -> {
+                        patchStatus(task, patch);
+                        events.normal(task, gate.reason(), gate.message());
+                      });
+              return StartResult.queued(cronRun, gate.deadline());
+            });
       }
       case REJECTED, TIMED_OUT -> {
-        return StartResult.invalid(Outcome.failed(gate.reason(), gate.message()), cronRun);
+        return unlessStarted(
+            task,
+            existing,
+            cronRun,
+            () -> StartResult.invalid(Outcome.failed(gate.reason(), gate.message()), cronRun));
       }
       default -> {}
     }
     Slots.Admission admission = slots.take(task, resolution.agentLimit());
     if (!admission.admitted()) {
-      markQueued(task, admission.place());
-      return StartResult.queued(cronRun, admission.place().retryAt());
+      return unlessStarted(
+          task,
+          existing,
+          cronRun,
+          () -> {
+            markQueued(task, admission.place());
+            return StartResult.queued(cronRun, admission.place().retryAt());
+          });
     }
     boolean jobCreated;
     try {
@@ -148,6 +176,13 @@ public class TaskActivitiesImpl implements TaskActivities {
         createOwned(configMap, ref);
       }
       jobCreated = createOwned(TaskJobs.desired(run), ref);
+      if (!jobCreated) {
+        // Created by an earlier attempt that ended before it recorded so: taken over as it is.
+        Optional<StartResult> adopted = adopt(task, existing, cronRun);
+        if (adopted.isPresent()) {
+          return adopted.get();
+        }
+      }
     } catch (NotOwnedException e) {
       return StartResult.invalid(Outcome.failed(Conditions.JOB_CONFLICT, e.getMessage()), cronRun);
     } catch (KubernetesClientException e) {
@@ -181,7 +216,11 @@ public class TaskActivitiesImpl implements TaskActivities {
    * the Job. Only Jobs that carry their settings (see {@link TaskJobs}) are adopted this way; older
    * ones go the way of a new start, which finds them.
    */
-  private Optional<StartResult> adopt(Task task, Job job, String cronRun) {
+  private Optional<StartResult> adopt(Task task, TaskJob existing, String cronRun) {
+    Job job = existing.get();
+    if (job == null) {
+      return Optional.empty();
+    }
     Map<String, String> annotations = job.getMetadata().getAnnotations();
     if (RunLimits.fromAnnotations(annotations).isEmpty()) {
       return Optional.empty();
@@ -286,6 +325,38 @@ public class TaskActivitiesImpl implements TaskActivities {
                 }
               }
             });
+  }
+
+  /**
+   * A start that would not create the Job decides only once it knows there is none: a Task whose
+   * status names no Job has none, except after a start that created it and ended before it recorded
+   * so. Such a Job is taken over as it is, never decided about again.
+   */
+  private StartResult unlessStarted(
+      Task task, TaskJob existing, String cronRun, Supplier<StartResult> decision) {
+    return adopt(task, existing, cronRun).orElseGet(decision);
+  }
+
+  /**
+   * The Task's own Job, read at most once per start and only where it matters: a Task's first start
+   * (nearly every start) goes straight to creating it, one API call fewer.
+   */
+  private final class TaskJob {
+    private final TaskRef ref;
+    private boolean read;
+    private Job job;
+
+    TaskJob(TaskRef ref) {
+      this.ref = ref;
+    }
+
+    Job get() {
+      if (!read) {
+        job = ownedJob(ref, TaskNames.objectName(ref.name(), ref.uid()));
+        read = true;
+      }
+      return job;
+    }
   }
 
   /** The Task's Job of this name, or null when there is none or it belongs to someone else. */

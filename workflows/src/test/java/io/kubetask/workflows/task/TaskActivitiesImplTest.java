@@ -50,6 +50,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -433,6 +434,56 @@ class TaskActivitiesImplTest {
     // A worker crash after the Job was created but before the status patch: the retry adopts it.
     TaskRef ref = fullTask();
     activities.start(ref);
+    clearStatus(ref);
+
+    StartResult again = activities.start(ref);
+
+    assertThat(again).isEqualTo(StartResult.adopted(objectName(ref), 0, null));
+    assertThat(jobs()).hasSize(1);
+    assertThat(status(ref).phase()).isEqualTo(TaskPhase.RUNNING);
+  }
+
+  @Test
+  void aJobCreatedByACutOffStartIsAdoptedEvenWhenItsAgentAndContextsAreGone() {
+    // The status never named the Job, and what the start resolved is gone since: the Job decides.
+    TaskRef ref = fullTask();
+    activities.start(ref);
+    clearStatus(ref);
+    client.resources(Agent.class).inNamespace(NS).withName("coder").delete();
+    client.configMaps().inNamespace(NS).withName("docs").delete();
+
+    StartResult again = activities.start(ref);
+
+    assertThat(again).isEqualTo(StartResult.adopted(objectName(ref), 0, null));
+    assertThat(status(ref).phase()).isEqualTo(TaskPhase.RUNNING);
+    assertThat(events("AgentNotFound")).isEmpty();
+  }
+
+  @Test
+  void aFirstStartGoesStraightToCreatingTheJob() throws InterruptedException {
+    TaskRef ref = fullTask();
+    drainRequests();
+
+    activities.start(ref);
+
+    List<String> requests = drainRequests();
+    assertThat(requests).contains("POST /apis/batch/v1/namespaces/" + NS + "/jobs");
+    assertThat(requests)
+        .noneMatch(r -> r.startsWith("GET /apis/batch/v1/namespaces/" + NS + "/jobs"));
+  }
+
+  /** The requests the mock server has received since the last call, as "METHOD path". */
+  private List<String> drainRequests() throws InterruptedException {
+    List<String> requests = new ArrayList<>();
+    for (var r = server.takeRequest(0, TimeUnit.SECONDS);
+        r != null;
+        r = server.takeRequest(0, TimeUnit.SECONDS)) {
+      requests.add(r.getMethod() + " " + r.getPath().replaceFirst("\\?.*", ""));
+    }
+    return requests;
+  }
+
+  private void clearStatus(TaskRef ref) {
     client
         .resources(Task.class)
         .inNamespace(NS)
@@ -443,12 +494,6 @@ class TaskActivitiesImplTest {
                 io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
             "{\"status\":null}");
     assertThat(status(ref)).isNull();
-
-    StartResult again = activities.start(ref);
-
-    assertThat(again).isEqualTo(StartResult.adopted(objectName(ref), 0, null));
-    assertThat(jobs()).hasSize(1);
-    assertThat(status(ref).phase()).isEqualTo(TaskPhase.RUNNING);
   }
 
   @Test
