@@ -10,6 +10,7 @@ import io.kubetask.operator.crontask.OrphanSchedules;
 import io.kubetask.operator.crontask.ScheduleGateway;
 import io.kubetask.operator.crontask.TemporalScheduleGateway;
 import io.kubetask.operator.observability.OperatorMetrics;
+import io.kubetask.operator.task.TaskProgressRecorder;
 import io.kubetask.operator.task.TaskReconciler;
 import io.kubetask.operator.task.TaskWorkflowGateway;
 import io.kubetask.operator.task.TemporalTaskWorkflowGateway;
@@ -126,10 +127,12 @@ public final class KubeTaskOperator {
           }
         };
     var finalizerDeadline = new FinalizerDeadline(config.finalizerTimeout(), Clock.systemUTC());
+    var events = new EventRecorder(kubernetes, Clock.systemUTC(), "kubetask-operator");
     operator.register(
         new TaskReconciler(
             tasks,
-            new EventRecorder(kubernetes, Clock.systemUTC(), "kubetask-operator")::warning,
+            events::warning,
+            new TaskProgressRecorder(kubernetes, events, Clock.systemUTC()),
             finalizerDeadline,
             config.resync(),
             config.watchAllNamespaces()),

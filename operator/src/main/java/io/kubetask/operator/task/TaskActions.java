@@ -94,7 +94,7 @@ final class TaskActions {
       signals.add(Signal.DEPENDENCIES_CHANGED); // Approved or rejected: the workflow looks again.
     }
     if (phase == TaskPhase.RUNNING
-        && (jobChanged(task, job, now) || podChanged(task, job, seen.pod()))) {
+        && (jobChanged(task, job, now) || podNeedsWorkflow(task, job, seen.pod()))) {
       signals.add(Signal.JOB_CHANGED);
     }
     if (phase == TaskPhase.RUNNING
@@ -124,9 +124,10 @@ final class TaskActions {
 
   /**
    * What a {@code jobChanged} signal is about, as the caches show it: the Job finished or missing,
-   * the keep-alive window open, or what the agent's pod is doing. While the Task's status does not
-   * show it yet, every further change of the Job or pod would ask again; the workflow, told once,
-   * reads the Job and pod as they are when it looks, so the same news needs no second signal.
+   * the keep-alive window open, or how many pods the Job has and what the newest does. While the
+   * Task's status does not show it yet, every further change of the Job or pod would ask again; the
+   * workflow, told once, reads the Job and pod as they are when it looks, so the same news needs no
+   * second signal.
    */
   static String jobChangeKey(Observed seen) {
     Job job = seen.job();
@@ -143,26 +144,69 @@ final class TaskActions {
     if (pod == null) {
       return "";
     }
-    AgentProgress progress = AgentProgress.of(job, pod.pods(), pod.jobEvents());
+    AgentProgress progress = pod.progress(job);
     // Set-up steps are one piece of news (see AgentProgress#isNewsFor).
-    return Conditions.POD_PENDING.equals(progress.reason())
-        ? progress.reason()
-        : progress.reason() + ": " + progress.message();
+    return pod.pods().size()
+        + " pods, "
+        + (Conditions.POD_PENDING.equals(progress.reason())
+            ? progress.reason()
+            : progress.reason() + ": " + progress.message());
   }
 
   /** The pods of a Task's Job and the Job's FailedCreate Events, as the caches hold them. */
-  public record PodView(List<Pod> pods, List<Event> jobEvents) {}
+  public record PodView(List<Pod> pods, List<Event> jobEvents) {
+    AgentProgress progress(Job job) {
+      return AgentProgress.of(job, pods, jobEvents);
+    }
+  }
 
   /**
-   * Whether the Task's status no longer says what its agent's pod is doing: the workflow then looks
-   * and records it. Only for a Job that runs; a finished one is {@link #jobChanged}'s.
+   * What the Task should say about its agent's pod and does not say yet: the operator, which sees
+   * the pod change, records it on the Task without waking the workflow. Empty unless the Task is
+   * Running with a Job that runs, and for one step of a normal set-up after another (see {@link
+   * AgentProgress#isNewsFor}).
    */
-  private static boolean podChanged(Task task, Job job, PodView pod) {
+  static Optional<AgentProgress> progressToRecord(Task task, Observed seen) {
+    Job job = seen.job();
+    PodView pod = seen.pod();
+    if (phase(task) != TaskPhase.RUNNING
+        || job == null
+        || pod == null
+        || JobOutcomes.finished(job)
+        || windowOpened(job)) {
+      return Optional.empty();
+    }
+    AgentProgress progress = pod.progress(job);
+    return progress.isNewsFor(task.getStatus().conditions())
+        ? Optional.of(progress)
+        : Optional.empty();
+  }
+
+  /**
+   * Whether what the agent's pod does asks the workflow to look, not only the Task to say it: news
+   * of trouble (the workflow holds the start deadline and the message it fails with), a pod that
+   * replaced a disrupted one (the workflow counts attempts, and each pod has its own deadlines),
+   * and an agent that started under a run timeout (its deadline starts then). The normal way to a
+   * running agent without a timeout needs nothing of the workflow: the operator records it. Only
+   * for a Job that runs; a finished one is {@link #jobChanged}'s.
+   */
+  private static boolean podNeedsWorkflow(Task task, Job job, PodView pod) {
     if (job == null || pod == null || JobOutcomes.finished(job)) {
       return false;
     }
-    List<Condition> conditions = task.getStatus().conditions();
-    return AgentProgress.of(job, pod.pods(), pod.jobEvents()).isNewsFor(conditions);
+    Integer attempts = task.getStatus().attempts();
+    if (pod.pods().size() > Math.max(1, attempts == null ? 1 : attempts)) {
+      return true;
+    }
+    AgentProgress progress = pod.progress(job);
+    if (!progress.isNewsFor(task.getStatus().conditions())) {
+      return false;
+    }
+    return progress.troubled() || (progress.started() && hasRunTimeout(job));
+  }
+
+  private static boolean hasRunTimeout(Job job) {
+    return Metadata.annotation(job, KubeTaskAnnotations.TIMEOUT_SECONDS) != null;
   }
 
   /**

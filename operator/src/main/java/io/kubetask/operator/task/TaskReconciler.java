@@ -30,6 +30,7 @@ import io.kubetask.operator.task.TaskWorkflowGateway.Signal;
 import io.kubetask.operator.temporal.FinalizerDeadline;
 import io.kubetask.workflows.k8s.EventRecorder;
 import io.kubetask.workflows.k8s.Metadata;
+import io.kubetask.workflows.task.AgentProgress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -43,8 +44,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps each Task's workflow running and tells it what the operator sees: Job changes, new Agents
- * or ConfigMaps, release and stop annotations, TTL config changes. It never writes the Task: the
- * workflow's activities own its status.
+ * or ConfigMaps, release and stop annotations, TTL config changes. Of the Task's status it writes
+ * one thing, what the agent's pod does while the Job runs, which its pod cache sees first; the
+ * workflow's activities own the rest (start, end, window, attempts, result).
  */
 // Status and annotation changes do not bump metadata.generation, and both must trigger a reconcile.
 @ControllerConfiguration(name = TaskReconciler.NAME, generationAwareEventProcessing = false)
@@ -88,12 +90,31 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
   private final Cache<String, Boolean> warned =
       CacheBuilder.newBuilder().maximumSize(10_000).build();
 
+  /**
+   * What was last recorded of each Task's pod, and from which version of the Task: the pod's next
+   * change reconciles the Task before the recorded status is back in the cache, and writing the
+   * same news from the same stale Task would only be refused.
+   */
+  private final Cache<String, String> recordedProgress;
+
   private final Warnings events;
+  private final ProgressRecorder progress;
 
   /** Where the reconciler's Warning Events go (an {@link EventRecorder} in the operator). */
   @FunctionalInterface
   public interface Warnings {
     void warning(Task task, String reason, String message);
+  }
+
+  /** Where what the agent's pod does is recorded ({@link TaskProgressRecorder} in the operator). */
+  @FunctionalInterface
+  public interface ProgressRecorder {
+    /**
+     * Records {@code progress} on the Task as it was read.
+     *
+     * @return false when nothing was written (the Task changed meanwhile or says it already)
+     */
+    boolean record(Task task, AgentProgress progress);
   }
 
   private final FinalizerDeadline finalizerDeadline;
@@ -107,15 +128,17 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
   /**
    * @param gateway the Task workflows in Temporal
    * @param events where Warning Events go
+   * @param progress where what the agent's pod does is recorded
    * @param finalizerDeadline how long a deleted Task waits for Temporal
    * @param resync the longest time between two reconciliations of a Task
    */
   public TaskReconciler(
       TaskWorkflowGateway gateway,
       Warnings events,
+      ProgressRecorder progress,
       FinalizerDeadline finalizerDeadline,
       Duration resync) {
-    this(gateway, events, finalizerDeadline, resync, false);
+    this(gateway, events, progress, finalizerDeadline, resync, false);
   }
 
   /**
@@ -125,6 +148,7 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
   public TaskReconciler(
       TaskWorkflowGateway gateway,
       Warnings events,
+      ProgressRecorder progress,
       FinalizerDeadline finalizerDeadline,
       Duration resync,
       boolean allNamespaces) {
@@ -132,6 +156,7 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
     Clock clock = finalizerDeadline.clock();
     this.gateway = gateway;
     this.events = events;
+    this.progress = progress;
     this.finalizerDeadline = finalizerDeadline;
     this.clock = clock;
     this.resync = resync;
@@ -148,6 +173,8 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
         CacheBuilder.newBuilder().expireAfterWrite(resync.dividedBy(2)).ticker(ticker).build();
     this.toldSlotFree =
         CacheBuilder.newBuilder().expireAfterWrite(resync.dividedBy(2)).ticker(ticker).build();
+    this.recordedProgress =
+        CacheBuilder.newBuilder().expireAfterWrite(resync.dividedBy(2)).ticker(ticker).build();
   }
 
   @Override
@@ -163,6 +190,7 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
 
     var target = TaskWorkflowTarget.of(task);
     String workflowId = target.ref().workflowId();
+    TaskActions.progressToRecord(task, seen).ifPresent(news -> record(task, workflowId, news));
     boolean asked = false;
     if (plan.ensureStarted() && confirmed.getIfPresent(workflowId) == null) {
       gateway.ensureStarted(target);
@@ -194,11 +222,24 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
         : UpdateControl.noUpdate();
   }
 
+  /** Records what the agent's pod does, once for each version of the Task. */
+  private void record(Task task, String workflowId, AgentProgress news) {
+    String key =
+        task.getMetadata().getResourceVersion() + " " + news.reason() + ": " + news.message();
+    if (key.equals(recordedProgress.getIfPresent(workflowId))) {
+      return;
+    }
+    if (progress.record(task, news)) {
+      recordedProgress.put(workflowId, key);
+    }
+  }
+
   @Override
   public DeleteControl cleanup(Task task, Context<Task> context) {
     var ref = TaskWorkflowTarget.of(task).ref();
     confirmed.invalidate(ref.workflowId());
     toldJobChange.invalidate(ref.workflowId());
+    recordedProgress.invalidate(ref.workflowId());
     if (TaskActions.endsWorkflowOnDelete(task, clock.instant())) {
       log.info("Task deleted, terminating workflow {}", ref.workflowId());
       try {
@@ -269,11 +310,11 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
     var tasks = context.getPrimaryCache();
     Function<String, Stream<Task>> tasksOf = tasks::list;
 
-    var jobs =
+    // Mapped to the owning Task by owner reference (the default).
+    var jobsBuilder =
         InformerEventSourceConfiguration.from(Job.class, Task.class)
             .withName("jobs")
-            .withLabelSelector(KubeTaskLabels.MANAGED_BY + "=" + KubeTaskLabels.MANAGED_BY_VALUE)
-            .build(); // Mapped to the owning Task by owner reference (the default).
+            .withLabelSelector(KubeTaskLabels.MANAGED_BY + "=" + KubeTaskLabels.MANAGED_BY_VALUE);
     var agents =
         InformerEventSourceConfiguration.from(Agent.class, Task.class)
             .withName("agents")
@@ -285,13 +326,6 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
             .withLabelSelector(KubeTaskLabels.MANAGED_BY + "!=" + KubeTaskLabels.MANAGED_BY_VALUE)
             .withSecondaryToPrimaryMapper(
                 cm -> TaskMappers.tasksOfSameNamespace(cm, tasksOf, TaskActions::waitsForContext));
-    if (allNamespaces) {
-      // Only the keys are kept, not every ConfigMap's data cluster-wide. JOSDK gives one item
-      // store to the informers of all watched namespaces, and each informer's first sync drops
-      // what the store holds of the others: with a list of namespaces the default store stays.
-      configMapsBuilder.withItemStore(new TransformingItemStore<>(TaskMappers::keysOnly));
-    }
-    var configMaps = configMapsBuilder.build();
     var configs =
         InformerEventSourceConfiguration.from(KubeTaskConfig.class, Task.class)
             .withName("kubetaskconfigs")
@@ -301,12 +335,20 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
     // The agent's pod (labelled with its Task's uid) and the Job controller's word when it cannot
     // create one: they change what the Task says about its pod. Only KubeTask's pods, and only
     // FailedCreate Events of Jobs, are cached.
-    var pods =
+    var podsBuilder =
         InformerEventSourceConfiguration.from(Pod.class, Task.class)
             .withName("pods")
             .withLabelSelector(KubeTaskLabels.MANAGED_BY + "=" + KubeTaskLabels.MANAGED_BY_VALUE)
-            .withSecondaryToPrimaryMapper(pod -> TaskMappers.taskOfPod(pod, tasksOf))
-            .build();
+            .withSecondaryToPrimaryMapper(pod -> TaskMappers.taskOfPod(pod, tasksOf));
+    if (allNamespaces) {
+      // Only the keys are kept, not every ConfigMap's data cluster-wide. JOSDK gives one item
+      // store to the informers of all watched namespaces, and each informer's first sync drops
+      // what the store holds of the others: with a list of namespaces the default store stays.
+      configMapsBuilder.withItemStore(new TransformingItemStore<>(TaskMappers::keysOnly));
+    }
+    var configMaps = configMapsBuilder.build();
+    var jobs = jobsBuilder.build();
+    var pods = podsBuilder.build();
     var failedCreates =
         InformerEventSourceConfiguration.from(Event.class, Task.class)
             .withName("job-failed-create-events")

@@ -33,7 +33,9 @@ import io.kubetask.api.v1alpha1.Conditions;
 import io.kubetask.api.v1alpha1.KubeTaskConfig;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.api.v1alpha1.TaskPhase;
+import io.kubetask.api.v1alpha1.TaskStatus;
 import io.kubetask.operator.temporal.FinalizerDeadline;
+import io.kubetask.workflows.task.AgentProgress;
 import io.kubetask.workflows.task.TaskRef;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,10 +55,22 @@ class TaskReconcilerTest {
 
   private final FakeTaskWorkflowGateway gateway = new FakeTaskWorkflowGateway();
   private final List<String> warnings = new ArrayList<>();
+
+  /** What the operator recorded of the agent's pod; the API server accepts while this is true. */
+  private final List<String> recorded = new ArrayList<>();
+
+  private boolean accepted = true;
+
+  private boolean record(Task task, AgentProgress progress) {
+    recorded.add(progress.reason());
+    return accepted;
+  }
+
   private final TaskReconciler reconciler =
       new TaskReconciler(
           gateway,
           (task, reason, message) -> warnings.add(reason + ": " + message),
+          this::record,
           new FinalizerDeadline(BOUND, Clock.fixed(NOW, ZoneOffset.UTC)),
           RESYNC);
 
@@ -105,7 +119,11 @@ class TaskReconcilerTest {
     var now = new AtomicReference<>(NOW);
     var reconciler =
         new TaskReconciler(
-            gateway, (t, r, m) -> {}, new FinalizerDeadline(BOUND, steppingClock(now)), RESYNC);
+            gateway,
+            (t, r, m) -> {},
+            this::record,
+            new FinalizerDeadline(BOUND, steppingClock(now)),
+            RESYNC);
     var task = running(NOW.minusSeconds(600));
 
     reconciler.reconcile(task, context(Set.of(job()), null));
@@ -123,7 +141,11 @@ class TaskReconcilerTest {
     var now = new AtomicReference<>(NOW);
     var reconciler =
         new TaskReconciler(
-            gateway, (t, r, m) -> {}, new FinalizerDeadline(BOUND, steppingClock(now)), RESYNC);
+            gateway,
+            (t, r, m) -> {},
+            this::record,
+            new FinalizerDeadline(BOUND, steppingClock(now)),
+            RESYNC);
     var task = running(NOW.minusSeconds(600));
 
     // The finished Job changes again (completionTime, conditions) before the workflow has looked.
@@ -154,7 +176,7 @@ class TaskReconcilerTest {
   }
 
   @Test
-  void newsOfThePodIsSignalledEachTimeItIsDifferent() {
+  void theOperatorRecordsWhatThePodDoesAndTellsTheWorkflowOnlyOfTrouble() {
     Pod pending =
         new PodBuilder(agentPod()).withNewStatus().withPhase("Pending").endStatus().build();
     Pod unschedulable = unschedulablePod();
@@ -165,7 +187,24 @@ class TaskReconcilerTest {
     reconciler.reconcile(task, context(Set.of(job()), Set.of(unschedulable), Set.of(), null));
     reconciler.reconcile(task, context(Set.of(job()), Set.of(unschedulable), Set.of(), null));
 
-    assertThat(gateway.summary()).containsExactly("signal JOB_CHANGED", "signal JOB_CHANGED");
+    // Each news recorded once for this version of the Task; the trouble also wakes the workflow,
+    // which holds the start deadline.
+    assertThat(recorded).containsExactly("PodPending", "Unschedulable");
+    assertThat(gateway.summary()).containsExactly("ensureStarted", "signal JOB_CHANGED");
+  }
+
+  @Test
+  void newsTheApiServerRefusedIsRecordedAgain() {
+    var task = running(NOW.minusSeconds(600));
+    Pod unschedulable = unschedulablePod();
+    accepted = false; // the Task changed meanwhile
+
+    reconciler.reconcile(task, context(Set.of(job()), Set.of(unschedulable), Set.of(), null));
+    accepted = true;
+    reconciler.reconcile(task, context(Set.of(job()), Set.of(unschedulable), Set.of(), null));
+    reconciler.reconcile(task, context(Set.of(job()), Set.of(unschedulable), Set.of(), null));
+
+    assertThat(recorded).containsExactly("Unschedulable", "Unschedulable");
   }
 
   @Test
@@ -251,7 +290,7 @@ class TaskReconcilerTest {
   }
 
   @Test
-  void signalsWhenThePodDoesSomethingTheTaskDoesNotSayYet() {
+  void signalsWhenThePodIsInTroubleTheTaskDoesNotSayYet() {
     Pod unschedulable = unschedulablePod();
     var says =
         running(
@@ -271,10 +310,23 @@ class TaskReconcilerTest {
     // Once for the news; the Task that says it already gets nothing more (and the workflow was
     // confirmed by the signal).
     assertThat(gateway.summary()).containsExactly("signal JOB_CHANGED");
+    assertThat(recorded).containsExactly("Unschedulable");
+  }
+
+  /** A Task whose Job was just created, as the worker leaves it. */
+  private static Task jobJustCreated() {
+    return running(
+        NOW.minusSeconds(600),
+        new ConditionBuilder()
+            .withType("Succeeded")
+            .withStatus("Unknown")
+            .withReason("PodPending")
+            .withMessage("Waiting for Job t-12345678 to create the agent's pod.")
+            .build());
   }
 
   @Test
-  void theStepsOfANormalSetUpAreOneSignalAndTheRunningAgentAnother() {
+  void theNormalWayToARunningAgentIsRecordedWithoutWakingTheWorkflow() {
     Pod created =
         new PodBuilder(agentPod()).withNewStatus().withPhase("Pending").endStatus().build();
     Pod creating =
@@ -291,23 +343,77 @@ class TaskReconcilerTest {
             .endContainerStatus()
             .endStatus()
             .build();
-    // As the worker leaves a Task whose Job it just created.
-    var jobCreated =
-        running(
-            NOW.minusSeconds(600),
-            new ConditionBuilder()
-                .withType("Succeeded")
-                .withStatus("Unknown")
-                .withReason("PodPending")
-                .withMessage("Waiting for Job t-12345678 to create the agent's pod.")
-                .build());
+    var jobCreated = jobJustCreated();
 
     reconciler.reconcile(jobCreated, context(Set.of(job()), Set.of(created), Set.of(), null));
     reconciler.reconcile(jobCreated, context(Set.of(job()), Set.of(creating), Set.of(), null));
-    assertThat(gateway.summary()).containsExactly("ensureStarted");
-
+    assertThat(recorded).isEmpty(); // the set-up steps are one PodPending
     reconciler.reconcile(jobCreated, context(Set.of(job()), Set.of(agentPod()), Set.of(), null));
-    assertThat(gateway.summary()).containsExactly("ensureStarted", "signal JOB_CHANGED");
+
+    assertThat(recorded).containsExactly("Running");
+    assertThat(gateway.summary()).containsExactly("ensureStarted");
+  }
+
+  @Test
+  void anAgentThatStartsUnderARunTimeoutWakesTheWorkflowForItsDeadline() {
+    Job timed =
+        new JobBuilder(job())
+            .editMetadata()
+            .addToAnnotations(KubeTaskAnnotations.TIMEOUT_SECONDS, "60")
+            .endMetadata()
+            .build();
+
+    reconciler.reconcile(
+        jobJustCreated(), context(Set.of(timed), Set.of(agentPod()), Set.of(), null));
+
+    assertThat(recorded).containsExactly("Running");
+    assertThat(gateway.summary()).containsExactly("signal JOB_CHANGED");
+  }
+
+  private static Task withAttempts(Task task, int attempts) {
+    var s = task.getStatus();
+    task.setStatus(
+        new TaskStatus(
+            s.phase(),
+            s.jobName(),
+            s.startTime(),
+            s.completionTime(),
+            s.expirationTime(),
+            s.conditions(),
+            s.observedGeneration(),
+            s.workflowId(),
+            s.workflowUrl(),
+            s.queuePosition(),
+            attempts,
+            s.result()));
+    return task;
+  }
+
+  @Test
+  void aPodThatReplacedADisruptedOneWakesTheWorkflowUntilItCountsTheAttempt() {
+    Pod second =
+        new PodBuilder(agentPod())
+            .editMetadata()
+            .withName("t-12345678-b4m9q")
+            .endMetadata()
+            .build();
+    Pod first =
+        new PodBuilder(agentPod())
+            .editStatus()
+            .withPhase("Failed")
+            .endStatus()
+            .editMetadata()
+            .withCreationTimestamp(NOW.minusSeconds(595).toString())
+            .endMetadata()
+            .build();
+    var oneAttempt = withAttempts(running(NOW.minusSeconds(600)), 1);
+
+    reconciler.reconcile(oneAttempt, context(Set.of(job()), Set.of(first, second), Set.of(), null));
+    var counted = withAttempts(running(NOW.minusSeconds(600)), 2);
+    reconciler.reconcile(counted, context(Set.of(job()), Set.of(first, second), Set.of(), null));
+
+    // Told once; the Task that counts the second attempt gets nothing more.
+    assertThat(gateway.summary()).containsExactly("signal JOB_CHANGED");
   }
 
   @Test
@@ -330,6 +436,7 @@ class TaskReconcilerTest {
         running(NOW.minusSeconds(600)), context(Set.of(job()), Set.of(), Set.of(refused), null));
 
     assertThat(gateway.summary()).containsExactly("signal JOB_CHANGED");
+    assertThat(recorded).containsExactly("PodCreationFailed");
   }
 
   @Test

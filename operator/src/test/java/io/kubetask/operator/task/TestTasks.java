@@ -43,7 +43,7 @@ final class TestTasks {
   }
 
   /**
-   * A Running Task whose agent runs: Succeeded Unknown says so, as the worker writes it once the
+   * A Running Task whose agent runs: Succeeded Unknown says so, as the operator records it once the
    * agent container runs (see {@link #agentPod}), unless {@code conditions} say otherwise.
    */
   static Task running(Instant startTime, Condition... conditions) {

@@ -23,8 +23,9 @@ import java.util.regex.Pattern;
  * controller when it cannot create the pod (its FailedCreate Event: admission, quota, a missing
  * ServiceAccount), the scheduler when no node fits, the kubelet while it pulls the image or cannot
  * build the container. The Task's Succeeded condition carries it (status Unknown) until the Job
- * ends, so "Running" means the agent container runs. Pure: the worker records it, the operator
- * compares it with the Task to decide whether to tell the workflow.
+ * ends, so "Running" means the agent container runs. Pure: the operator records it from its caches
+ * (and tells the workflow only what the workflow acts on), the worker reads it for the message of a
+ * missed start deadline.
  *
  * @param reason {@code Running} once the agent container has started, else why not yet ({@code
  *     PodPending}, {@code PodCreationFailed}, {@code Unschedulable}, {@code ImagePullBackOff}, ...)
@@ -70,8 +71,8 @@ public record AgentProgress(String reason, String message, Long agentStartedAtEp
   /**
    * Whether a Task showing {@code conditions} must be told of this at once: anything it does not
    * show yet, except one step of a normal set-up after another (pod created, scheduled, container
-   * being created). Those steps come within a second of each other and each would cost the Task's
-   * workflow a signal and a workflow task; the workflow records the newest one whenever it looks.
+   * being created). Those steps come within a second of each other and each would cost a status
+   * write and an Event: the set-up is one PodPending.
    */
   public boolean isNewsFor(List<Condition> conditions) {
     if (isShownOn(conditions)) {

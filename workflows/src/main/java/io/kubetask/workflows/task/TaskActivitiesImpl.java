@@ -243,9 +243,9 @@ public class TaskActivitiesImpl implements TaskActivities {
     AgentProgress progress =
         AgentProgress.of(job, pods, pods.isEmpty() ? failedCreates.of(job) : List.of());
     JobObservation seen = JobOutcomes.observe(job, pods, progress, keepAlive, jobName);
-    if (seen.state() == JobObservation.State.RUNNING) {
-      recordProgress(ref, progress);
-    } else {
+    // What the pod does while the agent runs is the operator's to record (it sees the pod change);
+    // the workflow records what the agent left behind.
+    if (seen.state() != JobObservation.State.RUNNING) {
       recordResult(ref, job, pods);
     }
     return seen;
@@ -302,29 +302,6 @@ public class TaskActivitiesImpl implements TaskActivities {
         AgentResults.read(JobOutcomes.terminationMessage(pods).orElse(null), Json.parse(schema));
     TaskStatusPatches.result(task, reading, clock.instant())
         .ifPresent(patch -> patchStatus(task, patch));
-  }
-
-  /** Tells on the Task what the agent's pod is doing, with an Event when the reason changes. */
-  private void recordProgress(TaskRef ref, AgentProgress progress) {
-    Task task = current(ref);
-    if (task == null) {
-      return;
-    }
-    Optional<String> before =
-        ConditionLists.find(TaskStatusPatches.status(task).conditions(), Conditions.SUCCEEDED)
-            .map(c -> c.getReason());
-    TaskStatusPatches.progress(task, progress, clock.instant())
-        .ifPresent(
-            patch -> {
-              patchStatus(task, patch);
-              if (!before.equals(Optional.of(progress.reason()))) {
-                if (progress.troubled()) {
-                  events.warning(task, progress.reason(), progress.message());
-                } else {
-                  events.normal(task, progress.reason(), progress.message());
-                }
-              }
-            });
   }
 
   /**

@@ -20,11 +20,12 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The status merge patches that the Task activities write: only the fields the workflow owns, from
- * the Task as read and the time the activity passes in. An empty result means the status already
- * says it, so the activity writes nothing and records no Event.
+ * The status merge patches of a Task: the fields the workflow's activities own, and what the
+ * operator records of the agent's pod while the Job runs ({@link #progress}). Each is built from
+ * the Task as read and the time the caller passes in. An empty result means the status already says
+ * it, so nothing is written and no Event recorded.
  */
-final class TaskStatusPatches {
+public final class TaskStatusPatches {
   private TaskStatusPatches() {}
 
   /** The workflow that drives the Task, recorded on it when it becomes Pending or Running. */
@@ -175,9 +176,10 @@ final class TaskStatusPatches {
 
   /**
    * Succeeded Unknown saying what the agent's pod does, unless the Task says so already or is no
-   * longer Running.
+   * longer Running. The operator writes it, from its pod cache, while the Job runs.
    */
-  static Optional<Map<String, Object>> progress(Task task, AgentProgress progress, Instant now) {
+  public static Optional<Map<String, Object>> progress(
+      Task task, AgentProgress progress, Instant now) {
     TaskStatus status = status(task);
     if (status.phase() != TaskPhase.RUNNING || progress.isShownOn(status.conditions())) {
       return Optional.empty();
@@ -312,7 +314,7 @@ final class TaskStatusPatches {
   }
 
   /** The Task's status, or an empty one when it has none yet. */
-  static TaskStatus status(Task task) {
+  public static TaskStatus status(Task task) {
     return task.getStatus() == null
         ? new TaskStatus(null, null, null, null, null, null, null, null, null)
         : task.getStatus();
