@@ -1,9 +1,13 @@
 package io.kubetask.operator.task;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobSpecBuilder;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.kubetask.api.KubeTaskLabels;
 import io.kubetask.api.v1alpha1.Agent;
@@ -11,6 +15,7 @@ import io.kubetask.api.v1alpha1.KubeTaskConfig;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.workflows.task.TaskNames;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -91,6 +96,42 @@ final class TaskMappers {
     configMap.setData(emptyValues(configMap.getData()));
     configMap.setBinaryData(emptyValues(configMap.getBinaryData()));
     return configMap;
+  }
+
+  /**
+   * A Job as the operator reads it: its metadata (owner, annotations), its status, and of its pod
+   * template only each container's name and readiness probe (the probe marks a keep-alive pod). The
+   * rest of the template (command, env, volumes) is the bulk of a Job, cached for every Task.
+   */
+  static Job lean(Job job) {
+    var template = job.getSpec() == null ? null : job.getSpec().getTemplate();
+    var pod = template == null ? null : template.getSpec();
+    var containers =
+        pod == null
+            ? List.<Container>of()
+            : pod.getContainers().stream()
+                .map(
+                    c ->
+                        new ContainerBuilder()
+                            .withName(c.getName())
+                            .withReadinessProbe(c.getReadinessProbe())
+                            .build())
+                .toList();
+    job.setSpec(
+        new JobSpecBuilder()
+            .withNewTemplate()
+            .withNewSpec()
+            .withContainers(containers)
+            .endSpec()
+            .endTemplate()
+            .build());
+    return job;
+  }
+
+  /** A pod as the operator reads it: metadata and status, which say what the agent does. */
+  static Pod lean(Pod pod) {
+    pod.setSpec(null);
+    return pod;
   }
 
   private static Map<String, String> emptyValues(Map<String, String> data) {

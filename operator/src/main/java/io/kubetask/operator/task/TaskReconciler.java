@@ -341,10 +341,13 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
             .withLabelSelector(KubeTaskLabels.MANAGED_BY + "=" + KubeTaskLabels.MANAGED_BY_VALUE)
             .withSecondaryToPrimaryMapper(pod -> TaskMappers.taskOfPod(pod, tasksOf));
     if (allNamespaces) {
-      // Only the keys are kept, not every ConfigMap's data cluster-wide. JOSDK gives one item
-      // store to the informers of all watched namespaces, and each informer's first sync drops
-      // what the store holds of the others: with a list of namespaces the default store stays.
+      // Only the keys are kept, not every ConfigMap's data cluster-wide, and of Jobs and pods
+      // what the operator reads. JOSDK gives one item store to the informers of all watched
+      // namespaces, and each informer's first sync drops what the store holds of the others: with
+      // a list of namespaces the default stores stay.
       configMapsBuilder.withItemStore(new TransformingItemStore<>(TaskMappers::keysOnly));
+      jobsBuilder.withItemStore(new TransformingItemStore<Job>(TaskMappers::lean));
+      podsBuilder.withItemStore(new TransformingItemStore<Pod>(TaskMappers::lean));
     }
     var configMaps = configMapsBuilder.build();
     var jobs = jobsBuilder.build();

@@ -9,6 +9,7 @@ import static io.kubetask.operator.task.TestTasks.withStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.kubetask.api.v1alpha1.Agent;
 import io.kubetask.api.v1alpha1.Conditions;
@@ -100,6 +101,41 @@ class TaskMappersTest {
     assertThat(cached.getMetadata().getName()).isEqualTo("repo");
     assertThat(cached.getData()).isEqualTo(Map.of("a", ""));
     assertThat(cached.getBinaryData()).isEqualTo(Map.of("c", ""));
+  }
+
+  @Test
+  void aCachedJobKeepsWhatTheOperatorReadsAndAPodItsStatus() {
+    var keepAlive = TestTasks.keepAliveJob(1);
+    keepAlive.getMetadata().setAnnotations(Map.of("kubetask.io/timeout-seconds", "60"));
+    keepAlive
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .setCommand(List.of("claude", "-p", "a long prompt"));
+    keepAlive.getSpec().setBackoffLimit(1);
+    var pod = TestTasks.agentPod();
+    pod.setSpec(new PodSpecBuilder().addNewContainer().withName("agent").endContainer().build());
+
+    var cachedJob = TaskMappers.lean(keepAlive);
+    var cachedPod = TaskMappers.lean(pod);
+
+    var agent = cachedJob.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(agent.getName()).isEqualTo("agent");
+    assertThat(agent.getReadinessProbe()).isNotNull();
+    assertThat(agent.getCommand()).isEmpty();
+    assertThat(cachedJob.getSpec().getBackoffLimit()).isNull();
+    assertThat(cachedJob.getMetadata().getAnnotations())
+        .containsEntry("kubetask.io/timeout-seconds", "60");
+    assertThat(cachedJob.getStatus().getReady()).isEqualTo(1);
+    // What the operator decides from them is the same as from the whole objects.
+    assertThat(TaskActions.jobChangeKey(new TaskActions.Observed(cachedJob, null, null, null)))
+        .isEqualTo("window open");
+    assertThat(cachedPod.getSpec()).isNull();
+    assertThat(cachedPod.getStatus().getContainerStatuses()).hasSize(1);
+    assertThat(cachedPod.getMetadata().getLabels())
+        .containsKey("batch.kubernetes.io/controller-uid");
   }
 
   @Test
