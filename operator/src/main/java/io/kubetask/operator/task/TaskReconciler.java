@@ -190,7 +190,6 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
 
     var target = TaskWorkflowTarget.of(task);
     String workflowId = target.ref().workflowId();
-    TaskActions.progressToRecord(task, seen).ifPresent(news -> record(task, workflowId, news));
     boolean asked = false;
     if (plan.ensureStarted() && confirmed.getIfPresent(workflowId) == null) {
       gateway.ensureStarted(target);
@@ -214,6 +213,9 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
     if (asked) {
       confirmed.put(workflowId, Boolean.TRUE);
     }
+    // After the signals: news the workflow must act on is recorded only once it was told, else a
+    // retried reconciliation would find the Task saying it and never tell the workflow.
+    TaskActions.progressToRecord(task, seen).ifPresent(news -> record(task, workflowId, news));
     if (TaskActions.isFinished(task) || CapacityWakeUps.isQueued(task)) {
       wakeQueue(task, config, context);
     }

@@ -194,6 +194,37 @@ class TaskReconcilerTest {
   }
 
   @Test
+  void newsForTheWorkflowIsRecordedOnlyOnceTheWorkflowWasTold() {
+    var task = running(NOW.minusSeconds(600));
+    Pod unschedulable = unschedulablePod();
+    gateway.failure = new IllegalStateException("UNAVAILABLE");
+
+    assertThatThrownBy(
+            () ->
+                reconciler.reconcile(
+                    task, context(Set.of(job()), Set.of(unschedulable), Set.of(), null)))
+        .isInstanceOf(IllegalStateException.class);
+    assertThat(recorded).isEmpty(); // the retry must still find it news, and tell the workflow
+
+    gateway.failure = null;
+    reconciler.reconcile(task, context(Set.of(job()), Set.of(unschedulable), Set.of(), null));
+
+    assertThat(gateway.summary()).containsExactly("signal JOB_CHANGED");
+    assertThat(recorded).containsExactly("Unschedulable");
+  }
+
+  @Test
+  void whatThePodDoesIsRecordedWhileTemporalIsDown() {
+    var task = jobJustCreated();
+    reconciler.reconcile(task, context(Set.of(job()), Set.of(), Set.of(), null)); // confirmed
+    gateway.failure = new IllegalStateException("UNAVAILABLE");
+
+    reconciler.reconcile(task, context(Set.of(job()), Set.of(agentPod()), Set.of(), null));
+
+    assertThat(recorded).containsExactly("Running");
+  }
+
+  @Test
   void newsTheApiServerRefusedIsRecordedAgain() {
     var task = running(NOW.minusSeconds(600));
     Pod unschedulable = unschedulablePod();
