@@ -96,6 +96,40 @@ class TaskE2E {
   }
 
   @Test
+  void theOperatorTellsWhatThePodDoesAndTheWorkflowIsWokenOnlyWhenTheJobEnds() {
+    world.agent("steady", AgentSpecs.image("example.com/echo:1").runs("3s"));
+    Task task = world.create("steady-run", "steady");
+
+    Task running =
+        await("the Task says its agent runs")
+            .atMost(TIMEOUT)
+            .until(
+                () -> world.get(task),
+                t ->
+                    t.getStatus() != null
+                        && t.getStatus().conditions() != null
+                        && "Running".equals(condition(t, "Succeeded").getReason()));
+    assertThat(condition(running, "Succeeded").getMessage()).isEqualTo("The agent is running.");
+    Task done = world.awaitPhase(task, TaskPhase.COMPLETED);
+
+    assertThat(
+            client.v1().events().inNamespace(NS.name()).list().getItems().stream()
+                .filter(e -> done.getMetadata().getUid().equals(e.getInvolvedObject().getUid()))
+                .filter(e -> "Running".equals(e.getReason())))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getSource().getComponent()).isEqualTo("kubetask-operator"));
+    var history =
+        system.temporal().fetchHistory(done.getStatus().workflowId()).getEvents().stream()
+            .map(e -> e.getEventType().name())
+            .toList();
+    // One signal (the Job ended), its activities local (markers), nothing else to wake for.
+    assertThat(history)
+        .filteredOn(type -> type.equals("EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED"))
+        .hasSize(1);
+    assertThat(history).noneMatch(type -> type.startsWith("EVENT_TYPE_ACTIVITY_TASK"));
+  }
+
+  @Test
   void runsAgentToCompletion() {
     world.agent("echo", AgentSpecs.image("example.com/echo:1"));
     Task task = world.create("hello", "echo", inline("/workspace/task.md", "Say hello."));
