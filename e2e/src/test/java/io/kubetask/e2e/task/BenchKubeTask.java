@@ -119,6 +119,53 @@ final class BenchKubeTask implements AutoCloseable {
     return memory;
   }
 
+  /**
+   * Each KubeTask process after a full collection (jcmd GC.run): its live heap, the heap it keeps
+   * committed, and its resident memory then. The serial collector gives heap back only at a full
+   * collection, so RSS after a burst shows the burst's peak, and this what the same Tasks need.
+   * Empty in-process.
+   */
+  Map<String, String> afterFullGc() {
+    Map<String, String> memory = new LinkedHashMap<>();
+    for (KubeTaskProcess p : processes) {
+      jcmd(p.pid(), "GC.run");
+      long used = 0;
+      long committed = 0;
+      var generation = java.util.regex.Pattern.compile("generation\\s+total (\\d+)K, used (\\d+)K");
+      for (String line : jcmd(p.pid(), "GC.heap_info").split("\n")) {
+        var m = generation.matcher(line);
+        if (m.find()) {
+          committed += Long.parseLong(m.group(1));
+          used += Long.parseLong(m.group(2));
+        }
+      }
+      memory.put(
+          p.mode(),
+          String.format(
+              "live heap %d MB (committed %d MB), RSS %d MB",
+              used / 1024, committed / 1024, mb(status(p.pid()).get("VmRSS"))));
+    }
+    return memory;
+  }
+
+  private static String jcmd(long pid, String command) {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    try {
+      Process process =
+          new ProcessBuilder(jcmd.toString(), Long.toString(pid), command)
+              .redirectErrorStream(true)
+              .start();
+      String out = new String(process.getInputStream().readAllBytes());
+      process.waitFor();
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static double cpuSeconds(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));

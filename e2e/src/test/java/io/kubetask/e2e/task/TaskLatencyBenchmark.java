@@ -96,6 +96,7 @@ class TaskLatencyBenchmark {
       pass("", small, world(big), floorJobs, large);
       print("history events of a completed Task (TTL timer pending): " + historyEvents(small));
       print("memory with " + large + " Tasks live: " + kubeTask.memory());
+      print("   the same after a full GC: " + kubeTask.afterFullGc());
       if (before > 0) {
         print(runThrough(world(earlier), before));
         pass("after " + before + " more Tasks: ", world(again), null, floorJobs, large);
