@@ -65,7 +65,7 @@ class FailurePathsE2E {
             .startTimeout("15s"));
     Task task = world.create("unschedulable", "nowhere");
 
-    Task waiting = awaitProgress(task, "Unschedulable");
+    Task waiting = world.awaitProgress(task, "Unschedulable");
     assertThat(condition(waiting, "Succeeded").getMessage())
         .as("the scheduler's own message")
         .contains("didn't match Pod's node affinity/selector");
@@ -96,10 +96,7 @@ class FailurePathsE2E {
     there.agent("root", AgentSpecs.image("example.com/agent:1").startTimeout("20s"));
     Task task = there.create("refused", "root");
 
-    Task waiting =
-        await("PodCreationFailed")
-            .atMost(TIMEOUT)
-            .until(() -> there.get(task), t -> reason(t, "PodCreationFailed"));
+    Task waiting = there.awaitProgress(task, "PodCreationFailed");
     assertThat(condition(waiting, "Succeeded").getMessage())
         .as("the Job controller's FailedCreate Event, with Pod Security admission's words")
         .contains("violates PodSecurity \"restricted:latest\"");
@@ -122,7 +119,7 @@ class FailurePathsE2E {
           agent, AgentSpecs.image("example.com/missing:1").waits(reason).startTimeout("1h"));
       Task task = world.create("waits-" + agent, agent);
 
-      Task waiting = awaitProgress(task, reason);
+      Task waiting = world.awaitProgress(task, reason);
 
       assertThat(condition(waiting, "Succeeded").getMessage())
           .isEqualTo("kwok: container agent waits: " + reason + " (image example.com/missing:1)");
@@ -141,7 +138,7 @@ class FailurePathsE2E {
     world.agent("hangs", AgentSpecs.image("example.com/agent:1").hangs().timeout("6s"));
     Task task = world.create("hangs", "hangs");
 
-    Task running = awaitProgress(task, "Running");
+    Task running = world.awaitProgress(task, "Running");
     assertThat(condition(running, "Succeeded").getMessage()).isEqualTo("The agent is running.");
 
     Task failed = world.awaitPhase(task, TaskPhase.FAILED);
@@ -285,19 +282,6 @@ class FailurePathsE2E {
       @Override
       public void onClose(WatcherException cause) {}
     };
-  }
-
-  private static Task awaitProgress(Task task, String reason) {
-    return await("Succeeded Unknown with reason " + reason)
-        .atMost(TIMEOUT)
-        .until(() -> world.get(task), t -> reason(t, reason));
-  }
-
-  private static boolean reason(Task task, String reason) {
-    Condition succeeded = condition(task, "Succeeded");
-    return succeeded != null
-        && "Unknown".equals(succeeded.getStatus())
-        && reason.equals(succeeded.getReason());
   }
 
   private static List<Event> events(Task task) {

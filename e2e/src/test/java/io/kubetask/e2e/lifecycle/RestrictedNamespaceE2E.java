@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
@@ -131,15 +130,7 @@ class RestrictedNamespaceE2E {
     world.agent("root", AgentSpecs.image("example.com/agent:1").startTimeout("15s"));
     Task task = world.create("root", "root");
 
-    Task refused =
-        await("PodCreationFailed")
-            .atMost(TIMEOUT)
-            .until(
-                () -> world.get(task),
-                t -> {
-                  Condition c = condition(t, "Succeeded");
-                  return c != null && "PodCreationFailed".equals(c.getReason());
-                });
+    Task refused = world.awaitProgress(task, "PodCreationFailed");
 
     assertThat(condition(refused, "Succeeded").getMessage())
         .as("Pod Security admission names what the sample Agent sets")

@@ -139,6 +139,23 @@ public final class TaskWorld {
                     && status.equals(condition(t, type).getStatus()));
   }
 
+  /**
+   * Waits until the Task's Succeeded condition is Unknown with {@code reason}: what its agent's pod
+   * does, as the operator records it.
+   */
+  public Task awaitProgress(Task task, String reason) {
+    return await("Succeeded Unknown with reason " + reason)
+        .atMost(timeout)
+        .until(
+            () -> get(task),
+            t -> {
+              Condition succeeded = t == null ? null : condition(t, "Succeeded");
+              return succeeded != null
+                  && "Unknown".equals(succeeded.getStatus())
+                  && reason.equals(succeeded.getReason());
+            });
+  }
+
   /** Waits until the Task is gone from the API server (no finalizer left). */
   public void awaitGone(Task task, Duration within) {
     await().atMost(within).until(() -> get(task) == null);

@@ -100,15 +100,7 @@ class TaskE2E {
     world.agent("steady", AgentSpecs.image("example.com/echo:1").runs("3s"));
     Task task = world.create("steady-run", "steady");
 
-    Task running =
-        await("the Task says its agent runs")
-            .atMost(TIMEOUT)
-            .until(
-                () -> world.get(task),
-                t ->
-                    t.getStatus() != null
-                        && t.getStatus().conditions() != null
-                        && "Running".equals(condition(t, "Succeeded").getReason()));
+    Task running = world.awaitProgress(task, "Running");
     assertThat(condition(running, "Succeeded").getMessage()).isEqualTo("The agent is running.");
     Task done = world.awaitPhase(task, TaskPhase.COMPLETED);
 

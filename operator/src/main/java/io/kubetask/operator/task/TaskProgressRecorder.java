@@ -1,19 +1,14 @@
 package io.kubetask.operator.task;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kubetask.api.v1alpha1.Conditions;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.workflows.k8s.ConditionLists;
 import io.kubetask.workflows.k8s.EventRecorder;
+import io.kubetask.workflows.k8s.StatusPatch;
 import io.kubetask.workflows.task.AgentProgress;
 import io.kubetask.workflows.task.TaskStatusPatches;
-import java.net.HttpURLConnection;
 import java.time.Clock;
-import java.util.Map;
 
 /**
  * Writes what the agent's pod does onto its Task (Succeeded Unknown, with an Event when the reason
@@ -39,25 +34,8 @@ public final class TaskProgressRecorder implements TaskReconciler.ProgressRecord
     if (fields.isEmpty()) {
       return false;
     }
-    var body =
-        Map.of(
-            "metadata",
-            Map.of("resourceVersion", task.getMetadata().getResourceVersion()),
-            "status",
-            fields.get());
-    try {
-      client
-          .resources(Task.class)
-          .inNamespace(task.getMetadata().getNamespace())
-          .withName(task.getMetadata().getName())
-          .subresource("status")
-          .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(body));
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT
-          || e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
-        return false; // Changed or gone: the reconciliation that follows decides again.
-      }
-      throw e;
+    if (!StatusPatch.mergeIfUnchanged(client, task, fields.get())) {
+      return false; // Changed or gone: the reconciliation that follows decides again.
     }
     String before =
         ConditionLists.find(TaskStatusPatches.status(task).conditions(), Conditions.SUCCEEDED)

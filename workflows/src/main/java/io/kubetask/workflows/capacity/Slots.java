@@ -4,9 +4,6 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kubetask.api.KubeTaskLabels;
 import io.kubetask.api.v1alpha1.Agent;
 import io.kubetask.api.v1alpha1.Conditions;
@@ -16,6 +13,7 @@ import io.kubetask.api.v1alpha1.TaskPhase;
 import io.kubetask.workflows.capacity.CapacityQueue.Limits;
 import io.kubetask.workflows.capacity.CapacityQueue.Place;
 import io.kubetask.workflows.k8s.ConditionLists;
+import io.kubetask.workflows.k8s.StatusPatch;
 import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Instant;
@@ -225,24 +223,10 @@ public final class Slots {
               place.message(),
               task.getMetadata().getGeneration(),
               now));
-      Map<String, Object> body =
-          Map.of(
-              "metadata",
-              Map.of("resourceVersion", task.getMetadata().getResourceVersion()),
-              "status",
-              status);
       try {
-        client
-            .resources(Task.class)
-            .inNamespace(ns)
-            .withName(task.getMetadata().getName())
-            .subresource("status")
-            .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(body));
+        StatusPatch.mergeIfUnchanged(client, task, status); // a newer Task is told again
       } catch (KubernetesClientException e) {
-        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT
-            && e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
-          log.info("Could not tell Task {}/{} its place: {}", ns, task.getMetadata().getName(), e);
-        }
+        log.info("Could not tell Task {}/{} its place: {}", ns, task.getMetadata().getName(), e);
       }
     }
   }

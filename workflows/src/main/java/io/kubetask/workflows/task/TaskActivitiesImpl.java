@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kubetask.api.KubeTaskAnnotations;
 import io.kubetask.api.v1alpha1.Conditions;
 import io.kubetask.api.v1alpha1.KubeTaskConfig;
@@ -25,6 +24,7 @@ import io.kubetask.workflows.k8s.ApiErrors;
 import io.kubetask.workflows.k8s.ConditionLists;
 import io.kubetask.workflows.k8s.EventRecorder;
 import io.kubetask.workflows.k8s.Metadata;
+import io.kubetask.workflows.k8s.StatusPatch;
 import io.kubetask.workflows.k8s.Times;
 import io.kubetask.workflows.result.AgentResults;
 import io.kubetask.workflows.result.Json;
@@ -522,13 +522,7 @@ public class TaskActivitiesImpl implements TaskActivities {
   }
 
   private void patchStatus(Task task, Map<String, Object> fields) {
-    Map<String, Object> body = Map.of("status", fields);
-    client
-        .resources(Task.class)
-        .inNamespace(task.getMetadata().getNamespace())
-        .withName(task.getMetadata().getName())
-        .subresource("status")
-        .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(body));
+    StatusPatch.merge(client, task, fields);
   }
 
   private List<Pod> pods(TaskRef ref, Job job) {
