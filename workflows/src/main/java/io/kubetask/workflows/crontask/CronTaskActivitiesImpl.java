@@ -18,6 +18,7 @@ import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.workflows.k8s.ApiErrors;
 import io.kubetask.workflows.k8s.EventRecorder;
 import io.kubetask.workflows.k8s.Metadata;
+import io.kubetask.workflows.k8s.StatusPatch;
 import io.kubetask.workflows.k8s.Times;
 import io.kubetask.workflows.support.ActivityMetrics;
 import java.net.HttpURLConnection;
@@ -206,30 +207,29 @@ public class CronTaskActivitiesImpl implements CronTaskActivities {
       if (lastAt == null || !lastAt.isAfter(scheduledAt)) {
         changes.put("lastFire", fire);
       }
-      Map<String, Object> patch =
-          Map.of(
-              "metadata",
-              Map.of("resourceVersion", current.getMetadata().getResourceVersion()),
-              "status",
-              changes);
       try {
-        resource
-            .subresource("status")
-            .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch));
-        return;
-      } catch (KubernetesClientException e) {
-        if (e.getCode() == HttpURLConnection.HTTP_CONFLICT && attempt < 5) {
-          continue; // Changed meanwhile: read again.
+        if (StatusPatch.mergeIfUnchanged(client, current, changes)) {
+          return;
         }
-        // The Event already tells; a fire is not retried for its status line.
-        log.warn(
-            "Could not record a fire of CronTask {}/{}: {}",
-            cronTask.getMetadata().getNamespace(),
-            cronTask.getMetadata().getName(),
-            ApiErrors.message(e));
+      } catch (KubernetesClientException e) {
+        fireNotRecorded(cronTask, ApiErrors.message(e));
         return;
       }
+      if (attempt >= 5) {
+        fireNotRecorded(cronTask, "it changed " + attempt + " times meanwhile");
+        return;
+      }
+      // Changed meanwhile (or gone): read again.
     }
+  }
+
+  /** The Event already tells; a fire is not retried for its status line. */
+  private static void fireNotRecorded(CronTask cronTask, String why) {
+    log.warn(
+        "Could not record a fire of CronTask {}/{}: {}",
+        cronTask.getMetadata().getNamespace(),
+        cronTask.getMetadata().getName(),
+        why);
   }
 
   /** The CronTask's Tasks, by label and controller owner. */
