@@ -58,8 +58,9 @@ class CronTaskResultsE2E {
                       "{\"summary\":\"Fixed 3 flaky tests.\",\"data\":{\"fixed\":3},"
                           + "\"goalAchieved\":true}");
             });
-    world.taskWorld().awaitPhase(second, TaskPhase.COMPLETED);
-    assertThat(world.taskWorld().contextConfigMap(second).getData())
+    Task secondDone = world.taskWorld().awaitPhase(second, TaskPhase.COMPLETED);
+    // The Task as listed may not have a status yet: its ConfigMap is named after its Job.
+    assertThat(world.taskWorld().contextConfigMap(secondDone).getData())
         .containsValue(second.getSpec().contexts().get(0).file().source().inline());
     assertThat(TaskWorld.condition(world.task(second.getMetadata().getName()), "GoalAchieved"))
         .satisfies(c -> assertThat(c.getStatus()).isEqualTo("True"));
