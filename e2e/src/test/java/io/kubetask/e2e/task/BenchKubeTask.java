@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -25,6 +26,10 @@ import java.util.stream.Stream;
  * and of the stack costs: CPU seconds and resident memory, from /proc.
  */
 final class BenchKubeTask implements AutoCloseable {
+  /** A generation in the serial collector's {@code GC.heap_info}: committed and used KB. */
+  private static final Pattern GENERATION =
+      Pattern.compile("generation\\s+total (\\d+)K, used (\\d+)K");
+
   /** Clock ticks per second of /proc/<pid>/stat on Linux. */
   private static final double TICKS = 100.0;
 
@@ -131,9 +136,8 @@ final class BenchKubeTask implements AutoCloseable {
       jcmd(p.pid(), "GC.run");
       long used = 0;
       long committed = 0;
-      var generation = java.util.regex.Pattern.compile("generation\\s+total (\\d+)K, used (\\d+)K");
       for (String line : jcmd(p.pid(), "GC.heap_info").split("\n")) {
-        var m = generation.matcher(line);
+        var m = GENERATION.matcher(line);
         if (m.find()) {
           committed += Long.parseLong(m.group(1));
           used += Long.parseLong(m.group(2));

@@ -194,8 +194,8 @@ final class TaskActions {
     if (job == null || pod == null || JobOutcomes.finished(job)) {
       return false;
     }
-    Integer attempts = task.getStatus().attempts();
-    if (pod.pods().size() > Math.max(1, attempts == null ? 1 : attempts)) {
+    Integer attempts = task.getStatus().attempts(); // the first is recorded with the Job
+    if (pod.pods().size() > (attempts == null ? 1 : attempts)) {
       return true;
     }
     AgentProgress progress = pod.progress(job);
