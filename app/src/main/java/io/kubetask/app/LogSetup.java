@@ -45,7 +45,8 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
   /**
    * Sets up {@code context}.
    *
-   * @param level the root level, {@code KUBETASK_LOG_LEVEL}; INFO when unset or not a level
+   * @param level the root level, {@code KUBETASK_LOG_LEVEL}; INFO when unset, and INFO with a
+   *     warning when it is not a level
    */
   static void configure(LoggerContext context, String level) {
     var encoder = new PatternLayoutEncoder();
@@ -58,8 +59,17 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     stdout.setEncoder(encoder);
     stdout.start();
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-    root.setLevel(Level.toLevel(level == null ? null : level.strip(), Level.INFO));
+    Level rootLevel = level == null ? Level.INFO : Level.toLevel(level.strip(), null);
+    root.setLevel(rootLevel == null ? Level.INFO : rootLevel);
     root.addAppender(stdout);
     QUIETER.forEach((name, quieter) -> context.getLogger(name).setLevel(quieter));
+    if (rootLevel == null) {
+      context
+          .getLogger(LogSetup.class)
+          .warn(
+              "KUBETASK_LOG_LEVEL \"{}\" is not a level (TRACE, DEBUG, INFO, WARN, ERROR, OFF):"
+                  + " logging at INFO",
+              level);
+    }
   }
 }

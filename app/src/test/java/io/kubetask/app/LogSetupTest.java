@@ -6,8 +6,10 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.Configurator;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.read.ListAppender;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -41,12 +43,33 @@ class LogSetupTest {
   }
 
   @Test
-  void withoutAUsableLevelTheRootLogsInfo() {
-    for (String level : new String[] {null, "loud"}) {
-      LoggerContext context = new LoggerContext();
-      LogSetup.configure(context, level);
-      assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).getLevel()).isEqualTo(Level.INFO);
-    }
+  void unsetTheRootLogsInfo() {
+    LoggerContext context = new LoggerContext();
+    LogSetup.configure(context, null);
+    assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).getLevel()).isEqualTo(Level.INFO);
+  }
+
+  @Test
+  void aLevelThatIsNoneLogsInfoAndSaysSo() {
+    LoggerContext context = new LoggerContext();
+    var seen = new ListAppender<ILoggingEvent>();
+    seen.setContext(context);
+    seen.start();
+    context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(seen);
+
+    LogSetup.configure(context, "loud");
+
+    assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).getLevel()).isEqualTo(Level.INFO);
+    assertThat(seen.list)
+        .singleElement()
+        .satisfies(
+            event -> {
+              assertThat(event.getLevel()).isEqualTo(Level.WARN);
+              assertThat(event.getFormattedMessage())
+                  .isEqualTo(
+                      "KUBETASK_LOG_LEVEL \"loud\" is not a level (TRACE, DEBUG, INFO, WARN,"
+                          + " ERROR, OFF): logging at INFO");
+            });
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.kubetask.e2e.task;
 
 import static org.awaitility.Awaitility.await;
 
+import com.google.protobuf.Timestamp;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
@@ -15,9 +16,11 @@ import io.kubetask.e2e.support.AgentSpecs;
 import io.kubetask.e2e.support.Stack;
 import io.kubetask.e2e.support.TaskWorld;
 import io.kubetask.e2e.support.TestNamespace;
+import io.temporal.api.enums.v1.EventType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -159,6 +162,7 @@ class TaskLatencyBenchmark {
       Result taskWarm =
           sequential(jobs, p + "task-1w", i -> createTask(world, p + "task-1w-" + i, "bench"));
       print(label + compare("   1 at a time, compiled", taskWarm, floorWarm));
+      print(label + breakdown(world, taskWarm));
     }
     TaskWorld target = big == null ? world : big;
     try (JobWatch jobs = new JobWatch(client, target.ns())) {
@@ -182,7 +186,33 @@ class TaskLatencyBenchmark {
               ratio(tasks.wallMillis, floor.wallMillis),
               tasks.p(50)));
       print(label + "   CPU s of the " + large + "-burst: " + since(cpu));
+      awaitSettled(target.ns(), p + "task-big-", large);
     }
+  }
+
+  /**
+   * Waits until the burst has settled as the memory and deletion figures describe it: half the
+   * Tasks completed (waiting for their TTL), the other half's agents running. The controller
+   * manager creates the pods at its 20 requests a second, so this comes a minute or so after the
+   * last Job.
+   */
+  private void awaitSettled(String namespace, String prefix, int large) {
+    await("half the " + prefix + " Tasks completed, the other half's pods running")
+        .atMost(Duration.ofMinutes(15))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () ->
+                client.resources(Task.class).inNamespace(namespace).list().getItems().stream()
+                            .filter(t -> t.getMetadata().getName().startsWith(prefix))
+                            .filter(t -> t.getStatus() != null)
+                            .filter(t -> TaskPhase.COMPLETED.equals(t.getStatus().phase()))
+                            .count()
+                        == large / 2
+                    && client.pods().inNamespace(namespace).list().getItems().stream()
+                            .filter(pod -> pod.getMetadata().getName().startsWith(prefix))
+                            .filter(pod -> "Running".equals(pod.getStatus().getPhase()))
+                            .count()
+                        == large / 2);
   }
 
   /** Runs {@code n} Tasks through, 500 at a time, and deletes them: what came before. */
@@ -264,6 +294,7 @@ class TaskLatencyBenchmark {
   private static Result sequential(JobWatch jobs, String prefix, IntConsumer create)
       throws InterruptedException {
     List<Long> latencies = new ArrayList<>();
+    Map<String, Span> spans = new LinkedHashMap<>();
     long start = System.nanoTime();
     for (int i = 0; i < SINGLES; i++) {
       long sent = System.nanoTime();
@@ -273,9 +304,49 @@ class TaskLatencyBenchmark {
         throw new AssertionError("no Job for " + prefix + "-" + i + " within 2 minutes");
       }
       latencies.add(TimeUnit.NANOSECONDS.toMillis(seen - sent));
+      spans.put(prefix + "-" + i, new Span(EPOCH_NANOS + sent, EPOCH_NANOS + seen));
     }
     Collections.sort(latencies);
-    return new Result(latencies, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    return new Result(latencies, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), spans);
+  }
+
+  /**
+   * Where the time of a single Task goes, from its workflow's history (the server's clock, the same
+   * machine's): the operator's part up to the workflow's start, Temporal handing the first workflow
+   * task to the worker, and the worker's part up to the Job.
+   */
+  private String breakdown(TaskWorld world, Result singles) {
+    List<Long> operator = new ArrayList<>();
+    List<Long> dispatch = new ArrayList<>();
+    List<Long> worker = new ArrayList<>();
+    singles.spans.forEach(
+        (name, span) -> {
+          Task task = world.awaitPhase(world.get(name), TaskPhase.COMPLETED);
+          var events = kubeTask.temporal().fetchHistory(task.getStatus().workflowId()).getEvents();
+          long started = epochNanos(events.get(0).getEventTime());
+          long firstTask =
+              events.stream()
+                  .filter(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED)
+                  .map(e -> epochNanos(e.getEventTime()))
+                  .findFirst()
+                  .orElseThrow();
+          operator.add(started - span.sent);
+          dispatch.add(firstTask - started);
+          worker.add(span.jobSeen - firstTask);
+        });
+    return String.format(
+        "   where the time goes, p50: Task sent → workflow started %.1f ms, → first workflow"
+            + " task started %.1f ms, → Job seen %.1f ms",
+        medianMillis(operator), medianMillis(dispatch), medianMillis(worker));
+  }
+
+  private static double medianMillis(List<Long> nanos) {
+    List<Long> sorted = nanos.stream().sorted().toList();
+    return sorted.get(sorted.size() / 2) / 1e6;
+  }
+
+  private static long epochNanos(Timestamp t) {
+    return TimeUnit.SECONDS.toNanos(t.getSeconds()) + t.getNanos();
   }
 
   /** Waits until every Job in the namespaces has succeeded or failed. */
@@ -350,7 +421,18 @@ class TaskLatencyBenchmark {
         kubeTask.temporal().fetchHistory(task.getStatus().workflowId()).getEvents().size());
   }
 
-  private record Result(List<Long> sortedMillis, long wallMillis) {
+  /** Wall-clock time (epoch nanoseconds) of sending a Task and of seeing its Job. */
+  private record Span(long sent, long jobSeen) {}
+
+  /** Epoch nanoseconds at {@code System.nanoTime()} zero, to set the client's times by. */
+  private static final long EPOCH_NANOS =
+      TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis()) - System.nanoTime();
+
+  private record Result(List<Long> sortedMillis, long wallMillis, Map<String, Span> spans) {
+    Result(List<Long> sortedMillis, long wallMillis) {
+      this(sortedMillis, wallMillis, Map.of());
+    }
+
     long p(int percentile) {
       int index = (int) Math.ceil(percentile / 100.0 * sortedMillis.size()) - 1;
       return sortedMillis.get(Math.max(0, index));
