@@ -104,16 +104,15 @@ class TaskLatencyBenchmark {
         print(runThrough(world(earlier), before));
         pass("after " + before + " more Tasks: ", world(again), null, floorJobs, large);
       }
-      long deleting = System.nanoTime();
-      client.namespaces().withName(big).delete();
-      await("namespace " + big + " gone")
-          .atMost(Duration.ofMinutes(15))
-          .pollInterval(Duration.ofMillis(200))
-          .until(() -> client.namespaces().withName(big).get() == null);
       print(
           String.format(
-              "deleting the namespace of the %d Tasks: gone after %d ms",
-              large, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - deleting)));
+              "deleting the namespace of the %d Tasks: gone after %d ms", large, deleted(big)));
+      int floorJobCount = client.batch().v1().jobs().inNamespace(floorNs).list().getItems().size();
+      print(
+          String.format(
+              "   (floor: the namespace of the %d ConfigMaps and Jobs created directly, their pods"
+                  + " done: gone after %d ms)",
+              floorJobCount, deleted(floorNs)));
       if (kubeTask.outOfMemory()) {
         print("a KubeTask process ran out of memory or died: see e2e/target/kubetask-processes");
       }
@@ -121,6 +120,17 @@ class TaskLatencyBenchmark {
       System.out.println("\n=== KubeTask benchmark ===");
       lines.forEach(System.out::println);
     }
+  }
+
+  /** Deletes a namespace and waits until it is gone: how long that took, in ms. */
+  private long deleted(String namespace) {
+    long deleting = System.nanoTime();
+    client.namespaces().withName(namespace).delete();
+    await("namespace " + namespace + " gone")
+        .atMost(Duration.ofMinutes(15))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> client.namespaces().withName(namespace).get() == null);
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - deleting);
   }
 
   private TaskWorld world(String namespace) {
