@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.Timestamp;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -56,6 +57,9 @@ class TaskLatencyBenchmark {
 
   private static final int CLIENT_THREADS = 16;
   private static final int SINGLES = 20;
+
+  /** The pod label that has kwok keep a pod running (hack/kwok/pod-stages.yaml). */
+  private static final Map.Entry<String, String> HANG = Map.entry("kubetask.test/outcome", "hang");
 
   private KubernetesClient client;
   private BenchKubeTask kubeTask;
@@ -110,9 +114,9 @@ class TaskLatencyBenchmark {
       int floorJobCount = client.batch().v1().jobs().inNamespace(floorNs).list().getItems().size();
       print(
           String.format(
-              "   (floor: the namespace of the %d ConfigMaps and Jobs created directly, their pods"
-                  + " done: gone after %d ms)",
-              floorJobCount, deleted(floorNs)));
+              "   (floor: the namespace of the %d ConfigMaps and Jobs created directly, %d of"
+                  + " their agents running as the Tasks' are: gone after %d ms)",
+              floorJobCount, large / 2, deleted(floorNs)));
       if (kubeTask.outOfMemory()) {
         print("a KubeTask process ran out of memory or died: see e2e/target/kubetask-processes");
       }
@@ -176,8 +180,15 @@ class TaskLatencyBenchmark {
     }
     TaskWorld target = big == null ? world : big;
     try (JobWatch jobs = new JobWatch(client, target.ns())) {
+      // The first pass's floor has its odd-numbered agents hang as the Tasks' do, so that deleting
+      // its namespace ends as many running agents as deleting the Tasks' namespace does.
+      boolean hang = label.isEmpty();
       Result floor =
-          run(floorJobs, p + "floor-big", large, i -> createDirectly(p + "floor-big-" + i));
+          run(
+              floorJobs,
+              p + "floor-big",
+              large,
+              i -> createDirectly(p + "floor-big-" + i, hang && i % 2 == 1));
       Map<String, Double> cpu = kubeTask.cpuSeconds();
       // Half of them hang: with the other half done, half the Tasks run and half wait for a TTL.
       Result tasks =
@@ -197,6 +208,9 @@ class TaskLatencyBenchmark {
               tasks.p(50)));
       print(label + "   CPU s of the " + large + "-burst: " + since(cpu));
       awaitSettled(target.ns(), p + "task-big-", large);
+      if (hang) {
+        awaitPods(floorNs, p + "floor-big-", large);
+      }
     }
   }
 
@@ -207,22 +221,37 @@ class TaskLatencyBenchmark {
    * last Job.
    */
   private void awaitSettled(String namespace, String prefix, int large) {
-    await("half the " + prefix + " Tasks completed, the other half's pods running")
+    await("half the " + prefix + " Tasks completed")
         .atMost(Duration.ofMinutes(15))
         .pollInterval(Duration.ofSeconds(1))
         .until(
             () ->
                 client.resources(Task.class).inNamespace(namespace).list().getItems().stream()
-                            .filter(t -> t.getMetadata().getName().startsWith(prefix))
-                            .filter(t -> t.getStatus() != null)
-                            .filter(t -> TaskPhase.COMPLETED.equals(t.getStatus().phase()))
-                            .count()
-                        == (large + 1) / 2 // the even-numbered ones, which end at once
-                    && client.pods().inNamespace(namespace).list().getItems().stream()
-                            .filter(pod -> pod.getMetadata().getName().startsWith(prefix))
-                            .filter(pod -> "Running".equals(pod.getStatus().getPhase()))
-                            .count()
-                        == large / 2);
+                        .filter(t -> t.getMetadata().getName().startsWith(prefix))
+                        .filter(t -> t.getStatus() != null)
+                        .filter(t -> TaskPhase.COMPLETED.equals(t.getStatus().phase()))
+                        .count()
+                    == (large + 1) / 2); // the even-numbered ones, which end at once
+    awaitPods(namespace, prefix, large);
+  }
+
+  /** Waits until the odd-numbered half of the burst's pods run and the other half succeeded. */
+  private void awaitPods(String namespace, String prefix, int large) {
+    await("half the " + prefix + " pods succeeded, the other half running")
+        .atMost(Duration.ofMinutes(15))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () -> {
+              Map<String, Long> phases =
+                  client.pods().inNamespace(namespace).list().getItems().stream()
+                      .filter(pod -> pod.getMetadata().getName().startsWith(prefix))
+                      .collect(
+                          Collectors.groupingBy(
+                              pod -> String.valueOf(pod.getStatus().getPhase()),
+                              Collectors.counting()));
+              return phases.getOrDefault("Running", 0L) == large / 2
+                  && phases.getOrDefault("Succeeded", 0L) == (large + 1) / 2;
+            });
   }
 
   /** Runs {@code n} Tasks through, 500 at a time, and deletes them: what came before. */
@@ -362,7 +391,7 @@ class TaskLatencyBenchmark {
     return TimeUnit.SECONDS.toNanos(t.getSeconds()) + t.getNanos();
   }
 
-  /** Waits until every Job in the namespaces has succeeded or failed. */
+  /** Waits until every Job in the namespaces that does not hang has succeeded or failed. */
   private void awaitJobsFinished(String... namespaces) {
     await("the Jobs of " + String.join(", ", namespaces) + " finished")
         .atMost(Duration.ofMinutes(20))
@@ -372,7 +401,12 @@ class TaskLatencyBenchmark {
                 Stream.of(namespaces)
                     .flatMap(
                         ns -> client.batch().v1().jobs().inNamespace(ns).list().getItems().stream())
-                    .allMatch(TaskLatencyBenchmark::finished));
+                    .allMatch(job -> hangs(job.getSpec().getTemplate()) || finished(job)));
+  }
+
+  private static boolean hangs(PodTemplateSpec template) {
+    var labels = template.getMetadata() == null ? null : template.getMetadata().getLabels();
+    return labels != null && HANG.getValue().equals(labels.get(HANG.getKey()));
   }
 
   private static boolean finished(Job job) {
@@ -386,8 +420,12 @@ class TaskLatencyBenchmark {
     world.create(name, agent, TaskWorld.inline("/workspace/task.md", "Benchmark " + name));
   }
 
-  /** The floor: what a client does that creates the agent's ConfigMap and Job itself. */
   private void createDirectly(String name) {
+    createDirectly(name, false);
+  }
+
+  /** The floor: what a client does that creates the agent's ConfigMap and Job itself. */
+  private void createDirectly(String name, boolean hangs) {
     client
         .resource(
             new ConfigMapBuilder()
@@ -409,6 +447,9 @@ class TaskLatencyBenchmark {
                 .withNewSpec()
                 .withBackoffLimit(0)
                 .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(hangs ? Map.ofEntries(HANG) : Map.of())
+                .endMetadata()
                 .withNewSpec()
                 .withRestartPolicy("Never")
                 .addNewContainer()
