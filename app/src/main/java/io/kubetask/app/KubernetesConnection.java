@@ -2,6 +2,7 @@ package io.kubetask.app;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -17,20 +18,22 @@ final class KubernetesConnection {
   static KubernetesClient connect() {
     return new KubernetesClientBuilder()
         .withConfig(tokenRefreshOnlyWithAToken(Config.autoConfigure(null)))
-        .withKubernetesSerialization(withoutManagedFields())
+        .withKubernetesSerialization(serialization())
         .build();
   }
 
   /**
-   * Objects as KubeTask reads them: without managedFields. Nothing KubeTask decides reads them, and
-   * they are most of what a cached object weighs (a tree of maps per field manager): with 1,000
-   * Tasks, their Jobs and pods, about 270,000 maps of the operator's heap. Dropped when a response
-   * is read, so every informer cache is lean whatever namespaces it serves; never sent either (the
-   * API server would refuse them in an apply).
+   * Objects as KubeTask reads them: without managedFields, and with repeated values shared. Nothing
+   * KubeTask decides reads them, and they are most of what a cached object weighs (a tree of maps
+   * per field manager): with 1,000 Tasks, their Jobs and pods, about 270,000 maps of the operator's
+   * heap. Dropped when a response is read, so every informer cache is lean whatever namespaces it
+   * serves; never sent either (the API server would refuse them in an apply). Their string values
+   * that repeat are shared: see {@link SharedStrings}.
    */
-  static KubernetesSerialization withoutManagedFields() {
+  static KubernetesSerialization serialization() {
     ObjectMapper mapper = new ObjectMapper();
     mapper.addMixIn(ObjectMeta.class, IgnoresManagedFields.class);
+    mapper.registerModule(new SimpleModule().addDeserializer(String.class, new SharedStrings()));
     return new KubernetesSerialization(mapper, true);
   }
 

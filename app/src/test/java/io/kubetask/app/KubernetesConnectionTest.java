@@ -82,7 +82,7 @@ class KubernetesConnectionTest {
     try (KubernetesClient client =
         new KubernetesClientBuilder()
             .withConfig(base().build())
-            .withKubernetesSerialization(KubernetesConnection.withoutManagedFields())
+            .withKubernetesSerialization(KubernetesConnection.serialization())
             .build()) {
       ConfigMap read = client.configMaps().inNamespace("ns").withName("managed").get();
 
