@@ -23,12 +23,12 @@ final class KubernetesConnection {
   }
 
   /**
-   * Objects as KubeTask reads them: without managedFields, and with repeated values shared. Nothing
-   * KubeTask decides reads them, and they are most of what a cached object weighs (a tree of maps
-   * per field manager): with 1,000 Tasks, their Jobs and pods, about 270,000 maps of the operator's
-   * heap. Dropped when a response is read, so every informer cache is lean whatever namespaces it
-   * serves; never sent either (the API server would refuse them in an apply). Their string values
-   * that repeat are shared: see {@link SharedStrings}.
+   * Objects as KubeTask reads them: without managedFields, and with the string values that repeat
+   * shared ({@link SharedStrings}). Nothing KubeTask decides reads managedFields, and they are most
+   * of what a cached object weighs (a tree of maps per field manager): with 1,000 Tasks, their Jobs
+   * and pods, about 270,000 maps of the operator's heap. Dropped when a response is read, so every
+   * informer cache is lean whatever namespaces it serves; never sent either (the API server would
+   * refuse them in an apply).
    */
   static KubernetesSerialization serialization() {
     ObjectMapper mapper = new ObjectMapper();
