@@ -64,7 +64,13 @@ public final class EventRecorder {
       client.v1().events().resource(event).create();
     } catch (KubernetesClientException e) {
       // An Event is a courtesy: losing one must not fail, or repeat, the step that produced it.
-      log.warn("Could not record event {} on {}: {}", reason, name, e.getMessage());
+      if (ApiErrors.namespaceTerminating(e)) {
+        // What the namespace's deletion does to its agents (their pods go first) is told to
+        // Tasks that are about to go too: nobody could read the Event.
+        log.debug("Event {} on {} not recorded: its namespace is being deleted", reason, name);
+      } else {
+        log.warn("Could not record event {} on {}: {}", reason, name, ApiErrors.message(e));
+      }
     }
   }
 }

@@ -28,4 +28,35 @@ class ApiErrorsTest {
     var empty = new KubernetesClientException("timeout", 504, new StatusBuilder().build());
     assertThat(ApiErrors.message(empty)).isEqualTo("timeout");
   }
+
+  @Test
+  void aCreateInANamespaceBeingDeletedIsToldFromOtherRefusals() {
+    var terminating =
+        new StatusBuilder()
+            .withCode(403)
+            .withReason("Forbidden")
+            .withMessage(
+                "events \"t.\" is forbidden: unable to create new content in namespace team-a"
+                    + " because it is being terminated")
+            .withNewDetails()
+            .addNewCause()
+            .withField("metadata.namespace")
+            .withReason("NamespaceTerminating")
+            .withMessage("namespace team-a is being terminated")
+            .endCause()
+            .endDetails()
+            .build();
+    var rbac =
+        new StatusBuilder()
+            .withCode(403)
+            .withReason("Forbidden")
+            .withMessage("events is forbidden: User \"kubetask\" cannot create resource \"events\"")
+            .build();
+
+    assertThat(ApiErrors.namespaceTerminating(new KubernetesClientException("", 403, terminating)))
+        .isTrue();
+    assertThat(ApiErrors.namespaceTerminating(new KubernetesClientException("", 403, rbac)))
+        .isFalse();
+    assertThat(ApiErrors.namespaceTerminating(new KubernetesClientException("refused"))).isFalse();
+  }
 }
