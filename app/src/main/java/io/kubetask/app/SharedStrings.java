@@ -41,7 +41,7 @@ final class SharedStrings extends StringDeserializer {
     return share(super.deserialize(p, ctxt));
   }
 
-  String share(String value) {
+  private String share(String value) {
     if (value == null || value.length() > MAX_LENGTH) {
       return value;
     }
