@@ -76,15 +76,10 @@ public final class Slots {
    *
    * @param task the Task, read just now
    * @param agentLimit its Agent's {@code maxConcurrentTasks}, or null
+   * @param config the namespace's KubeTaskConfig, read with the Task; null when it has none
    */
-  public Admission take(Task task, Integer agentLimit) {
+  public Admission take(Task task, Integer agentLimit, KubeTaskConfig config) {
     String ns = task.getMetadata().getNamespace();
-    KubeTaskConfig config =
-        client
-            .resources(KubeTaskConfig.class)
-            .inNamespace(ns)
-            .withName(KubeTaskConfig.DEFAULT_NAME)
-            .get();
     var spec = config == null ? null : config.getSpec();
     Integer namespaceLimit = spec == null ? null : spec.maxActiveTasks();
     Integer perHour = spec == null ? null : spec.maxTasksPerHour();

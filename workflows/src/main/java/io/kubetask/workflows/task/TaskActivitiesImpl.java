@@ -39,6 +39,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +66,27 @@ public class TaskActivitiesImpl implements TaskActivities {
   private final FailedCreates failedCreates;
   private final Slots slots;
   private final Approvers approvers;
+
+  /**
+   * Reads that go beside an activity's own so that they add no round trip before the Job: the
+   * namespace's KubeTaskConfig while the Task is read. When all its threads are busy the activity's
+   * own thread reads, one after the other as without it.
+   */
+  private final ExecutorService sideReads =
+      new ThreadPoolExecutor(
+          0,
+          SIDE_READ_THREADS,
+          30,
+          TimeUnit.SECONDS,
+          new SynchronousQueue<>(),
+          runnable -> {
+            Thread thread = new Thread(runnable, "kubetask-side-read");
+            thread.setDaemon(true);
+            return thread;
+          },
+          new ThreadPoolExecutor.CallerRunsPolicy());
+
+  private static final int SIDE_READ_THREADS = 16;
 
   public TaskActivitiesImpl(KubernetesClient client, ActivitySettings settings, Clock clock) {
     this(client, settings, clock, ActivityMetrics.NONE, FailedCreates.listing(client));
@@ -87,6 +114,9 @@ public class TaskActivitiesImpl implements TaskActivities {
 
   @Override
   public StartResult start(TaskRef ref) {
+    // Its capacity limits are needed only at admission, but the Task is read anyway.
+    CompletableFuture<KubeTaskConfig> config =
+        CompletableFuture.supplyAsync(() -> config(ref.namespace()), sideReads);
     Task task = current(ref);
     if (task == null || task.getMetadata().getDeletionTimestamp() != null) {
       return StartResult.gone();
@@ -158,7 +188,7 @@ public class TaskActivitiesImpl implements TaskActivities {
       }
       default -> {}
     }
-    Slots.Admission admission = slots.take(task, resolution.agentLimit());
+    Slots.Admission admission = slots.take(task, resolution.agentLimit(), joined(config));
     if (!admission.admitted()) {
       return unlessStarted(
           task,
@@ -443,13 +473,29 @@ public class TaskActivitiesImpl implements TaskActivities {
     return task != null && ref.uid().equals(task.getMetadata().getUid()) ? task : null;
   }
 
+  /** The namespace's KubeTaskConfig, or null when it has none. */
+  private KubeTaskConfig config(String namespace) {
+    return client
+        .resources(KubeTaskConfig.class)
+        .inNamespace(namespace)
+        .withName(KubeTaskConfig.DEFAULT_NAME)
+        .get();
+  }
+
+  /** What a side read returned, or its failure as the activity's own. */
+  private static <T> T joined(CompletableFuture<T> read) {
+    try {
+      return read.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
+  }
+
   private Expiry expiry(String namespace, Instant completion) {
-    KubeTaskConfig config =
-        client
-            .resources(KubeTaskConfig.class)
-            .inNamespace(namespace)
-            .withName(KubeTaskConfig.DEFAULT_NAME)
-            .get();
+    KubeTaskConfig config = config(namespace);
     long ttl =
         config == null || config.getSpec() == null
             ? TaskLifecycleConfig.DEFAULT_TTL_SECONDS

@@ -22,6 +22,7 @@ import io.kubetask.api.KubeTaskAnnotations;
 import io.kubetask.api.v1alpha1.Agent;
 import io.kubetask.api.v1alpha1.AgentSpec;
 import io.kubetask.api.v1alpha1.Approval;
+import io.kubetask.api.v1alpha1.CapacityConfig;
 import io.kubetask.api.v1alpha1.ConfigMapKeySelector;
 import io.kubetask.api.v1alpha1.ConfigMapReference;
 import io.kubetask.api.v1alpha1.Context;
@@ -882,6 +883,26 @@ class TaskActivitiesImplTest {
     assertThat(status(ref).completionTime()).isEqualTo("2025-06-01T12:40:58Z");
     assertThat(status(ref).expirationTime()).isEqualTo("2025-06-01T12:41:01Z");
     assertThat(expiry).isEqualTo(Expiry.at(Instant.parse("2025-06-01T12:41:01Z").toEpochMilli()));
+  }
+
+  @Test
+  void startAdmitsNoMoreTasksThanTheNamespacesKubeTaskConfigAllows() {
+    client
+        .resource(
+            new KubeTaskConfig(NS, "default", new KubeTaskConfigSpec(null, new CapacityConfig(1))))
+        .create();
+    TaskRef first = applyTask("first", null, List.of());
+    clock.advance(Duration.ofSeconds(1));
+    TaskRef second = applyTask("second", null, List.of());
+
+    assertThat(activities.start(first).state()).isEqualTo(StartResult.State.STARTED);
+    StartResult waiting = activities.start(second);
+
+    assertThat(waiting.state()).isEqualTo(StartResult.State.BLOCKED);
+    assertThat(status(second).phase()).isEqualTo(TaskPhase.QUEUED);
+    assertThat(jobs())
+        .extracting(j -> j.getMetadata().getName())
+        .containsExactly(objectName(first));
   }
 
   @Test
