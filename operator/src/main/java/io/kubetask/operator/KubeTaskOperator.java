@@ -10,6 +10,7 @@ import io.kubetask.operator.crontask.OrphanSchedules;
 import io.kubetask.operator.crontask.ScheduleGateway;
 import io.kubetask.operator.crontask.TemporalScheduleGateway;
 import io.kubetask.operator.observability.OperatorMetrics;
+import io.kubetask.operator.task.TaskFinalizer;
 import io.kubetask.operator.task.TaskProgressRecorder;
 import io.kubetask.operator.task.TaskReconciler;
 import io.kubetask.operator.task.TaskWorkflowGateway;
@@ -142,6 +143,7 @@ public final class KubeTaskOperator {
             tasks,
             events::warning,
             new TaskProgressRecorder(kubernetes, events, Clock.systemUTC()),
+            new TaskFinalizer(),
             finalizerDeadline,
             config.resync(),
             config.watchAllNamespaces()),

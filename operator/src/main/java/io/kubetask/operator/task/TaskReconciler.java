@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
@@ -47,10 +46,20 @@ import org.slf4j.LoggerFactory;
  * or ConfigMaps, release and stop annotations, TTL config changes. Of the Task's status it writes
  * one thing, what the agent's pod does while the Job runs, which its pod cache sees first; the
  * workflow's activities own the rest (start, end, window, attempts, result).
+ *
+ * <p>A deleted Task's workflow is terminated before the Task goes: the operator's finalizer holds
+ * it until then. The reconciler puts the finalizer on itself, after the first start of the workflow
+ * rather than before it (as JOSDK's {@code Cleaner} would, one API round trip and one watch event
+ * earlier): a new Task's agent starts that much sooner. A Task deleted before its finalizer came is
+ * cleaned up when its deletion is seen.
  */
 // Status and annotation changes do not bump metadata.generation, and both must trigger a reconcile.
-@ControllerConfiguration(name = TaskReconciler.NAME, generationAwareEventProcessing = false)
-public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
+// All events, deletions included, come to reconcile(): the reconciler handles its finalizer.
+@ControllerConfiguration(
+    name = TaskReconciler.NAME,
+    generationAwareEventProcessing = false,
+    triggerReconcilerOnAllEvents = true)
+public class TaskReconciler implements Reconciler<Task> {
   public static final String NAME = "task";
 
   /** The reason of the Warning Event about an annotation whose value does nothing. */
@@ -97,7 +106,14 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
    */
   private final Cache<String, String> recordedProgress;
 
+  /**
+   * Tasks whose deletion was cleaned up while the finalizer held them, until their deletion is
+   * seen: the others (deleted before the finalizer came, or released by hand) are cleaned up then.
+   */
+  private final Cache<String, Boolean> cleanedUp;
+
   private final Warnings events;
+  private final Finalizers finalizers;
   private final ProgressRecorder progress;
 
   /** Where the reconciler's Warning Events go (an {@link EventRecorder} in the operator). */
@@ -117,6 +133,15 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
     boolean record(Task task, AgentProgress progress);
   }
 
+  /** Where the operator's finalizer is put on a Task and taken off ({@link TaskFinalizer}). */
+  public interface Finalizers {
+    /** Puts the finalizer on the Task, unless it has it or is being deleted. */
+    void add(Task task, Context<Task> context);
+
+    /** Takes the finalizer off the Task, if it has it. */
+    void remove(Task task, Context<Task> context);
+  }
+
   private final FinalizerDeadline finalizerDeadline;
   private final boolean allNamespaces;
 
@@ -129,6 +154,7 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
    * @param gateway the Task workflows in Temporal
    * @param events where Warning Events go
    * @param progress where what the agent's pod does is recorded
+   * @param finalizers where the finalizer is put on and taken off
    * @param finalizerDeadline how long a deleted Task waits for Temporal
    * @param resync the longest time between two reconciliations of a Task
    */
@@ -136,9 +162,10 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
       TaskWorkflowGateway gateway,
       Warnings events,
       ProgressRecorder progress,
+      Finalizers finalizers,
       FinalizerDeadline finalizerDeadline,
       Duration resync) {
-    this(gateway, events, progress, finalizerDeadline, resync, false);
+    this(gateway, events, progress, finalizers, finalizerDeadline, resync, false);
   }
 
   /**
@@ -149,10 +176,12 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
       TaskWorkflowGateway gateway,
       Warnings events,
       ProgressRecorder progress,
+      Finalizers finalizers,
       FinalizerDeadline finalizerDeadline,
       Duration resync,
       boolean allNamespaces) {
     this.allNamespaces = allNamespaces;
+    this.finalizers = finalizers;
     Clock clock = finalizerDeadline.clock();
     this.gateway = gateway;
     this.events = events;
@@ -175,10 +204,28 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
         CacheBuilder.newBuilder().expireAfterWrite(resync.dividedBy(2)).ticker(ticker).build();
     this.recordedProgress =
         CacheBuilder.newBuilder().expireAfterWrite(resync.dividedBy(2)).ticker(ticker).build();
+    this.cleanedUp = CacheBuilder.newBuilder().expireAfterWrite(resync).ticker(ticker).build();
   }
 
   @Override
   public UpdateControl<Task> reconcile(Task task, Context<Task> context) {
+    if (context.isPrimaryResourceDeleted() || context.isPrimaryResourceFinalStateUnknown()) {
+      return deleted(task, context);
+    }
+    if (task.isMarkedForDeletion()) {
+      return deleting(task, context);
+    }
+    try {
+      return run(task, context);
+    } finally {
+      // After the start, so that it does not delay the agent; also when the reconciliation failed,
+      // so that a Task created while Temporal cannot be reached waits for it when deleted.
+      finalizers.add(task, context);
+    }
+  }
+
+  /** The Task as it runs: its workflow started and told what changed. */
+  private UpdateControl<Task> run(Task task, Context<Task> context) {
     Job job = jobOf(task, context);
     KubeTaskConfig config = context.getSecondaryResource(KubeTaskConfig.class).orElse(null);
     var seen =
@@ -236,30 +283,90 @@ public class TaskReconciler implements Reconciler<Task>, Cleaner<Task> {
     }
   }
 
-  @Override
-  public DeleteControl cleanup(Task task, Context<Task> context) {
-    var ref = TaskWorkflowTarget.of(task).ref();
-    confirmed.invalidate(ref.workflowId());
-    toldJobChange.invalidate(ref.workflowId());
-    recordedProgress.invalidate(ref.workflowId());
-    if (TaskActions.endsWorkflowOnDelete(task, clock.instant())) {
-      log.info("Task deleted, terminating workflow {}", ref.workflowId());
-      try {
-        gateway.terminate(ref);
-      } catch (RuntimeException e) {
-        return finalizerDeadline.afterFailure(
-            task,
-            e,
-            "terminate workflow " + ref.workflowId(),
-            "the workflow ends by itself when it next finds its Task gone.",
-            (object, reason, message) -> events.warning((Task) object, reason, message));
-      }
-      tellCronTaskRun(task);
-    } else {
-      log.info("Task deleted at the end of its TTL by workflow {}", ref.workflowId());
+  /** A Task being deleted: cleaned up, then released by the finalizer (if it holds it). */
+  private UpdateControl<Task> deleting(Task task, Context<Task> context) {
+    if (!task.hasFinalizer(TaskFinalizer.NAME)) {
+      return UpdateControl.noUpdate(); // Released already; another finalizer holds it.
     }
+    DeleteControl control = cleanup(task, context);
+    if (!control.isRemoveFinalizer()) {
+      return UpdateControl.<Task>noUpdate()
+          .rescheduleAfter(control.getScheduleDelay().orElseThrow());
+    }
+    finalizers.remove(task, context);
+    return UpdateControl.noUpdate();
+  }
+
+  /**
+   * A Task gone from the API server. Unless the finalizer held it for its cleanup, it is cleaned up
+   * now (deleted before its finalizer came, or released by hand), once: a failure is logged, and
+   * the workflow ends by itself when it next finds its Task gone.
+   */
+  private UpdateControl<Task> deleted(Task task, Context<Task> context) {
+    String workflowId = TaskWorkflowTarget.of(task).ref().workflowId();
+    if (cleanedUp.getIfPresent(workflowId) == null) {
+      forget(workflowId);
+      try {
+        endWorkflow(task);
+      } catch (RuntimeException e) {
+        log.warn(
+            "Could not terminate workflow {} of a deleted Task ({}); it ends by itself when it next"
+                + " finds its Task gone",
+            workflowId,
+            e.getMessage());
+      }
+      wakeQueue(task, context.getSecondaryResource(KubeTaskConfig.class).orElse(null), context);
+    }
+    cleanedUp.invalidate(workflowId);
+    return UpdateControl.noUpdate();
+  }
+
+  /**
+   * Cleans up after a deleted Task: its workflow terminated, unless the workflow deleted it at the
+   * end of its TTL; the queued Tasks told that a slot is free.
+   *
+   * @return whether the finalizer may let the Task go, or when to try again
+   */
+  DeleteControl cleanup(Task task, Context<Task> context) {
+    String workflowId = TaskWorkflowTarget.of(task).ref().workflowId();
+    forget(workflowId);
+    try {
+      endWorkflow(task);
+    } catch (RuntimeException e) {
+      DeleteControl control =
+          finalizerDeadline.afterFailure(
+              task,
+              e,
+              "terminate workflow " + workflowId,
+              "the workflow ends by itself when it next finds its Task gone.",
+              (object, reason, message) -> events.warning((Task) object, reason, message));
+      if (control.isRemoveFinalizer()) {
+        cleanedUp.put(workflowId, Boolean.TRUE); // Given up: not tried again when it is gone.
+      }
+      return control;
+    }
+    cleanedUp.put(workflowId, Boolean.TRUE);
     wakeQueue(task, context.getSecondaryResource(KubeTaskConfig.class).orElse(null), context);
     return DeleteControl.defaultDelete();
+  }
+
+  /** What the reconciler remembers of a Task's workflow, forgotten once the Task is deleted. */
+  private void forget(String workflowId) {
+    confirmed.invalidate(workflowId);
+    toldJobChange.invalidate(workflowId);
+    recordedProgress.invalidate(workflowId);
+  }
+
+  /** Terminates the deleted Task's workflow, unless the workflow deleted it (its TTL). */
+  private void endWorkflow(Task task) {
+    var ref = TaskWorkflowTarget.of(task).ref();
+    if (!TaskActions.endsWorkflowOnDelete(task, clock.instant())) {
+      log.info("Task deleted at the end of its TTL by workflow {}", ref.workflowId());
+      return;
+    }
+    log.info("Task deleted, terminating workflow {}", ref.workflowId());
+    gateway.terminate(ref);
+    tellCronTaskRun(task);
   }
 
   /**

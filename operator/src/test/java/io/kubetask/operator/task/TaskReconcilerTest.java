@@ -61,6 +61,22 @@ class TaskReconcilerTest {
 
   private boolean accepted = true;
 
+  /** What was done with the finalizer, and what Temporal had been asked before. */
+  private final List<String> finalizerCalls = new ArrayList<>();
+
+  private final TaskReconciler.Finalizers finalizers =
+      new TaskReconciler.Finalizers() {
+        @Override
+        public void add(Task task, Context<Task> context) {
+          finalizerCalls.add("add after " + gateway.summary());
+        }
+
+        @Override
+        public void remove(Task task, Context<Task> context) {
+          finalizerCalls.add("remove after " + gateway.summary());
+        }
+      };
+
   private boolean record(Task task, AgentProgress progress) {
     recorded.add(progress.reason());
     return accepted;
@@ -71,6 +87,7 @@ class TaskReconcilerTest {
           gateway,
           (task, reason, message) -> warnings.add(reason + ": " + message),
           this::record,
+          finalizers,
           new FinalizerDeadline(BOUND, Clock.fixed(NOW, ZoneOffset.UTC)),
           RESYNC);
 
@@ -122,6 +139,7 @@ class TaskReconcilerTest {
             gateway,
             (t, r, m) -> {},
             this::record,
+            finalizers,
             new FinalizerDeadline(BOUND, steppingClock(now)),
             RESYNC);
     var task = running(NOW.minusSeconds(600));
@@ -144,6 +162,7 @@ class TaskReconcilerTest {
             gateway,
             (t, r, m) -> {},
             this::record,
+            finalizers,
             new FinalizerDeadline(BOUND, steppingClock(now)),
             RESYNC);
     var task = running(NOW.minusSeconds(600));
@@ -570,5 +589,100 @@ class TaskReconcilerTest {
 
     assertThat(gateway.calls).isEmpty();
     assertThat(control.isRemoveFinalizer()).isTrue();
+  }
+
+  @Test
+  void theFinalizerIsPutOnANewTaskAfterItsWorkflowIsStarted() {
+    reconciler.reconcile(task("t"), context());
+
+    assertThat(finalizerCalls).containsExactly("add after [ensureStarted]");
+  }
+
+  @Test
+  void theFinalizerIsPutOnAlsoWhileTemporalCannotBeReached() {
+    gateway.failure = new IllegalStateException("UNAVAILABLE");
+
+    assertThatThrownBy(() -> reconciler.reconcile(task("t"), context())).hasMessage("UNAVAILABLE");
+
+    assertThat(finalizerCalls).containsExactly("add after []");
+  }
+
+  @Test
+  void aTaskBeingDeletedIsCleanedUpThenReleased() {
+    var task = deleting(running(NOW.minusSeconds(600)), TaskFinalizer.NAME);
+
+    var control = reconciler.reconcile(task, context());
+
+    assertThat(gateway.summary()).containsExactly("terminate");
+    assertThat(finalizerCalls).containsExactly("remove after [terminate]");
+    assertThat(control.getScheduleDelay()).isEmpty();
+  }
+
+  @Test
+  void aTaskBeingDeletedIsHeldWhileTemporalCannotBeReachedAndLookedAtAgain() {
+    gateway.failure = new IllegalStateException("UNAVAILABLE");
+    var task = deleting(running(NOW.minusSeconds(600)), TaskFinalizer.NAME);
+
+    var control = reconciler.reconcile(task, context());
+
+    assertThat(finalizerCalls).isEmpty();
+    assertThat(control.getScheduleDelay()).contains(5_000L);
+  }
+
+  @Test
+  void aTaskHeldOnlyByAnotherFinalizerIsLeftAlone() {
+    var task = deleting(running(NOW.minusSeconds(600)), "example.com/keep");
+
+    reconciler.reconcile(task, context());
+
+    assertThat(gateway.calls).isEmpty();
+    assertThat(finalizerCalls).isEmpty();
+  }
+
+  @Test
+  void aTaskDeletedBeforeItsFinalizerCameIsCleanedUpWhenItIsGone() {
+    var task = task("t");
+    reconciler.reconcile(task, context());
+
+    reconciler.reconcile(task, gone(context()));
+    reconciler.reconcile(task, context()); // a Task of the same name and uid: nothing remembered
+
+    assertThat(gateway.summary()).containsExactly("ensureStarted", "terminate", "ensureStarted");
+  }
+
+  @Test
+  void aTaskCleanedUpUnderItsFinalizerIsNotCleanedUpAgainWhenItIsGone() {
+    var task = deleting(running(NOW.minusSeconds(600)), TaskFinalizer.NAME);
+    reconciler.reconcile(task, context());
+
+    reconciler.reconcile(task, gone(context()));
+
+    assertThat(gateway.summary()).containsExactly("terminate");
+  }
+
+  @Test
+  void aTaskGoneWhileTemporalCannotBeReachedIsLeftToItsWorkflow() {
+    gateway.failure = new IllegalStateException("UNAVAILABLE");
+
+    var control = reconciler.reconcile(task("t"), gone(context()));
+
+    assertThat(control.getScheduleDelay()).isEmpty();
+    assertThat(finalizerCalls).isEmpty();
+  }
+
+  @Test
+  void theFinalizerKeepsTheNameTasksHaveCarriedSinceTheFirstRelease() {
+    assertThat(TaskFinalizer.NAME).isEqualTo("tasks.kubetask.io/finalizer");
+  }
+
+  private static Task deleting(Task task, String finalizer) {
+    task.getMetadata().setDeletionTimestamp(NOW.minusSeconds(1).toString());
+    task.getMetadata().setFinalizers(new ArrayList<>(List.of(finalizer)));
+    return task;
+  }
+
+  private static Context<Task> gone(Context<Task> context) {
+    when(context.isPrimaryResourceDeleted()).thenReturn(true);
+    return context;
   }
 }
