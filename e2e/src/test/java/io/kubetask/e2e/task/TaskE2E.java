@@ -21,6 +21,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.kubetask.api.v1alpha1.Context;
 import io.kubetask.api.v1alpha1.Credential;
 import io.kubetask.api.v1alpha1.FileContext;
@@ -34,6 +36,7 @@ import io.kubetask.e2e.support.TaskWorld;
 import io.kubetask.e2e.support.TestNamespace;
 import io.kubetask.e2e.system.KubeTaskSystem;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.client.WorkflowNotFoundException;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -478,6 +481,39 @@ class TaskE2E {
               assertThat(world.pods(running)).isEmpty();
             });
     world.awaitWorkflow(running, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED);
+  }
+
+  @Test
+  void aTaskDeletedAsSoonAsItIsCreatedLeavesNoWorkflowRunning() {
+    world.agent("fleeting", AgentSpecs.image("example.com/echo:1").hangs());
+    // Deleted before or after the operator put its finalizer on: either way nothing runs on.
+    Task task = world.create("fleeting", "fleeting");
+    client.resource(task).delete();
+
+    world.awaitGone(task, TIMEOUT);
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(workflowStatus(task))
+                  .isNotEqualTo(
+                      Optional.of(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING));
+              assertThat(world.jobs(task)).isEmpty();
+            });
+  }
+
+  /** The status of the Task's workflow, or empty when there is none. */
+  private static Optional<WorkflowExecutionStatus> workflowStatus(Task task) {
+    try {
+      return Optional.of(world.workflow(task).getStatus());
+    } catch (WorkflowNotFoundException e) {
+      return Optional.empty();
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw e;
+    }
   }
 
   @Test
