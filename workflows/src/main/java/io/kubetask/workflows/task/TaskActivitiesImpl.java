@@ -114,7 +114,8 @@ public class TaskActivitiesImpl implements TaskActivities {
 
   @Override
   public StartResult start(TaskRef ref) {
-    // Its capacity limits are needed only at admission, but the Task is read anyway.
+    // Read beside the Task: its limits are needed only at admission, where reading it would add a
+    // round trip before the Job.
     CompletableFuture<KubeTaskConfig> config =
         CompletableFuture.supplyAsync(() -> config(ref.namespace()), sideReads);
     Task task = current(ref);
