@@ -19,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What can be checked of the image and the docker-compose file without Docker (these machines have
@@ -81,6 +82,39 @@ class PackagingTest {
         .containsPattern("MaxRAMPercentage\\s+= 75")
         .containsPattern("TieredStopAtLevel\\s+= 1")
         .containsPattern("MaxHeapFreeRatio\\s+= 30");
+  }
+
+  /**
+   * The JDK's HTTP client (the Kubernetes client's) completes every response through
+   * CompletableFuture's default executor, which on one or two cores is a new thread per task unless
+   * the common pool is given a parallelism of two or more: a thread started and ended for each API
+   * call. The settings file gives it one, so on two cores (deploy/'s limit, and these machines) the
+   * common pool's threads take those completions.
+   */
+  @Test
+  void asynchronousCompletionsRunOnThePoolOnTwoCores(@TempDir Path dir) throws Exception {
+    Path program = dir.resolve("AsyncThread.java");
+    Files.writeString(
+        program,
+        """
+        public class AsyncThread {
+          public static void main(String[] args) throws Exception {
+            System.out.println(java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> Thread.currentThread().getName()).get());
+          }
+        }
+        """);
+    Process java =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "@" + ROOT.resolve("app/jvm.options"),
+                "-XX:ActiveProcessorCount=2",
+                program.toString())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(java.waitFor()).as(out).isZero();
+    assertThat(out.strip()).startsWith("ForkJoinPool.commonPool-worker");
   }
 
   @Test
