@@ -66,16 +66,7 @@ class PackagingTest {
 
   @Test
   void theJvmAcceptsTheSettingsFile() throws Exception {
-    Process java =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "@" + ROOT.resolve("app/jvm.options"),
-                "-XX:+PrintFlagsFinal",
-                "-version")
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(java.waitFor()).as(out).isZero();
+    String out = java("@" + ROOT.resolve("app/jvm.options"), "-XX:+PrintFlagsFinal", "-version");
     assertThat(out)
         .containsPattern("UseSerialGC\\s+= true")
         .containsPattern("ExitOnOutOfMemoryError\\s+= true")
@@ -104,17 +95,23 @@ class PackagingTest {
           }
         }
         """);
-    Process java =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "@" + ROOT.resolve("app/jvm.options"),
-                "-XX:ActiveProcessorCount=2",
-                program.toString())
-            .redirectErrorStream(true)
-            .start();
+    String out =
+        java(
+            "@" + ROOT.resolve("app/jvm.options"),
+            "-XX:ActiveProcessorCount=2",
+            program.toString());
+    assertThat(out.strip()).startsWith("ForkJoinPool.commonPool-worker");
+  }
+
+  /** What this JDK's java command prints with {@code args}; it must exit with 0. */
+  private static String java(String... args) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of(args));
+    Process java = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(java.waitFor()).as(out).isZero();
-    assertThat(out.strip()).startsWith("ForkJoinPool.commonPool-worker");
+    return out;
   }
 
   @Test
