@@ -49,10 +49,17 @@ final class RunResolver {
     this.settings = settings;
   }
 
-  Resolution resolve(Task task, TaskRef ref) {
+  /** The Agent of this name in the namespace, or null when there is none. */
+  Agent agent(String namespace, String name) {
+    return client.resources(Agent.class).inNamespace(namespace).withName(name).get();
+  }
+
+  /**
+   * @param agent the Agent the Task names, as just read ({@link #agent}), or null when it has none
+   */
+  Resolution resolve(Task task, TaskRef ref, Agent agent) {
     String ns = ref.namespace();
     String agentName = task.getSpec().agentName();
-    Agent agent = client.resources(Agent.class).inNamespace(ns).withName(agentName).get();
     AgentSpec spec;
     if (agent != null) {
       spec = agent.getSpec();

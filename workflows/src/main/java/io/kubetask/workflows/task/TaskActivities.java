@@ -14,8 +14,12 @@ public interface TaskActivities {
    * Reads the Task, resolves its Agent and contexts and, when everything is there, creates the
    * context ConfigMap and the Job (or finds them) and marks the Task Running. A missing Agent or
    * ConfigMap marks it Pending with a condition instead.
+   *
+   * @param agent the Agent the Task named when its workflow started, read beside the Task so that
+   *     it adds no round trip before the Job (the Task's spec cannot change, so it still names it);
+   *     null when the workflow does not know, and the Agent is read once the Task is
    */
-  StartResult start(TaskRef task);
+  StartResult start(TaskRef task, String agent);
 
   /** Reads the Job (and its pod) and says where the agent is. */
   JobObservation observeJob(TaskRef task, String jobName, boolean keepAlive);

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.kubetask.api.KubeTaskAnnotations;
+import io.kubetask.api.v1alpha1.Agent;
 import io.kubetask.api.v1alpha1.Conditions;
 import io.kubetask.api.v1alpha1.KubeTaskConfig;
 import io.kubetask.api.v1alpha1.Task;
@@ -69,8 +70,8 @@ public class TaskActivitiesImpl implements TaskActivities {
 
   /**
    * Reads that go beside an activity's own so that they add no round trip before the Job: the
-   * namespace's KubeTaskConfig while the Task is read. When all its threads are busy the activity's
-   * own thread reads, one after the other as without it.
+   * Task's Agent and the namespace's KubeTaskConfig while the Task is read. When all its threads
+   * are busy the activity's own thread reads, one after the other as without it.
    */
   private final ExecutorService sideReads =
       new ThreadPoolExecutor(
@@ -113,11 +114,16 @@ public class TaskActivitiesImpl implements TaskActivities {
   }
 
   @Override
-  public StartResult start(TaskRef ref) {
-    // Read beside the Task: its limits are needed only at admission, where reading it would add a
-    // round trip before the Job.
+  public StartResult start(TaskRef ref, String agent) {
+    // Read beside the Task: each would add a round trip before the Job after it. The config's
+    // limits are needed only at admission.
     CompletableFuture<KubeTaskConfig> config =
         CompletableFuture.supplyAsync(() -> config(ref.namespace()), sideReads);
+    CompletableFuture<Agent> agentRead =
+        agent == null
+            ? null
+            : CompletableFuture.supplyAsync(
+                () -> resolver.agent(ref.namespace(), agent), sideReads);
     Task task = current(ref);
     if (task == null || task.getMetadata().getDeletionTimestamp() != null) {
       return StartResult.gone();
@@ -141,7 +147,12 @@ public class TaskActivitiesImpl implements TaskActivities {
         return adopted.get();
       }
     }
-    RunResolver.Resolution resolution = resolver.resolve(task, ref);
+    String named = task.getSpec().agentName();
+    RunResolver.Resolution resolution =
+        resolver.resolve(
+            task,
+            ref,
+            named.equals(agent) ? joined(agentRead) : resolver.agent(ref.namespace(), named));
     if (resolution.blocked()) {
       return unlessStarted(
           task,

@@ -7,6 +7,7 @@ import static io.kubetask.workflows.support.Waits.nextRecheck;
 import io.kubetask.api.v1alpha1.Conditions;
 import io.kubetask.workflows.crontask.CronTaskRunWorkflow;
 import io.kubetask.workflows.support.Waits;
+import io.kubetask.workflows.temporal.SearchAttributes;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -93,7 +94,7 @@ public class TaskWorkflowImpl implements TaskWorkflow {
     while (true) {
       freshRunIfLong(task);
       dependenciesChanged = false;
-      StartResult start = activities.start(task);
+      StartResult start = activities.start(task, agentNamed());
       if (start.state() != StartResult.State.BLOCKED) {
         return start;
       }
@@ -104,6 +105,15 @@ public class TaskWorkflowImpl implements TaskWorkflow {
       }
       recheck = signalled ? FIRST_RECHECK : nextRecheck(recheck);
     }
+  }
+
+  /**
+   * The Agent the operator saw the Task name when it started this workflow (its search attribute),
+   * or null when it set none: the start reads it beside the Task. Reading it changes no command, so
+   * histories recorded before replay as they were.
+   */
+  private static String agentNamed() {
+    return Workflow.getTypedSearchAttributes().get(SearchAttributes.AGENT);
   }
 
   /**

@@ -241,12 +241,18 @@ class TaskActivitiesImplTest {
 
   // ---- start ----------------------------------------------------------------------------------
 
+  /** Starts as the workflow does: told the Agent the Task names (the operator saw it so). */
+  private StartResult start(TaskRef ref) {
+    Task task = client.resources(Task.class).inNamespace(NS).withName(ref.name()).get();
+    return activities.start(ref, task == null ? null : task.getSpec().agentName());
+  }
+
   @Test
   void startCreatesTheContextConfigMapAndTheJob() {
     TaskRef ref = fullTask();
     String name = objectName(ref);
 
-    StartResult result = activities.start(ref);
+    StartResult result = start(ref);
 
     assertThat(result).isEqualTo(StartResult.created(name, 0, null));
     ConfigMap cm = client.configMaps().inNamespace(NS).withName(name).get();
@@ -333,7 +339,7 @@ class TaskActivitiesImplTest {
     Task created = client.resource(task).create();
     TaskRef ref = new TaskRef(NS, "migrate", created.getMetadata().getUid());
 
-    StartResult waiting = activities.start(ref);
+    StartResult waiting = start(ref);
 
     assertThat(waiting.state()).isEqualTo(StartResult.State.BLOCKED);
     assertThat(waiting.retryAtEpochMillis()).isZero(); // no timeout: no turn to wake for
@@ -354,7 +360,7 @@ class TaskActivitiesImplTest {
               t.getMetadata().getAnnotations().put(KubeTaskAnnotations.APPROVE, "true");
               return t;
             });
-    StartResult started = activities.start(ref);
+    StartResult started = start(ref);
 
     assertThat(started.state()).isEqualTo(StartResult.State.STARTED);
     assertThat(jobs()).hasSize(1);
@@ -392,7 +398,7 @@ class TaskActivitiesImplTest {
             List.of(inline("/workspace/task.md", "Drop the table.")),
             Map.of(KubeTaskAnnotations.REJECT, "not today"));
 
-    StartResult result = activities.start(ref);
+    StartResult result = start(ref);
 
     assertThat(result)
         .isEqualTo(
@@ -406,7 +412,7 @@ class TaskActivitiesImplTest {
     TaskRef ref = fullTask();
     clock.advance(Duration.ofMillis(400));
 
-    activities.start(ref);
+    start(ref);
 
     assertThat(status(ref).startTime()).isEqualTo(NOW.toString());
   }
@@ -415,9 +421,9 @@ class TaskActivitiesImplTest {
   void startIsIdempotent() {
     TaskRef ref = fullTask();
 
-    StartResult first = activities.start(ref);
+    StartResult first = start(ref);
     clock.advance(Duration.ofMinutes(5));
-    StartResult second = activities.start(ref);
+    StartResult second = start(ref);
 
     assertThat(first).isEqualTo(StartResult.created(objectName(ref), 0, null));
     // The second call finds the Job: the workflow then looks at it at once.
@@ -434,10 +440,10 @@ class TaskActivitiesImplTest {
   void startRecreatesAJobThatAnEarlierAttemptCreatedButNotTheStatus() {
     // A worker crash after the Job was created but before the status patch: the retry adopts it.
     TaskRef ref = fullTask();
-    activities.start(ref);
+    start(ref);
     clearStatus(ref);
 
-    StartResult again = activities.start(ref);
+    StartResult again = start(ref);
 
     assertThat(again).isEqualTo(StartResult.adopted(objectName(ref), 0, null));
     assertThat(jobs()).hasSize(1);
@@ -448,12 +454,12 @@ class TaskActivitiesImplTest {
   void aJobCreatedByACutOffStartIsAdoptedEvenWhenItsAgentAndContextsAreGone() {
     // The status never named the Job, and what the start resolved is gone since: the Job decides.
     TaskRef ref = fullTask();
-    activities.start(ref);
+    start(ref);
     clearStatus(ref);
     client.resources(Agent.class).inNamespace(NS).withName("coder").delete();
     client.configMaps().inNamespace(NS).withName("docs").delete();
 
-    StartResult again = activities.start(ref);
+    StartResult again = start(ref);
 
     assertThat(again).isEqualTo(StartResult.adopted(objectName(ref), 0, null));
     assertThat(status(ref).phase()).isEqualTo(TaskPhase.RUNNING);
@@ -465,12 +471,66 @@ class TaskActivitiesImplTest {
     TaskRef ref = fullTask();
     drainRequests();
 
-    activities.start(ref);
+    start(ref);
 
     List<String> requests = drainRequests();
     assertThat(requests).contains("POST /apis/batch/v1/namespaces/" + NS + "/jobs");
     assertThat(requests)
         .noneMatch(r -> r.startsWith("GET /apis/batch/v1/namespaces/" + NS + "/jobs"));
+  }
+
+  @Test
+  void theAgentTheWorkflowNamesIsReadOnceAndRuns() throws InterruptedException {
+    TaskRef ref = fullTask();
+    drainRequests();
+
+    StartResult result = activities.start(ref, "coder");
+
+    assertThat(result.state()).isEqualTo(StartResult.State.STARTED);
+    assertThat(drainRequests())
+        .filteredOn(
+            r -> r.startsWith("GET /apis/kubetask.io/v1alpha1/namespaces/" + NS + "/agents"))
+        .containsExactly("GET /apis/kubetask.io/v1alpha1/namespaces/" + NS + "/agents/coder");
+    assertThat(image(objectName(ref))).isEqualTo("ghcr.io/example/coder:2");
+  }
+
+  @Test
+  void anAgentTheTaskDoesNotNameIsNotUsed() {
+    // Only a workflow started by another operator could name another: the Task decides.
+    applyAgent(
+        "other",
+        new AgentSpec("ghcr.io/example/other:1", null, null, null, null, null, null, "sa"));
+    TaskRef ref = fullTask();
+
+    StartResult result = activities.start(ref, "other");
+
+    assertThat(result.state()).isEqualTo(StartResult.State.STARTED);
+    assertThat(image(objectName(ref))).isEqualTo("ghcr.io/example/coder:2");
+  }
+
+  @Test
+  void withoutTheAgentFromTheWorkflowTheStartReadsTheOneTheTaskNames() {
+    TaskRef ref = fullTask();
+
+    StartResult result = activities.start(ref, null);
+
+    assertThat(result.state()).isEqualTo(StartResult.State.STARTED);
+    assertThat(image(objectName(ref))).isEqualTo("ghcr.io/example/coder:2");
+  }
+
+  @Test
+  void aMissingAgentTheWorkflowNamesBlocksTheTask() {
+    TaskRef ref = applyTask("no-agent", "absent", List.of(inline("/workspace/task.md", "x")));
+
+    StartResult result = activities.start(ref, "absent");
+
+    assertThat(result.state()).isEqualTo(StartResult.State.BLOCKED);
+    assertThat(condition(ref, "Ready").getReason()).isEqualTo("AgentNotFound");
+    assertThat(jobs()).isEmpty();
+  }
+
+  private String image(String jobName) {
+    return job(jobName).getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
   }
 
   /** The requests the mock server has received since the last call, as "METHOD path". */
@@ -501,7 +561,7 @@ class TaskActivitiesImplTest {
   void missingAgentBlocksTheTaskAsPending() {
     TaskRef ref = applyTask("needs-agent", "ghost", List.of(inline("/workspace/task.md", "x")));
 
-    StartResult result = activities.start(ref);
+    StartResult result = start(ref);
 
     assertThat(result).isEqualTo(StartResult.blocked(null));
     assertThat(status(ref).phase()).isEqualTo(TaskPhase.PENDING);
@@ -522,12 +582,12 @@ class TaskActivitiesImplTest {
     assertThat(client.configMaps().inNamespace(NS).list().getItems()).isEmpty();
 
     // Asking again while nothing changed writes no second Event.
-    assertThat(activities.start(ref)).isEqualTo(StartResult.blocked(null));
+    assertThat(start(ref)).isEqualTo(StartResult.blocked(null));
     assertThat(events("AgentNotFound")).hasSize(1);
 
     // Once the Agent exists the Task starts.
     applyAgent("ghost", coder());
-    assertThat(activities.start(ref).state()).isEqualTo(StartResult.State.STARTED);
+    assertThat(start(ref).state()).isEqualTo(StartResult.State.STARTED);
     assertThat(condition(ref, "Ready").getStatus()).isEqualTo("True");
   }
 
@@ -535,7 +595,7 @@ class TaskActivitiesImplTest {
   void explicitAgentRefDefaultMustExist() {
     TaskRef ref = applyTask("explicit-default", "default", List.of(inline("/x", "x")));
 
-    assertThat(activities.start(ref)).isEqualTo(StartResult.blocked(null));
+    assertThat(start(ref)).isEqualTo(StartResult.blocked(null));
     assertThat(condition(ref, "Ready").getReason()).isEqualTo("AgentNotFound");
   }
 
@@ -546,7 +606,7 @@ class TaskActivitiesImplTest {
         applyTask(
             "needs-cm", "coder", List.of(key("/workspace/in.txt", "absent-cm", "in.txt", null)));
 
-    assertThat(activities.start(ref)).isEqualTo(StartResult.blocked(null));
+    assertThat(start(ref)).isEqualTo(StartResult.blocked(null));
 
     Condition ready = condition(ref, "Ready");
     assertThat(ready.getReason()).isEqualTo("ContextNotFound");
@@ -566,7 +626,7 @@ class TaskActivitiesImplTest {
         applyTask(
             "needs-key", "coder", List.of(key("/workspace/in.txt", "inputs", "in.txt", null)));
 
-    assertThat(activities.start(ref)).isEqualTo(StartResult.blocked(null));
+    assertThat(start(ref)).isEqualTo(StartResult.blocked(null));
 
     Condition ready = condition(ref, "Ready");
     assertThat(ready.getReason()).isEqualTo("ContextNotFound");
@@ -578,7 +638,7 @@ class TaskActivitiesImplTest {
     applyAgent("coder", coder());
     TaskRef ref = applyTask("needs-dir", "coder", List.of(dir("/workspace/docs", "docs", null)));
 
-    assertThat(activities.start(ref)).isEqualTo(StartResult.blocked(null));
+    assertThat(start(ref)).isEqualTo(StartResult.blocked(null));
 
     assertThat(condition(ref, "Ready").getMessage())
         .contains("ConfigMap \"docs\"")
@@ -596,7 +656,7 @@ class TaskActivitiesImplTest {
                 key("/workspace/maybe.txt", "absent", "k", true),
                 dir("/workspace/maybe", "absent-dir", true)));
 
-    StartResult result = activities.start(ref);
+    StartResult result = start(ref);
 
     assertThat(result.state()).isEqualTo(StartResult.State.STARTED);
     ConfigMap cm = client.configMaps().inNamespace(NS).withName(objectName(ref)).get();
@@ -614,7 +674,7 @@ class TaskActivitiesImplTest {
   void withoutAgentRefAndWithoutADefaultAgentTheBuiltInRuns() {
     TaskRef ref = applyTask("plain", null, List.of(inline("/workspace/task.md", "x")));
 
-    StartResult result = activities.start(ref);
+    StartResult result = start(ref);
 
     assertThat(result).isEqualTo(StartResult.created(objectName(ref), 0, null));
     var pod = job(objectName(ref)).getSpec().getTemplate().getSpec();
@@ -628,7 +688,7 @@ class TaskActivitiesImplTest {
     applyAgent("default", coder());
     TaskRef ref = applyTask("plain", "", List.of());
 
-    activities.start(ref);
+    start(ref);
 
     var pod = job(objectName(ref)).getSpec().getTemplate().getSpec();
     assertThat(pod.getContainers().get(0).getImage()).isEqualTo("ghcr.io/example/coder:2");
@@ -659,7 +719,7 @@ class TaskActivitiesImplTest {
             null));
     TaskRef ref = applyTask("non-root-task", "non-root", List.of());
 
-    activities.start(ref);
+    start(ref);
 
     var pod = job(objectName(ref)).getSpec().getTemplate().getSpec();
     assertThat(pod.getSecurityContext()).isEqualTo(TaskJobsTest.restrictedPod());
@@ -675,9 +735,8 @@ class TaskActivitiesImplTest {
     TaskRef ref = applyTask("hitl-task", "hitl", List.of());
     TaskRef ref2 = applyTask("hitl-task-2", "hitl-default", List.of());
 
-    assertThat(activities.start(ref)).isEqualTo(StartResult.created(objectName(ref), 120, null));
-    assertThat(activities.start(ref2).keepAliveSeconds())
-        .isEqualTo(HumanInTheLoop.DEFAULT_KEEP_ALIVE_SECONDS);
+    assertThat(start(ref)).isEqualTo(StartResult.created(objectName(ref), 120, null));
+    assertThat(start(ref2).keepAliveSeconds()).isEqualTo(HumanInTheLoop.DEFAULT_KEEP_ALIVE_SECONDS);
     assertThat(
             job(objectName(ref))
                 .getSpec()
@@ -700,7 +759,7 @@ class TaskActivitiesImplTest {
             List.of(inline("/workspace/big", "x".repeat((int) TaskConfigMaps.MAX_BYTES))),
             Map.of(KubeTaskAnnotations.CRONTASK_RUN, cronRun));
 
-    StartResult result = activities.start(ref);
+    StartResult result = start(ref);
 
     assertThat(result.state()).isEqualTo(StartResult.State.INVALID);
     assertThat(result.cronTaskRun()).isEqualTo(cronRun);
@@ -716,7 +775,7 @@ class TaskActivitiesImplTest {
     String content = "x".repeat((int) TaskConfigMaps.MAX_BYTES - "file-0".length());
     TaskRef ref = applyTask("just-fits", null, List.of(inline("/workspace/big", content)));
 
-    assertThat(activities.start(ref).state()).isEqualTo(StartResult.State.STARTED);
+    assertThat(start(ref).state()).isEqualTo(StartResult.State.STARTED);
     assertThat(
             client
                 .configMaps()
@@ -745,7 +804,7 @@ class TaskActivitiesImplTest {
             "sa"));
     TaskRef ref = applyTask("clash-task", "clash", List.of(inline("/workspace/token", "x")));
 
-    StartResult result = activities.start(ref);
+    StartResult result = start(ref);
 
     assertThat(result.state()).isEqualTo(StartResult.State.INVALID);
     assertThat(result.outcome().reason()).isEqualTo("InvalidContext");
@@ -786,7 +845,7 @@ class TaskActivitiesImplTest {
                 .build())
         .create();
 
-    StartResult result = activities.start(ref);
+    StartResult result = start(ref);
 
     assertThat(result.state()).isEqualTo(StartResult.State.INVALID);
     assertThat(result.outcome().reason()).isEqualTo("JobConflict");
@@ -814,7 +873,7 @@ class TaskActivitiesImplTest {
                 .build())
         .create();
 
-    assertThat(activities.start(ref).outcome().reason()).isEqualTo("JobConflict");
+    assertThat(start(ref).outcome().reason()).isEqualTo("JobConflict");
   }
 
   @Test
@@ -822,20 +881,18 @@ class TaskActivitiesImplTest {
     TaskRef ref =
         applyTask(
             "done", null, List.of(), Map.of(KubeTaskAnnotations.CRONTASK_RUN, "crontask-run/x"));
-    activities.start(ref);
+    start(ref);
     activities.finish(ref, Outcome.succeeded("Completed", "ok"));
 
-    assertThat(activities.start(ref)).isEqualTo(StartResult.finished("crontask-run/x"));
+    assertThat(start(ref)).isEqualTo(StartResult.finished("crontask-run/x"));
     assertThat(jobs()).hasSize(1);
   }
 
   @Test
   void startOfAMissingOrReplacedTaskIsGone() {
-    assertThat(activities.start(new TaskRef(NS, "never-existed", "uid")))
-        .isEqualTo(StartResult.gone());
+    assertThat(start(new TaskRef(NS, "never-existed", "uid"))).isEqualTo(StartResult.gone());
     TaskRef ref = applyTask("replaced", null, List.of());
-    assertThat(activities.start(new TaskRef(NS, "replaced", "a-previous-uid")))
-        .isEqualTo(StartResult.gone());
+    assertThat(start(new TaskRef(NS, "replaced", "a-previous-uid"))).isEqualTo(StartResult.gone());
     assertThat(jobs()).isEmpty();
     assertThat(status(ref)).isNull();
   }
@@ -845,7 +902,7 @@ class TaskActivitiesImplTest {
   @Test
   void finishWritesPhaseTimesAndTheDefaultTtl() {
     TaskRef ref = fullTask();
-    activities.start(ref);
+    start(ref);
     clock.advance(Duration.ofMinutes(3));
     Instant completed = NOW.plus(Duration.ofMinutes(3));
 
@@ -875,7 +932,7 @@ class TaskActivitiesImplTest {
             new KubeTaskConfig(NS, "default", new KubeTaskConfigSpec(new TaskLifecycleConfig(3))))
         .create();
     TaskRef ref = applyTask("fractions", null, List.of());
-    activities.start(ref);
+    start(ref);
     clock.advance(Duration.ofSeconds(2458).plusNanos(639_683_017));
 
     Expiry expiry = activities.finish(ref, Outcome.succeeded("Completed", "ok"));
@@ -895,8 +952,8 @@ class TaskActivitiesImplTest {
     clock.advance(Duration.ofSeconds(1));
     TaskRef second = applyTask("second", null, List.of());
 
-    assertThat(activities.start(first).state()).isEqualTo(StartResult.State.STARTED);
-    StartResult waiting = activities.start(second);
+    assertThat(start(first).state()).isEqualTo(StartResult.State.STARTED);
+    StartResult waiting = start(second);
 
     assertThat(waiting.state()).isEqualTo(StartResult.State.BLOCKED);
     assertThat(status(second).phase()).isEqualTo(TaskPhase.QUEUED);
@@ -909,7 +966,7 @@ class TaskActivitiesImplTest {
   void finishClosesAKeepAliveWindowThatIsStillOpen() {
     applyKeepAliveAgent("hitl", 600);
     TaskRef ref = applyTask("stopped-in-window", "hitl", List.of());
-    activities.start(ref);
+    start(ref);
     activities.windowOpened(ref, NOW.plusSeconds(600).toEpochMilli());
     clock.advance(Duration.ofMinutes(1));
 
@@ -926,7 +983,7 @@ class TaskActivitiesImplTest {
   void finishLeavesAClosedWindowAsItIs() {
     applyKeepAliveAgent("hitl", 600);
     TaskRef ref = applyTask("released", "hitl", List.of());
-    String name = activities.start(ref).jobName();
+    String name = start(ref).jobName();
     activities.windowOpened(ref, NOW.plusSeconds(600).toEpochMilli());
     clock.advance(Duration.ofMinutes(1));
     activities.releasePod(ref, name);
@@ -941,7 +998,7 @@ class TaskActivitiesImplTest {
   @Test
   void finishIsIdempotent() {
     TaskRef ref = fullTask();
-    activities.start(ref);
+    start(ref);
     Outcome failed = Outcome.failed("Failed", "The agent exited with code 3 (Error).");
     Expiry first = activities.finish(ref, failed);
     clock.advance(Duration.ofMinutes(10));
@@ -965,7 +1022,7 @@ class TaskActivitiesImplTest {
                 NS, "default", new KubeTaskConfigSpec(new TaskLifecycleConfig(3600))))
         .create();
     TaskRef ref = applyTask("short-lived", null, List.of());
-    activities.start(ref);
+    start(ref);
 
     Expiry expiry = activities.finish(ref, Outcome.succeeded("Completed", "ok"));
 
@@ -1002,7 +1059,7 @@ class TaskActivitiesImplTest {
             new KubeTaskConfig(NS, "default", new KubeTaskConfigSpec(new TaskLifecycleConfig(0))))
         .create();
     TaskRef ref = applyTask("keep-forever", null, List.of());
-    activities.start(ref);
+    start(ref);
 
     Expiry expiry = activities.finish(ref, Outcome.succeeded("Completed", "ok"));
 
@@ -1014,7 +1071,7 @@ class TaskActivitiesImplTest {
   @Test
   void finishBeforeAnyJobSaysWhyTheTaskNeverRan() {
     TaskRef ref = applyTask("never-ran", "ghost", List.of());
-    activities.start(ref);
+    start(ref);
     Outcome stopped = Outcome.failed("Stopped", "Stopped on request (Stopped).");
 
     activities.finish(ref, stopped);
@@ -1034,7 +1091,7 @@ class TaskActivitiesImplTest {
   @Test
   void refreshExpiryFollowsTheCurrentConfig() {
     TaskRef ref = applyTask("refresh", null, List.of());
-    activities.start(ref);
+    start(ref);
     activities.finish(ref, Outcome.succeeded("Completed", "ok"));
     clock.advance(Duration.ofDays(1));
 
@@ -1126,7 +1183,7 @@ class TaskActivitiesImplTest {
   @Test
   void observeJobMapsAJobThatIsStillRunning() {
     TaskRef ref = applyTask("obs", null, List.of());
-    String name = activities.start(ref).jobName();
+    String name = start(ref).jobName();
 
     JobObservation seen = activities.observeJob(ref, name, false);
 
@@ -1151,7 +1208,7 @@ class TaskActivitiesImplTest {
   @Test
   void observeJobReadsWhatThePodDoesForTheStartDeadlineAndLeavesRecordingItToTheOperator() {
     TaskRef ref = applyTask("story", null, List.of());
-    String name = activities.start(ref).jobName();
+    String name = start(ref).jobName();
     Pod pod = agentPod(job(name), null);
     String unschedulable =
         "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector.";
@@ -1188,7 +1245,7 @@ class TaskActivitiesImplTest {
   void aTimeoutCountsFromWhenTheAgentContainerRuns() {
     Task task = new Task(NS, "limited", new TaskSpec(List.of(), null, null, "2m"));
     TaskRef ref = new TaskRef(NS, "limited", client.resource(task).create().getMetadata().getUid());
-    String name = activities.start(ref).jobName();
+    String name = start(ref).jobName();
     setPodStatus(agentPod(job(name), null), runningSince("2025-06-01T12:00:07Z"));
 
     JobObservation seen = activities.observeJob(ref, name, false);
@@ -1211,11 +1268,11 @@ class TaskActivitiesImplTest {
     TaskRef ref = applyTask("early", "coder", List.of(), Map.of("kubetask.io/stop", "OutOfBudget"));
     TaskRef odd = applyTask("odd", "coder", List.of(), Map.of("kubetask.io/stop", "out of budget"));
 
-    assertThat(activities.start(ref))
+    assertThat(start(ref))
         .isEqualTo(
             StartResult.invalid(
                 Outcome.failed("OutOfBudget", "Stopped on request (OutOfBudget)."), null));
-    assertThat(activities.start(odd))
+    assertThat(start(odd))
         .isEqualTo(
             StartResult.invalid(
                 Outcome.failed("Stopped", "Stopped on request (kubetask.io/stop: out of budget)."),
@@ -1229,12 +1286,12 @@ class TaskActivitiesImplTest {
     applyKeepAliveAgent("hitl", 600);
     applyConfigMap("docs", Map.of("a.md", "A"), Map.of());
     TaskRef ref = applyTask("adopt", "hitl", List.of(key("/workspace/a.md", "docs", "a.md", null)));
-    String name = activities.start(ref).jobName();
+    String name = start(ref).jobName();
     // Legitimate after the start: the content was copied, and the Agent may change or go.
     client.configMaps().inNamespace(NS).withName("docs").delete();
     client.resources(Agent.class).inNamespace(NS).withName("hitl").delete();
 
-    StartResult again = activities.start(ref);
+    StartResult again = start(ref);
 
     assertThat(again).isEqualTo(StartResult.adopted(name, 600, null));
     assertThat(status(ref).phase()).isEqualTo(TaskPhase.RUNNING);
@@ -1270,7 +1327,7 @@ class TaskActivitiesImplTest {
   @Test
   void observeJobMapsACompleteJob() {
     TaskRef ref = applyTask("obs", null, List.of());
-    String name = activities.start(ref).jobName();
+    String name = start(ref).jobName();
     markJob(name, "Complete", "CompletionsReached", 0);
 
     JobObservation seen = activities.observeJob(ref, name, false);
@@ -1283,7 +1340,7 @@ class TaskActivitiesImplTest {
   @Test
   void observeJobMapsAFailedJobWithTheAgentsExitCode() {
     TaskRef ref = applyTask("obs", null, List.of());
-    String name = activities.start(ref).jobName();
+    String name = start(ref).jobName();
     Job job = markJob(name, "Failed", "BackoffLimitExceeded", 0);
     agentPod(job, 3);
 
@@ -1298,7 +1355,7 @@ class TaskActivitiesImplTest {
   @Test
   void observeJobIgnoresPodsOfOtherJobs() {
     TaskRef ref = applyTask("obs", null, List.of());
-    String name = activities.start(ref).jobName();
+    String name = start(ref).jobName();
     markJob(name, "Failed", "BackoffLimitExceeded", 0);
     Job stranger =
         new JobBuilder()
@@ -1317,7 +1374,7 @@ class TaskActivitiesImplTest {
   @Test
   void observeJobOfADeletedJobIsAFailure() {
     TaskRef ref = applyTask("obs", null, List.of());
-    String name = activities.start(ref).jobName();
+    String name = start(ref).jobName();
     client.batch().v1().jobs().inNamespace(NS).withName(name).delete();
 
     JobObservation seen = activities.observeJob(ref, name, false);
@@ -1330,7 +1387,7 @@ class TaskActivitiesImplTest {
   void keepAliveWindowOpensIsRecordedAndTheReleaseReachesThePod() {
     applyKeepAliveAgent("hitl", 600);
     TaskRef ref = applyTask("hitl-task", "hitl", List.of());
-    String name = activities.start(ref).jobName();
+    String name = start(ref).jobName();
     Job job = markJob(name, null, null, 1);
     agentPod(job, null);
     assertThat(activities.observeJob(ref, name, true)).isEqualTo(JobObservation.agentDone());
@@ -1366,7 +1423,7 @@ class TaskActivitiesImplTest {
   @Test
   void deleteJobDeletesOnlyThisTasksJob() {
     TaskRef ref = applyTask("stop-me", null, List.of());
-    String name = activities.start(ref).jobName();
+    String name = start(ref).jobName();
 
     activities.deleteJob(new TaskRef(NS, "stop-me", "another-uid"), name);
     assertThat(job(name)).isNotNull();

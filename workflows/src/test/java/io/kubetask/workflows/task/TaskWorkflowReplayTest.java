@@ -229,7 +229,7 @@ class TaskWorkflowReplayTest {
 
     @Override
     public void run(TaskRef task) {
-      activities.start(task);
+      activities.start(task, null);
       activities.finish(task, Outcome.succeeded("Completed", "skipped"));
     }
 

@@ -24,7 +24,9 @@ import io.kubetask.workflows.crontask.CronTaskRunContinuation;
 import io.kubetask.workflows.crontask.CronTaskRunWorkflow;
 import io.kubetask.workflows.support.RecordedHistories;
 import io.kubetask.workflows.support.Waits;
+import io.kubetask.workflows.temporal.SearchAttributes;
 import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -61,6 +63,10 @@ class TaskWorkflowTest {
   static final TaskRef TASK =
       new TaskRef("team-a", "fix-bug", "3f2a9c1e-7b4d-4e8a-9c0d-1e2f3a4b5c6d");
   static final String JOB = "fix-bug-3f2a9c1e";
+
+  /** The Agent the Task names: its workflow starts with it as a search attribute. */
+  static final String AGENT = "coder";
+
   static final Duration DEFAULT_TTL = Duration.ofSeconds(604800);
   static final Outcome OK = Outcome.succeeded("Completed", "The agent finished successfully.");
   static final Outcome EXIT_3 = Outcome.failed("Failed", "The agent exited with code 3 (Error).");
@@ -88,6 +94,8 @@ class TaskWorkflowTest {
   @BeforeEach
   void setUp() {
     env = TestWorkflowEnvironment.newInstance();
+    env.registerSearchAttribute(
+        SearchAttributes.AGENT.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
     Worker worker = env.newWorker(QUEUE);
     worker.registerWorkflowImplementationTypes(TaskWorkflowImpl.class, RecordingCronTaskRun.class);
     activities = mock(TaskActivities.class, withSettings().withoutAnnotations());
@@ -102,15 +110,21 @@ class TaskWorkflowTest {
   }
 
   private TaskWorkflow start() {
-    TaskWorkflow wf =
-        client.newWorkflowStub(
-            TaskWorkflow.class,
-            WorkflowOptions.newBuilder()
-                .setWorkflowId(TASK.workflowId())
-                .setTaskQueue(QUEUE)
-                .build());
+    TaskWorkflow wf = client.newWorkflowStub(TaskWorkflow.class, options());
     WorkflowClient.start(wf::run, TASK);
     return wf;
+  }
+
+  /** As the operator starts a Task's workflow: with the Agent the Task names. */
+  private static WorkflowOptions options() {
+    return WorkflowOptions.newBuilder()
+        .setWorkflowId(TASK.workflowId())
+        .setTaskQueue(QUEUE)
+        .setTypedSearchAttributes(
+            io.temporal.common.SearchAttributes.newBuilder()
+                .set(SearchAttributes.AGENT, AGENT)
+                .build())
+        .build();
   }
 
   private static void awaitEnd(TaskWorkflow wf) throws Exception {
@@ -144,7 +158,7 @@ class TaskWorkflowTest {
 
   @Test
   void happyPathRunsStartObserveFinishThenDeletesAfterTheDefaultTtl() throws Exception {
-    when(activities.start(TASK)).thenReturn(StartResult.adopted(JOB, 0, null));
+    when(activities.start(TASK, AGENT)).thenReturn(StartResult.adopted(JOB, 0, null));
     when(activities.observeJob(TASK, JOB, false))
         .thenReturn(JobObservation.running(), JobObservation.finished(OK));
     AtomicLong deadline = finishExpiresAfter(DEFAULT_TTL);
@@ -164,7 +178,7 @@ class TaskWorkflowTest {
 
     assertThat(deletedAt.get()).isGreaterThanOrEqualTo(deadline.get());
     InOrder order = inOrder(activities);
-    order.verify(activities).start(TASK);
+    order.verify(activities).start(TASK, AGENT);
     order.verify(activities, times(2)).observeJob(TASK, JOB, false);
     order.verify(activities).finish(TASK, OK);
     order.verify(activities).deleteTask(TASK);
@@ -173,19 +187,19 @@ class TaskWorkflowTest {
 
   @Test
   void aJobCreatedJustNowIsFirstLookedAtWhenTheOperatorSignals() throws Exception {
-    when(activities.start(TASK)).thenReturn(StartResult.created(JOB, 0, null));
+    when(activities.start(TASK, AGENT)).thenReturn(StartResult.created(JOB, 0, null));
     when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
 
     TaskWorkflow wf = start();
-    verify(activities, timeout(WAIT_MS)).start(TASK);
+    verify(activities, timeout(WAIT_MS)).start(TASK, AGENT);
     // Virtual time stands still until awaitEnd, so the one-minute re-check cannot fire here.
     verify(activities, after(500).never()).observeJob(any(), any(), anyBoolean());
     wf.jobChanged();
     awaitEnd(wf);
 
     InOrder order = inOrder(activities);
-    order.verify(activities).start(TASK);
+    order.verify(activities).start(TASK, AGENT);
     order.verify(activities).observeJob(TASK, JOB, false);
     order.verify(activities).finish(TASK, OK);
     verifyNoMoreInteractions(activities);
@@ -195,7 +209,7 @@ class TaskWorkflowTest {
   void withoutASignalAJobCreatedJustNowIsFirstLookedAtByTheRecheck() throws Exception {
     AtomicLong startedAt = new AtomicLong(-1);
     AtomicLong lookedAt = new AtomicLong(-1);
-    when(activities.start(TASK))
+    when(activities.start(TASK, AGENT))
         .thenAnswer(
             inv -> {
               startedAt.set(env.currentTimeMillis());
@@ -218,11 +232,11 @@ class TaskWorkflowTest {
 
   @Test
   void aStopBeforeTheFirstLookDeletesTheJob() throws Exception {
-    when(activities.start(TASK)).thenReturn(StartResult.created(JOB, 0, null));
+    when(activities.start(TASK, AGENT)).thenReturn(StartResult.created(JOB, 0, null));
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
 
     TaskWorkflow wf = start();
-    verify(activities, timeout(WAIT_MS)).start(TASK);
+    verify(activities, timeout(WAIT_MS)).start(TASK, AGENT);
     wf.stop("Stopped");
     awaitEnd(wf);
 
@@ -233,7 +247,7 @@ class TaskWorkflowTest {
 
   @Test
   void failureOutcomeIsPassedToFinish() throws Exception {
-    when(activities.start(TASK)).thenReturn(StartResult.adopted(JOB, 0, null));
+    when(activities.start(TASK, AGENT)).thenReturn(StartResult.adopted(JOB, 0, null));
     when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(EXIT_3));
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
 
@@ -247,31 +261,31 @@ class TaskWorkflowTest {
   @Test
   void invalidStartFinishesWithItsOutcome() throws Exception {
     Outcome tooLarge = Outcome.failed("ContextTooLarge", "too large");
-    when(activities.start(TASK)).thenReturn(StartResult.invalid(tooLarge, null));
+    when(activities.start(TASK, AGENT)).thenReturn(StartResult.invalid(tooLarge, null));
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
 
     awaitEnd(start());
 
-    verify(activities).start(TASK);
+    verify(activities).start(TASK, AGENT);
     verify(activities).finish(TASK, tooLarge);
     verifyNoMoreInteractions(activities);
   }
 
   @Test
   void blockedStartWaitsForDependenciesChanged() throws Exception {
-    when(activities.start(TASK))
+    when(activities.start(TASK, AGENT))
         .thenReturn(StartResult.blocked(null), StartResult.adopted(JOB, 0, null));
     when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
 
     TaskWorkflow wf = start();
-    verify(activities, timeout(WAIT_MS)).start(TASK);
+    verify(activities, timeout(WAIT_MS)).start(TASK, AGENT);
     wf.dependenciesChanged();
-    verify(activities, timeout(WAIT_MS).times(2)).start(TASK);
+    verify(activities, timeout(WAIT_MS).times(2)).start(TASK, AGENT);
     awaitEnd(wf);
 
     InOrder order = inOrder(activities);
-    order.verify(activities, times(2)).start(TASK);
+    order.verify(activities, times(2)).start(TASK, AGENT);
     order.verify(activities).observeJob(TASK, JOB, false);
     order.verify(activities).finish(TASK, OK);
     verifyNoMoreInteractions(activities);
@@ -279,7 +293,7 @@ class TaskWorkflowTest {
 
   @Test
   void blockedStartIsRecheckedOnATimerThatDoubles() throws Exception {
-    when(activities.start(TASK))
+    when(activities.start(TASK, AGENT))
         .thenReturn(
             StartResult.blocked(null),
             StartResult.blocked(null),
@@ -288,23 +302,23 @@ class TaskWorkflowTest {
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
 
     TaskWorkflow wf = start();
-    verify(activities, timeout(WAIT_MS)).start(TASK);
+    verify(activities, timeout(WAIT_MS)).start(TASK, AGENT);
     env.sleep(Duration.ofSeconds(55));
-    verify(activities, times(1)).start(TASK);
+    verify(activities, times(1)).start(TASK, AGENT);
     env.sleep(Duration.ofSeconds(10));
-    verify(activities, timeout(WAIT_MS).times(2)).start(TASK);
+    verify(activities, timeout(WAIT_MS).times(2)).start(TASK, AGENT);
     // The next re-check comes after two minutes.
     env.sleep(Duration.ofSeconds(100));
-    verify(activities, times(2)).start(TASK);
+    verify(activities, times(2)).start(TASK, AGENT);
     env.sleep(Duration.ofSeconds(30));
-    verify(activities, timeout(WAIT_MS).times(3)).start(TASK);
+    verify(activities, timeout(WAIT_MS).times(3)).start(TASK, AGENT);
     awaitEnd(wf);
     verify(activities).finish(TASK, OK);
   }
 
   @Test
   void aTaskQueuedUnderAStartRateLooksAgainWhenItsTurnComes() throws Exception {
-    when(activities.start(TASK))
+    when(activities.start(TASK, AGENT))
         .thenAnswer(
             call ->
                 StartResult.queued(
@@ -314,19 +328,19 @@ class TaskWorkflowTest {
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
 
     TaskWorkflow wf = start();
-    verify(activities, timeout(WAIT_MS)).start(TASK);
+    verify(activities, timeout(WAIT_MS)).start(TASK, AGENT);
     env.sleep(Duration.ofSeconds(15));
-    verify(activities, times(1)).start(TASK);
+    verify(activities, times(1)).start(TASK, AGENT);
     // Its turn, well before the one-minute re-check.
     env.sleep(Duration.ofSeconds(10));
-    verify(activities, timeout(WAIT_MS).times(2)).start(TASK);
+    verify(activities, timeout(WAIT_MS).times(2)).start(TASK, AGENT);
     awaitEnd(wf);
     verify(activities).finish(TASK, OK);
   }
 
   @Test
   void runningJobIsRecheckedWithoutAnySignal() throws Exception {
-    when(activities.start(TASK)).thenReturn(StartResult.adopted(JOB, 0, null));
+    when(activities.start(TASK, AGENT)).thenReturn(StartResult.adopted(JOB, 0, null));
     when(activities.observeJob(TASK, JOB, false))
         .thenReturn(
             JobObservation.running(), JobObservation.running(), JobObservation.finished(OK));
@@ -370,7 +384,7 @@ class TaskWorkflowTest {
   @Test
   void keepAliveWindowOpensAndAReleaseLetsThePodGo() throws Exception {
     int keepAlive = 1800;
-    when(activities.start(TASK)).thenReturn(StartResult.adopted(JOB, keepAlive, null));
+    when(activities.start(TASK, AGENT)).thenReturn(StartResult.adopted(JOB, keepAlive, null));
     when(activities.observeJob(TASK, JOB, true))
         .thenReturn(
             JobObservation.running(),
@@ -418,7 +432,7 @@ class TaskWorkflowTest {
 
   @Test
   void releaseBeforeTheWindowOpensLetsThePodGoAsSoonAsItOpens() throws Exception {
-    when(activities.start(TASK)).thenReturn(StartResult.adopted(JOB, 3600, null));
+    when(activities.start(TASK, AGENT)).thenReturn(StartResult.adopted(JOB, 3600, null));
     when(activities.observeJob(TASK, JOB, true))
         .thenReturn(
             JobObservation.running(), JobObservation.agentDone(), JobObservation.finished(OK));
@@ -443,7 +457,7 @@ class TaskWorkflowTest {
   @Test
   void theWindowClosesKeepAliveSecondsAfterTheAgentEnded() throws Exception {
     int keepAlive = 600;
-    when(activities.start(TASK)).thenReturn(StartResult.adopted(JOB, keepAlive, null));
+    when(activities.start(TASK, AGENT)).thenReturn(StartResult.adopted(JOB, keepAlive, null));
     AtomicLong agentDone = new AtomicLong(-1);
     AtomicLong released = new AtomicLong(-1);
     when(activities.observeJob(TASK, JOB, true))
@@ -479,7 +493,7 @@ class TaskWorkflowTest {
 
   @Test
   void aWindowThatClosedWhileNobodyLookedLetsThePodGoAtOnce() throws Exception {
-    when(activities.start(TASK)).thenReturn(StartResult.adopted(JOB, 60, null));
+    when(activities.start(TASK, AGENT)).thenReturn(StartResult.adopted(JOB, 60, null));
     AtomicLong released = new AtomicLong(-1);
     when(activities.observeJob(TASK, JOB, true))
         .thenAnswer(
@@ -509,7 +523,7 @@ class TaskWorkflowTest {
   @Test
   void keepAliveWindowExpiresWithoutRelease() throws Exception {
     int keepAlive = 600;
-    when(activities.start(TASK)).thenReturn(StartResult.adopted(JOB, keepAlive, null));
+    when(activities.start(TASK, AGENT)).thenReturn(StartResult.adopted(JOB, keepAlive, null));
     AtomicLong released = new AtomicLong(-1);
     when(activities.observeJob(TASK, JOB, true))
         .thenAnswer(
@@ -542,7 +556,7 @@ class TaskWorkflowTest {
 
   @Test
   void stopWhileRunningDeletesTheJobAndFailsTheTask() throws Exception {
-    when(activities.start(TASK)).thenReturn(StartResult.adopted(JOB, 0, null));
+    when(activities.start(TASK, AGENT)).thenReturn(StartResult.adopted(JOB, 0, null));
     when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.running());
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
 
@@ -552,7 +566,7 @@ class TaskWorkflowTest {
     awaitEnd(wf);
 
     InOrder order = inOrder(activities);
-    order.verify(activities).start(TASK);
+    order.verify(activities).start(TASK, AGENT);
     order.verify(activities).observeJob(TASK, JOB, false);
     order.verify(activities).deleteJob(TASK, JOB);
     order
@@ -567,7 +581,7 @@ class TaskWorkflowTest {
 
   @Test
   void stopWithAnyOtherReasonKeepsIt() throws Exception {
-    when(activities.start(TASK)).thenReturn(StartResult.adopted(JOB, 0, null));
+    when(activities.start(TASK, AGENT)).thenReturn(StartResult.adopted(JOB, 0, null));
     when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.running());
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
 
@@ -592,7 +606,7 @@ class TaskWorkflowTest {
         Outcome.failed("StartTimeout", "The agent did not start within 5m: Unschedulable.");
     AtomicLong startedAt = new AtomicLong();
     AtomicLong deletedAt = new AtomicLong(-1);
-    when(activities.start(TASK))
+    when(activities.start(TASK, AGENT))
         .thenAnswer(
             inv -> {
               startedAt.set(env.currentTimeMillis());
@@ -617,7 +631,7 @@ class TaskWorkflowTest {
     awaitEnd(wf);
 
     InOrder order = inOrder(activities);
-    order.verify(activities).start(TASK);
+    order.verify(activities).start(TASK, AGENT);
     // Looked at once, then at the re-checks after 1 and 3 minutes, then at the deadline.
     order.verify(activities, times(4)).observeJob(TASK, JOB, false);
     order.verify(activities).deleteJob(TASK, JOB);
@@ -632,7 +646,7 @@ class TaskWorkflowTest {
     // The agent started while the workflow waited: the next look has no start deadline any more.
     Outcome timedOut = Outcome.failed("StartTimeout", "did not start");
     AtomicLong startedAt = new AtomicLong();
-    when(activities.start(TASK))
+    when(activities.start(TASK, AGENT))
         .thenAnswer(
             inv -> {
               startedAt.set(env.currentTimeMillis());
@@ -662,7 +676,7 @@ class TaskWorkflowTest {
   void anAgentPastItsRunDeadlineIsStoppedButNotWhileItsWindowIsOpen() throws Exception {
     Outcome tooLong = Outcome.failed("DeadlineExceeded", "ran too long");
     AtomicLong startedAt = new AtomicLong();
-    when(activities.start(TASK))
+    when(activities.start(TASK, AGENT))
         .thenAnswer(
             inv -> {
               startedAt.set(env.currentTimeMillis());
@@ -696,7 +710,7 @@ class TaskWorkflowTest {
   void aTaskBlockedForDaysContinuesAsNewWithABoundedHistoryAndTheSameOutcome() throws Exception {
     // Blocked until the re-checks have run for about four days, then its Agent appears.
     AtomicLong starts = new AtomicLong();
-    when(activities.start(TASK))
+    when(activities.start(TASK, AGENT))
         .thenAnswer(
             inv ->
                 starts.incrementAndGet() < 200
@@ -705,13 +719,7 @@ class TaskWorkflowTest {
     when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
 
-    TaskWorkflow wf =
-        client.newWorkflowStub(
-            TaskWorkflow.class,
-            WorkflowOptions.newBuilder()
-                .setWorkflowId(TASK.workflowId())
-                .setTaskQueue(QUEUE)
-                .build());
+    TaskWorkflow wf = client.newWorkflowStub(TaskWorkflow.class, options());
     String firstRun = WorkflowClient.start(wf::run, TASK).getRunId();
     WorkflowStub.fromTyped(wf).getResult(30, TimeUnit.SECONDS, Void.class);
 
@@ -732,7 +740,7 @@ class TaskWorkflowTest {
             + last.getEvents().size()
             + " history events");
     // The same outcome as without continuing: it started once and finished once, as Completed.
-    verify(activities, times(200)).start(TASK);
+    verify(activities, times(200)).start(TASK, AGENT);
     verify(activities).finish(TASK, OK);
     RecordedHistories.recordIfAsked(client, TASK.workflowId(), "task-blocked-continued");
   }
@@ -741,7 +749,7 @@ class TaskWorkflowTest {
   @ValueSource(ints = {24, 72})
   void aTaskRunningForDaysKeepsEachRunsHistoryBounded(int hours) throws Exception {
     // The first start creates the Job; a continued run finds it (adopts it) and looks at once.
-    when(activities.start(TASK))
+    when(activities.start(TASK, AGENT))
         .thenReturn(StartResult.created(JOB, 0, null), StartResult.adopted(JOB, 0, null));
     long begin = env.currentTimeMillis();
     when(activities.observeJob(TASK, JOB, false))
@@ -773,7 +781,7 @@ class TaskWorkflowTest {
   @Test
   void aTaskWaitingForItsTtlUnderConfigChurnContinuesAsNewAndIsDeletedOnTime() throws Exception {
     // Finished; a KubeTaskConfig edited 150 times during its 30-day TTL, never moving it.
-    when(activities.start(TASK))
+    when(activities.start(TASK, AGENT))
         .thenReturn(StartResult.adopted(JOB, 0, null), StartResult.finished(null));
     when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
     AtomicLong deadline = finishExpiresAfter(Duration.ofDays(30));
@@ -804,11 +812,11 @@ class TaskWorkflowTest {
 
   @Test
   void stopWhileBlockedFinishesWithoutAJob() throws Exception {
-    when(activities.start(TASK)).thenReturn(StartResult.blocked(null));
+    when(activities.start(TASK, AGENT)).thenReturn(StartResult.blocked(null));
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
 
     TaskWorkflow wf = start();
-    verify(activities, timeout(WAIT_MS)).start(TASK);
+    verify(activities, timeout(WAIT_MS)).start(TASK, AGENT);
     wf.stop("");
     awaitEnd(wf);
 
@@ -819,7 +827,7 @@ class TaskWorkflowTest {
 
   @Test
   void disabledTtlEndsTheWorkflowWithoutDeletingTheTask() throws Exception {
-    when(activities.start(TASK)).thenReturn(StartResult.adopted(JOB, 0, null));
+    when(activities.start(TASK, AGENT)).thenReturn(StartResult.adopted(JOB, 0, null));
     when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
 
@@ -832,7 +840,7 @@ class TaskWorkflowTest {
 
   @Test
   void goneTaskAtFinishEndsTheWorkflow() throws Exception {
-    when(activities.start(TASK)).thenReturn(StartResult.adopted(JOB, 0, null));
+    when(activities.start(TASK, AGENT)).thenReturn(StartResult.adopted(JOB, 0, null));
     when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
     when(activities.finish(any(), any())).thenReturn(Expiry.gone());
 
@@ -843,7 +851,7 @@ class TaskWorkflowTest {
 
   @Test
   void configChangedDuringTheTtlWaitMovesTheDeadline() throws Exception {
-    when(activities.start(TASK)).thenReturn(StartResult.adopted(JOB, 0, null));
+    when(activities.start(TASK, AGENT)).thenReturn(StartResult.adopted(JOB, 0, null));
     when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
     AtomicLong firstDeadline = finishExpiresAfter(DEFAULT_TTL);
     AtomicLong newDeadline = new AtomicLong(-1);
@@ -883,7 +891,7 @@ class TaskWorkflowTest {
 
   @Test
   void configChangedCanPostponeTheDeadline() throws Exception {
-    when(activities.start(TASK)).thenReturn(StartResult.adopted(JOB, 0, null));
+    when(activities.start(TASK, AGENT)).thenReturn(StartResult.adopted(JOB, 0, null));
     when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
     AtomicLong firstDeadline = finishExpiresAfter(Duration.ofHours(1));
     when(activities.refreshExpiry(TASK))
@@ -903,7 +911,7 @@ class TaskWorkflowTest {
 
   @Test
   void configChangedToDisabledEndsTheWorkflow() throws Exception {
-    when(activities.start(TASK)).thenReturn(StartResult.adopted(JOB, 0, null));
+    when(activities.start(TASK, AGENT)).thenReturn(StartResult.adopted(JOB, 0, null));
     when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
     finishExpiresAfter(DEFAULT_TTL);
     when(activities.refreshExpiry(TASK)).thenReturn(Expiry.never());
@@ -924,7 +932,7 @@ class TaskWorkflowTest {
    */
   @Test
   void configChangedWhileFinishRunsIsNotLost() throws Exception {
-    when(activities.start(TASK)).thenReturn(StartResult.adopted(JOB, 0, null));
+    when(activities.start(TASK, AGENT)).thenReturn(StartResult.adopted(JOB, 0, null));
     when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
     when(activities.finish(any(), any()))
         .thenAnswer(
@@ -941,7 +949,7 @@ class TaskWorkflowTest {
 
   @Test
   void finishedStartSkipsToTheTtl() throws Exception {
-    when(activities.start(TASK)).thenReturn(StartResult.finished(null));
+    when(activities.start(TASK, AGENT)).thenReturn(StartResult.finished(null));
     AtomicLong deadline = new AtomicLong();
     when(activities.refreshExpiry(TASK))
         .thenAnswer(
@@ -959,7 +967,7 @@ class TaskWorkflowTest {
 
     assertThat(deletedAt.get()).isGreaterThanOrEqualTo(deadline.get());
     InOrder order = inOrder(activities);
-    order.verify(activities).start(TASK);
+    order.verify(activities).start(TASK, AGENT);
     order.verify(activities).refreshExpiry(TASK);
     order.verify(activities).deleteTask(TASK);
     verifyNoMoreInteractions(activities);
@@ -967,11 +975,30 @@ class TaskWorkflowTest {
 
   @Test
   void goneTaskEndsWithNoOtherCalls() throws Exception {
-    when(activities.start(TASK)).thenReturn(StartResult.gone());
+    when(activities.start(TASK, AGENT)).thenReturn(StartResult.gone());
 
     awaitEnd(start());
 
-    verify(activities).start(TASK);
+    verify(activities).start(TASK, AGENT);
+    verifyNoMoreInteractions(activities);
+  }
+
+  @Test
+  void aWorkflowStartedWithoutTheAgentLeavesItToTheStartToFind() throws Exception {
+    // Workflows started before the operator set the search attribute.
+    when(activities.start(TASK, null)).thenReturn(StartResult.gone());
+    TaskWorkflow wf =
+        client.newWorkflowStub(
+            TaskWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(TASK.workflowId())
+                .setTaskQueue(QUEUE)
+                .build());
+    WorkflowClient.start(wf::run, TASK);
+
+    awaitEnd(wf);
+
+    verify(activities).start(TASK, null);
     verifyNoMoreInteractions(activities);
   }
 
@@ -988,7 +1015,7 @@ class TaskWorkflowTest {
   void finishedTaskSignalsItsCronTaskRun() throws Exception {
     String runId = "crontask-run/team-a/nightly/1735689600";
     WorkflowStub run = startCronTaskRun(runId);
-    when(activities.start(TASK)).thenReturn(StartResult.adopted(JOB, 0, runId));
+    when(activities.start(TASK, AGENT)).thenReturn(StartResult.adopted(JOB, 0, runId));
     when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
 
@@ -1010,7 +1037,7 @@ class TaskWorkflowTest {
   void reCreatedFinishedWorkflowSignalsItsCronTaskRunToo() throws Exception {
     String runId = "crontask-run/team-a/nightly/1735693200";
     WorkflowStub run = startCronTaskRun(runId);
-    when(activities.start(TASK)).thenReturn(StartResult.finished(runId));
+    when(activities.start(TASK, AGENT)).thenReturn(StartResult.finished(runId));
     when(activities.refreshExpiry(TASK)).thenReturn(Expiry.never());
 
     awaitEnd(start());
@@ -1020,7 +1047,7 @@ class TaskWorkflowTest {
 
   @Test
   void missingCronTaskRunDoesNotFailTheTask() throws Exception {
-    when(activities.start(TASK))
+    when(activities.start(TASK, AGENT))
         .thenReturn(StartResult.adopted(JOB, 0, "crontask-run/team-a/nightly/gone"));
     when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
@@ -1032,14 +1059,14 @@ class TaskWorkflowTest {
 
   @Test
   void signalsWhileTheJobRunsLeaveTheRecheckTimerAlone() throws Exception {
-    when(activities.start(TASK)).thenReturn(StartResult.created(JOB, 0, null));
+    when(activities.start(TASK, AGENT)).thenReturn(StartResult.created(JOB, 0, null));
     when(activities.observeJob(TASK, JOB, false))
         .thenReturn(
             JobObservation.running(), JobObservation.running(), JobObservation.finished(OK));
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
 
     TaskWorkflow wf = start();
-    verify(activities, timeout(WAIT_MS)).start(TASK);
+    verify(activities, timeout(WAIT_MS)).start(TASK, AGENT);
     for (int look = 1; look <= 3; look++) {
       wf.jobChanged();
       verify(activities, timeout(WAIT_MS).times(look)).observeJob(TASK, JOB, false);
@@ -1063,12 +1090,12 @@ class TaskWorkflowTest {
    */
   @Test
   void oneMinuteTaskUsesFewHistoryEvents() throws Exception {
-    when(activities.start(TASK)).thenReturn(StartResult.created(JOB, 0, null));
+    when(activities.start(TASK, AGENT)).thenReturn(StartResult.created(JOB, 0, null));
     when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
     finishExpiresAfter(DEFAULT_TTL);
 
     TaskWorkflow wf = start();
-    verify(activities, timeout(WAIT_MS)).start(TASK);
+    verify(activities, timeout(WAIT_MS)).start(TASK, AGENT);
     env.sleep(Duration.ofSeconds(50));
     wf.jobChanged();
     awaitEnd(wf);
