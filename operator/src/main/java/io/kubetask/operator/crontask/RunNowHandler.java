@@ -3,11 +3,10 @@ package io.kubetask.operator.crontask;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.kubetask.api.KubeTaskAnnotations;
 import io.kubetask.api.v1alpha1.CronTask;
 import io.kubetask.workflows.k8s.EventRecorder;
+import io.kubetask.workflows.k8s.MergePatch;
 import io.kubetask.workflows.k8s.Metadata;
 import io.temporal.client.schedules.ScheduleActionResult;
 import io.temporal.client.schedules.ScheduleInfo;
@@ -106,11 +105,7 @@ final class RunNowHandler {
           RUN_NOW_FAILED,
           KubeTaskAnnotations.RUN_NOW + " ignored: the CronTask's schedule is invalid.");
     }
-    client
-        .resources(CronTask.class)
-        .inNamespace(cronTask.getMetadata().getNamespace())
-        .withName(cronTask.getMetadata().getName())
-        .patch(PatchContext.of(PatchType.JSON_MERGE), removal(KubeTaskAnnotations.RUN_NOW));
+    MergePatch.object(client, cronTask, removal(KubeTaskAnnotations.RUN_NOW));
     handled.put(uid, cronTask.getMetadata().getResourceVersion());
     return Duration.ZERO;
   }

@@ -3,13 +3,12 @@ package io.kubetask.operator.crontask;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.kubetask.api.v1alpha1.CronTask;
 import io.kubetask.api.v1alpha1.CronTaskStatus;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.workflows.k8s.EventRecorder;
+import io.kubetask.workflows.k8s.MergePatch;
 import java.lang.reflect.RecordComponent;
 import java.time.Clock;
 import java.time.Instant;
@@ -55,14 +54,7 @@ final class StatusRecorder {
       }
     }
     if (!status.equals(cronTask.getStatus())) {
-      client
-          .resources(CronTask.class)
-          .inNamespace(cronTask.getMetadata().getNamespace())
-          .withName(cronTask.getMetadata().getName())
-          .subresource("status")
-          .patch(
-              PatchContext.of(PatchType.JSON_MERGE),
-              mergePatch(client.getKubernetesSerialization(), status));
+      MergePatch.status(client, cronTask, mergePatch(client.getKubernetesSerialization(), status));
     }
     return status;
   }

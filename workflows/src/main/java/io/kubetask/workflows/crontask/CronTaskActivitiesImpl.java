@@ -3,8 +3,6 @@ package io.kubetask.workflows.crontask;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kubetask.api.KubeTaskAnnotations;
 import io.kubetask.api.KubeTaskLabels;
@@ -17,6 +15,7 @@ import io.kubetask.api.v1alpha1.CronTaskStatus;
 import io.kubetask.api.v1alpha1.Task;
 import io.kubetask.workflows.k8s.ApiErrors;
 import io.kubetask.workflows.k8s.EventRecorder;
+import io.kubetask.workflows.k8s.MergePatch;
 import io.kubetask.workflows.k8s.Metadata;
 import io.kubetask.workflows.k8s.StatusPatch;
 import io.kubetask.workflows.k8s.Times;
@@ -89,7 +88,7 @@ public class CronTaskActivitiesImpl implements CronTaskActivities {
       return FireResult.skipped();
     }
     for (Task replaced : decision.toStop()) {
-      stop(cronTask, replaced.getMetadata().getName());
+      stop(cronTask, replaced);
     }
     Task desired =
         CronTaskTasks.desired(cronTask, fire, CronTaskTasks.previousResult(cronTask, children));
@@ -246,20 +245,18 @@ public class CronTaskActivitiesImpl implements CronTaskActivities {
   }
 
   /** Asks a Task of the CronTask to stop because a newer fire replaces it. */
-  private void stop(CronTask cronTask, String taskName) {
+  private void stop(CronTask cronTask, Task task) {
     Map<String, Object> patch =
         Map.of(
             "metadata",
             Map.of("annotations", Map.of(KubeTaskAnnotations.STOP, Conditions.REPLACED)));
-    client
-        .resources(Task.class)
-        .inNamespace(cronTask.getMetadata().getNamespace())
-        .withName(taskName)
-        .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch));
+    MergePatch.object(client, task, Serialization.asJson(patch));
     events.normal(
         cronTask,
         Conditions.REPLACED,
-        "Stopping Task " + taskName + ": a newer fire replaces it (concurrencyPolicy Replace).");
+        "Stopping Task "
+            + task.getMetadata().getName()
+            + ": a newer fire replaces it (concurrencyPolicy Replace).");
   }
 
   @Override
@@ -297,7 +294,7 @@ public class CronTaskActivitiesImpl implements CronTaskActivities {
     if (Metadata.hasAnnotation(task, KubeTaskAnnotations.STOP)) {
       return;
     }
-    stop(cronTask, fire.taskName());
+    stop(cronTask, task);
   }
 
   @Override

@@ -3,8 +3,6 @@ package io.kubetask.workflows.k8s;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.net.HttpURLConnection;
 import java.util.Map;
@@ -49,11 +47,6 @@ public final class StatusPatch {
   }
 
   private static void send(KubernetesClient client, HasMetadata object, Map<String, Object> body) {
-    client
-        .resources(object.getClass())
-        .inNamespace(object.getMetadata().getNamespace())
-        .withName(object.getMetadata().getName())
-        .subresource("status")
-        .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(body));
+    MergePatch.status(client, object, Serialization.asJson(body));
   }
 }

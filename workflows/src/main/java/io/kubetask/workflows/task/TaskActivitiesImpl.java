@@ -7,8 +7,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.kubetask.api.KubeTaskAnnotations;
 import io.kubetask.api.v1alpha1.Agent;
 import io.kubetask.api.v1alpha1.Conditions;
@@ -24,6 +22,7 @@ import io.kubetask.workflows.capacity.Slots;
 import io.kubetask.workflows.k8s.ApiErrors;
 import io.kubetask.workflows.k8s.ConditionLists;
 import io.kubetask.workflows.k8s.EventRecorder;
+import io.kubetask.workflows.k8s.MergePatch;
 import io.kubetask.workflows.k8s.Metadata;
 import io.kubetask.workflows.k8s.StatusPatch;
 import io.kubetask.workflows.k8s.Times;
@@ -402,15 +401,10 @@ public class TaskActivitiesImpl implements TaskActivities {
     Job job = ownedJob(ref, jobName);
     if (job != null) {
       for (Pod pod : pods(ref, job)) {
-        client
-            .pods()
-            .inNamespace(ref.namespace())
-            .withName(pod.getMetadata().getName())
-            .patch(
-                PatchContext.of(PatchType.JSON_MERGE),
-                "{\"metadata\":{\"annotations\":{\""
-                    + KubeTaskAnnotations.RELEASE
-                    + "\":\"true\"}}}");
+        MergePatch.object(
+            client,
+            pod,
+            "{\"metadata\":{\"annotations\":{\"" + KubeTaskAnnotations.RELEASE + "\":\"true\"}}}");
       }
     }
     Task task = current(ref);

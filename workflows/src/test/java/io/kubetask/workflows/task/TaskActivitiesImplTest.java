@@ -495,6 +495,25 @@ class TaskActivitiesImplTest {
   }
 
   @Test
+  void eachStepReadsTheTaskOnceAndPatchesItsStatusWithoutReadingAgain()
+      throws InterruptedException {
+    // The status patches go to the Task just read: a patch addressed by name alone would make the
+    // client GET the Task again before each one.
+    TaskRef ref = fullTask();
+    drainRequests();
+
+    activities.start(ref, "coder");
+    activities.finish(ref, Outcome.succeeded("Completed", "ok"));
+
+    String task = "/apis/kubetask.io/v1alpha1/namespaces/" + NS + "/tasks/" + ref.name();
+    assertThat(drainRequests())
+        .filteredOn(r -> r.endsWith(task) || r.endsWith(task + "/status"))
+        .containsExactly(
+            "GET " + task, "PATCH " + task + "/status", "GET " + task, "PATCH " + task + "/status");
+    assertThat(status(ref).phase()).isEqualTo(TaskPhase.COMPLETED);
+  }
+
+  @Test
   void anAgentTheTaskDoesNotNameIsNotUsed() {
     // Only a workflow started by another operator could name another: the Task decides.
     applyAgent(
