@@ -111,7 +111,7 @@ public final class KubeTask implements AutoCloseable {
             .reporter(new MicrometerClientStatsReporter(registry))
             .reportEvery(com.uber.m3.util.Duration.ofSeconds(10));
     resources.push(temporalMetrics::close);
-    KubernetesClient kubernetes = KubernetesConnection.connect();
+    KubernetesClient kubernetes = KubernetesConnection.connect(registry);
     resources.push(kubernetes);
     WorkflowServiceStubs stubs = TemporalConnection.connect(temporal, temporalMetrics);
     resources.push(

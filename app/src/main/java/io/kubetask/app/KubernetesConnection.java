@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The Kubernetes client of a KubeTask process, from the kubeconfig or the pod's service account.
@@ -15,10 +16,19 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 final class KubernetesConnection {
   private KubernetesConnection() {}
 
-  static KubernetesClient connect() {
+  /** The client, counting its requests in {@code registry} ({@link KubernetesRequestMetrics}). */
+  static KubernetesClient connect(MeterRegistry registry) {
+    return client(Config.autoConfigure(null), registry);
+  }
+
+  static KubernetesClient client(Config config, MeterRegistry registry) {
     return new KubernetesClientBuilder()
-        .withConfig(tokenRefreshOnlyWithAToken(Config.autoConfigure(null)))
+        .withConfig(tokenRefreshOnlyWithAToken(config))
         .withKubernetesSerialization(serialization())
+        .withHttpClientBuilderConsumer(
+            http ->
+                http.addOrReplaceInterceptor(
+                    KubernetesRequestMetrics.NAME, new KubernetesRequestMetrics(registry)))
         .build();
   }
 

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -93,6 +94,29 @@ class KubernetesConnectionTest {
       assertThat(read.getMetadata().getFinalizers()).containsExactly("kubetask.io/finalizer");
       assertThat(read.getData()).containsEntry("guide.md", "Keep behaviour unchanged.");
     }
+  }
+
+  @Test
+  void everyResponseIsCountedByVerbResourceAndStatus() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (KubernetesClient client = KubernetesConnection.client(base().build(), registry)) {
+      client.configMaps().inNamespace("ns").withName("c").get();
+      client.configMaps().inNamespace("ns").withName("c").get();
+      client.configMaps().inNamespace("ns").withName("missing").get();
+    }
+
+    assertThat(requests(registry, "get", "configmaps", "200")).isEqualTo(2);
+    assertThat(requests(registry, "get", "configmaps", "404")).isEqualTo(1);
+    assertThat(registry.find(KubernetesRequestMetrics.NAME).counters()).hasSize(2);
+  }
+
+  private static double requests(
+      SimpleMeterRegistry registry, String verb, String resource, String code) {
+    return registry
+        .get(KubernetesRequestMetrics.NAME)
+        .tags("verb", verb, "resource", resource, "code", code)
+        .counter()
+        .count();
   }
 
   private ConfigBuilder base() {

@@ -38,6 +38,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class MetricsE2E {
   @RegisterExtension static final TestNamespace NS = new TestNamespace();
 
+  private static final String REQUESTS = "kubetask_kubernetes_requests_total";
   private static final Context COUNT_ME = TaskWorld.inline("/workspace/task.md", "Count me.");
 
   private static TaskWorld world;
@@ -124,6 +125,9 @@ class MetricsE2E {
                   .isEqualTo(2);
               assertThat(w.delta(w0, "kubetask_tasks_finished_total", "outcome", "failed"))
                   .isEqualTo(1);
+              // One Job created per Task, as the API server answered it.
+              assertThat(w.delta(w0, REQUESTS, "resource", "jobs", "verb", "create", "code", "201"))
+                  .isEqualTo(3);
               assertThat(
                       w.delta(
                           w0, "kubetask_task_run_duration_seconds_count", "outcome", "succeeded"))
@@ -161,6 +165,10 @@ class MetricsE2E {
                           "operation",
                           "reconcile"))
                   .isGreaterThanOrEqualTo(3);
+              // The operator's informers list and watch the Tasks; the client counts both.
+              assertThat(o.sum(REQUESTS, Map.of("resource", "tasks", "verb", "list"))).isPositive();
+              assertThat(o.sum(REQUESTS, Map.of("resource", "tasks", "verb", "watch")))
+                  .isPositive();
               assertThat(o.value("kubetask_tasks", "phase", "Completed")).isEqualTo(2);
               assertThat(o.value("kubetask_tasks", "phase", "Failed")).isEqualTo(1);
               assertThat(o.value("kubetask_tasks", "phase", "Running")).isZero();

@@ -1,6 +1,7 @@
 package io.kubetask.e2e.task;
 
 import io.kubetask.e2e.support.KubeTaskProcess;
+import io.kubetask.e2e.support.PrometheusText;
 import io.kubetask.e2e.support.Stack;
 import io.kubetask.e2e.support.TaskWorld;
 import io.kubetask.e2e.system.KubeTaskSystem;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -109,6 +111,23 @@ final class BenchKubeTask implements AutoCloseable {
     Map<String, Double> cpu = new LinkedHashMap<>();
     pids().forEach((name, pid) -> cpu.put(name, cpuSeconds(pid)));
     return cpu;
+  }
+
+  /**
+   * The Kubernetes API requests KubeTask's processes have made so far, by {@code "resource verb"}
+   * over all status codes ({@code kubetask_kubernetes_requests_total}). Empty in-process.
+   */
+  Map<String, Double> apiRequests() {
+    Map<String, Double> requests = new TreeMap<>();
+    for (KubeTaskProcess p : processes) {
+      for (PrometheusText.Sample s : p.metrics().samples()) {
+        if (s.name().equals("kubetask_kubernetes_requests_total")) {
+          requests.merge(
+              s.labels().get("resource") + " " + s.labels().get("verb"), s.value(), Double::sum);
+        }
+      }
+    }
+    return requests;
   }
 
   /** Resident memory of each KubeTask process, now and at its peak, in MB. */

@@ -41,10 +41,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * JVMs have compiled what a few hundred Tasks ran) and of 200 created at once, the time until 1,000
  * created at once all have Jobs (half of them hang, so that half the Tasks run while the other half
  * wait for their TTL), the CPU seconds each process of KubeTask and of the stack spends on each
- * burst, KubeTask's resident memory with those Tasks live, the Temporal history events of a
- * completed Task, and how long deleting the namespace of the 1,000 takes. Latencies are measured
- * from just before the create request to the moment a watch delivers the Job, with millisecond
- * resolution.
+ * burst, KubeTask's Kubernetes API requests per Task of the 200 (created to Completed, from its own
+ * {@code kubetask_kubernetes_requests_total}), KubeTask's resident memory with those Tasks live,
+ * the Temporal history events of a completed Task, and how long deleting the namespace of the 1,000
+ * takes. Latencies are measured from just before the create request to the moment a watch delivers
+ * the Job, with millisecond resolution.
  *
  * <p>{@code -Dkubetask.benchmark.shape=processes} (default: operator and worker as two processes of
  * the jar with the image's JVM settings and deploy/'s 512Mi), {@code all-in-one} or {@code
@@ -163,6 +164,7 @@ class TaskLatencyBenchmark {
       Result floor200 =
           run(floorJobs, p + "floor-200", 200, i -> createDirectly(p + "floor-200-" + i));
       Map<String, Double> cpu = kubeTask.cpuSeconds();
+      Map<String, Double> requests = kubeTask.apiRequests();
       Result task200 =
           run(jobs, p + "task-200", 200, i -> createTask(world, p + "task-200-" + i, "bench"));
       print(label + compare(" 200 at once", task200, floor200));
@@ -171,6 +173,10 @@ class TaskLatencyBenchmark {
       // operator and worker that have run for a while, and the stack has finished the burst's
       // Jobs (its controller manager works through them at its 20 requests a second for a minute).
       awaitJobsFinished(world.ns(), floorNs);
+      awaitCompleted(world.ns(), p + "task-200-", 200);
+      if (!requests.isEmpty()) {
+        print(label + "   API requests per Task, created to Completed: " + perTask(requests, 200));
+      }
       Result floorWarm =
           sequential(floorJobs, p + "floor-1w", i -> createDirectly(p + "floor-1w-" + i));
       Result taskWarm =
@@ -235,6 +241,20 @@ class TaskLatencyBenchmark {
     awaitPods(namespace, prefix, large);
   }
 
+  private void awaitCompleted(String namespace, String prefix, int n) {
+    await(n + " " + prefix + " Tasks completed")
+        .atMost(Duration.ofMinutes(15))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () ->
+                client.resources(Task.class).inNamespace(namespace).list().getItems().stream()
+                        .filter(t -> t.getMetadata().getName().startsWith(prefix))
+                        .filter(t -> t.getStatus() != null)
+                        .filter(t -> TaskPhase.COMPLETED.equals(t.getStatus().phase()))
+                        .count()
+                    == n);
+  }
+
   /** Waits until the odd-numbered half of the burst's pods run and the other half succeeded. */
   private void awaitPods(String namespace, String prefix, int large) {
     await("half the " + prefix + " pods succeeded, the other half running")
@@ -286,6 +306,27 @@ class TaskLatencyBenchmark {
         task.p(95),
         floor.p(95),
         ratio(task.p(95), floor.p(95)));
+  }
+
+  /**
+   * KubeTask's Kubernetes API requests since {@code before}, per Task of {@code tasks}: the total,
+   * then by resource and verb, most first (what the operator and worker do at rest in that time,
+   * such as renewing the leader's lease, is in it too).
+   */
+  private String perTask(Map<String, Double> before, int tasks) {
+    Map<String, Double> now = kubeTask.apiRequests();
+    List<Map.Entry<String, Double>> grown =
+        now.entrySet().stream()
+            .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0.0)))
+            .filter(e -> e.getValue() > 0)
+            .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+            .toList();
+    double total = grown.stream().mapToDouble(Map.Entry::getValue).sum();
+    return String.format("%.1f (", total / tasks)
+        + grown.stream()
+            .map(e -> String.format("%s %.2f", e.getKey(), e.getValue() / tasks))
+            .collect(Collectors.joining(", "))
+        + ")";
   }
 
   /** CPU seconds each process spent since {@code before}, largest first. */
