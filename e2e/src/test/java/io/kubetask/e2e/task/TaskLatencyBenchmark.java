@@ -230,14 +230,8 @@ class TaskLatencyBenchmark {
     await("half the " + prefix + " Tasks completed")
         .atMost(Duration.ofMinutes(15))
         .pollInterval(Duration.ofSeconds(1))
-        .until(
-            () ->
-                client.resources(Task.class).inNamespace(namespace).list().getItems().stream()
-                        .filter(t -> t.getMetadata().getName().startsWith(prefix))
-                        .filter(t -> t.getStatus() != null)
-                        .filter(t -> TaskPhase.COMPLETED.equals(t.getStatus().phase()))
-                        .count()
-                    == (large + 1) / 2); // the even-numbered ones, which end at once
+        // The even-numbered ones, which end at once.
+        .until(() -> completed(namespace, prefix) == (large + 1) / 2);
     awaitPods(namespace, prefix, large);
   }
 
@@ -245,14 +239,16 @@ class TaskLatencyBenchmark {
     await(n + " " + prefix + " Tasks completed")
         .atMost(Duration.ofMinutes(15))
         .pollInterval(Duration.ofSeconds(1))
-        .until(
-            () ->
-                client.resources(Task.class).inNamespace(namespace).list().getItems().stream()
-                        .filter(t -> t.getMetadata().getName().startsWith(prefix))
-                        .filter(t -> t.getStatus() != null)
-                        .filter(t -> TaskPhase.COMPLETED.equals(t.getStatus().phase()))
-                        .count()
-                    == n);
+        .until(() -> completed(namespace, prefix) == n);
+  }
+
+  /** How many Tasks whose names start with {@code prefix} are Completed. */
+  private long completed(String namespace, String prefix) {
+    return client.resources(Task.class).inNamespace(namespace).list().getItems().stream()
+        .filter(t -> t.getMetadata().getName().startsWith(prefix))
+        .filter(t -> t.getStatus() != null)
+        .filter(t -> TaskPhase.COMPLETED.equals(t.getStatus().phase()))
+        .count();
   }
 
   /** Waits until the odd-numbered half of the burst's pods run and the other half succeeded. */
