@@ -103,6 +103,37 @@ class PackagingTest {
     assertThat(out.strip()).startsWith("ForkJoinPool.commonPool-worker");
   }
 
+  /**
+   * The settings file lists the TLS suites a client offers, ChaCha20-Poly1305 first (see its
+   * comment). The JDK drops a name it does not know without a word, so every one listed must come
+   * through, in order.
+   */
+  @Test
+  void tlsClientsOfferEveryListedSuiteChaCha20First(@TempDir Path dir) throws Exception {
+    Path program = dir.resolve("Suites.java");
+    Files.writeString(
+        program,
+        """
+        public class Suites {
+          public static void main(String[] args) throws Exception {
+            System.out.println(String.join(",", javax.net.ssl.SSLContext.getDefault()
+                .getDefaultSSLParameters().getCipherSuites()));
+          }
+        }
+        """);
+    List<String> lists =
+        Files.readAllLines(ROOT.resolve("app/jvm.options")).stream()
+            .filter(line -> line.startsWith("-Djdk.tls.client.cipherSuites="))
+            .map(line -> line.substring(line.indexOf('=') + 1))
+            .toList();
+    assertThat(lists).hasSize(1);
+
+    String offered = java("@" + ROOT.resolve("app/jvm.options"), program.toString()).strip();
+
+    assertThat(offered).isEqualTo(lists.get(0)).startsWith("TLS_CHACHA20_POLY1305_SHA256,");
+    assertThat(offered.split(",")).contains("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384");
+  }
+
   /** What this JDK's java command prints with {@code args}; it must exit with 0. */
   private static String java(String... args) throws Exception {
     List<String> command = new ArrayList<>();
