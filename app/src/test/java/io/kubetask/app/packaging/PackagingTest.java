@@ -84,23 +84,13 @@ class PackagingTest {
    */
   @Test
   void asynchronousCompletionsRunOnThePoolOnTwoCores(@TempDir Path dir) throws Exception {
-    Path program = dir.resolve("AsyncThread.java");
-    Files.writeString(
-        program,
-        """
-        public class AsyncThread {
-          public static void main(String[] args) throws Exception {
-            System.out.println(java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> Thread.currentThread().getName()).get());
-          }
-        }
-        """);
     String out =
-        java(
-            "@" + ROOT.resolve("app/jvm.options"),
-            "-XX:ActiveProcessorCount=2",
-            program.toString());
-    assertThat(out.strip()).startsWith("ForkJoinPool.commonPool-worker");
+        withTheSettings(
+            dir,
+            "java.util.concurrent.CompletableFuture.supplyAsync("
+                + "() -> Thread.currentThread().getName()).get()",
+            "-XX:ActiveProcessorCount=2");
+    assertThat(out).startsWith("ForkJoinPool.commonPool-worker");
   }
 
   /**
@@ -110,17 +100,6 @@ class PackagingTest {
    */
   @Test
   void tlsClientsOfferEveryListedSuiteChaCha20First(@TempDir Path dir) throws Exception {
-    Path program = dir.resolve("Suites.java");
-    Files.writeString(
-        program,
-        """
-        public class Suites {
-          public static void main(String[] args) throws Exception {
-            System.out.println(String.join(",", javax.net.ssl.SSLContext.getDefault()
-                .getDefaultSSLParameters().getCipherSuites()));
-          }
-        }
-        """);
     List<String> lists =
         Files.readAllLines(ROOT.resolve("app/jvm.options")).stream()
             .filter(line -> line.startsWith("-Djdk.tls.client.cipherSuites="))
@@ -128,10 +107,34 @@ class PackagingTest {
             .toList();
     assertThat(lists).hasSize(1);
 
-    String offered = java("@" + ROOT.resolve("app/jvm.options"), program.toString()).strip();
+    String offered =
+        withTheSettings(
+            dir,
+            "String.join(\",\", javax.net.ssl.SSLContext.getDefault()"
+                + ".getDefaultSSLParameters().getCipherSuites())");
 
     assertThat(offered).isEqualTo(lists.get(0)).startsWith("TLS_CHACHA20_POLY1305_SHA256,");
     assertThat(offered.split(",")).contains("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384");
+  }
+
+  /**
+   * What a Java program that prints {@code expression} prints, run with the settings file and
+   * {@code options}.
+   */
+  private static String withTheSettings(Path dir, String expression, String... options)
+      throws Exception {
+    Path program = dir.resolve("Prints.java");
+    Files.writeString(
+        program,
+        "public class Prints { public static void main(String[] args) throws Exception {"
+            + " System.out.println("
+            + expression
+            + "); } }");
+    List<String> args = new ArrayList<>();
+    args.add("@" + ROOT.resolve("app/jvm.options"));
+    args.addAll(List.of(options));
+    args.add(program.toString());
+    return java(args.toArray(String[]::new)).strip();
   }
 
   /** What this JDK's java command prints with {@code args}; it must exit with 0. */
