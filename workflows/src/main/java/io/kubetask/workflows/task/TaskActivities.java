@@ -21,8 +21,15 @@ public interface TaskActivities {
    */
   StartResult start(TaskRef task, String agent);
 
-  /** Reads the Job (and its pod) and says where the agent is. */
-  JobObservation observeJob(TaskRef task, String jobName, boolean keepAlive);
+  /**
+   * Reads the Job (and its pod) and says where the agent is.
+   *
+   * @param finish when the Job has finished, also finish the Task ({@link #finish}) with what the
+   *     agent reported, in one status write, and return when it expires; false (as in workflows
+   *     started before it existed) records only what the agent reported, and the workflow finishes
+   *     the Task
+   */
+  JobObservation observeJob(TaskRef task, String jobName, boolean keepAlive, boolean finish);
 
   /** Records on the Task that the keep-alive window is open until the given time. */
   void windowOpened(TaskRef task, long closesAtEpochMillis);

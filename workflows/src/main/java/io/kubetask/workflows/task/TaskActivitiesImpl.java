@@ -274,10 +274,11 @@ public class TaskActivitiesImpl implements TaskActivities {
   }
 
   @Override
-  public JobObservation observeJob(TaskRef ref, String jobName, boolean keepAlive) {
+  public JobObservation observeJob(TaskRef ref, String jobName, boolean keepAlive, boolean finish) {
     Job job = ownedJob(ref, jobName);
     if (job == null) {
-      return JobOutcomes.observe(null, List.of(), null, keepAlive, jobName);
+      JobObservation gone = JobOutcomes.observe(null, List.of(), null, keepAlive, jobName);
+      return finish ? gone.withTaskFinished(finish(ref, gone.outcome(), null)) : gone;
     }
     List<Pod> pods = pods(ref, job);
     recordAttempts(ref, job, pods);
@@ -285,7 +286,11 @@ public class TaskActivitiesImpl implements TaskActivities {
         AgentProgress.of(job, pods, pods.isEmpty() ? failedCreates.of(job) : List.of());
     JobObservation seen = JobOutcomes.observe(job, pods, progress, keepAlive, jobName);
     // What the pod does while the agent runs is the operator's to record (it sees the pod change);
-    // the workflow records what the agent left behind.
+    // the workflow records what the agent left behind: with the Task's end when it is asked to, so
+    // that one status write (one watch event) carries both.
+    if (finish && seen.state() == JobObservation.State.FINISHED) {
+      return seen.withTaskFinished(finish(ref, seen.outcome(), reading(job, pods)));
+    }
     if (seen.state() != JobObservation.State.RUNNING) {
       recordResult(ref, job, pods);
     }
@@ -338,11 +343,14 @@ public class TaskActivitiesImpl implements TaskActivities {
     if (task == null) {
       return;
     }
-    String schema = Metadata.annotation(job, KubeTaskAnnotations.RESULT_SCHEMA);
-    AgentResults.Reading reading =
-        AgentResults.read(JobOutcomes.terminationMessage(pods).orElse(null), Json.parse(schema));
-    TaskStatusPatches.result(task, reading, clock.instant())
+    TaskStatusPatches.result(task, reading(job, pods), clock.instant())
         .ifPresent(patch -> patchStatus(task, patch));
+  }
+
+  /** What the agent reported when it ended, checked against the result schema of its Job. */
+  private static AgentResults.Reading reading(Job job, List<Pod> pods) {
+    String schema = Metadata.annotation(job, KubeTaskAnnotations.RESULT_SCHEMA);
+    return AgentResults.read(JobOutcomes.terminationMessage(pods).orElse(null), Json.parse(schema));
   }
 
   /**
@@ -428,6 +436,16 @@ public class TaskActivitiesImpl implements TaskActivities {
 
   @Override
   public Expiry finish(TaskRef ref, Outcome outcome) {
+    return finish(ref, outcome, null);
+  }
+
+  /**
+   * Marks the Task Completed or Failed, with what the agent reported unless {@code reading} is
+   * null, in one status patch. The KubeTaskConfig (the TTL) is read beside the Task.
+   */
+  private Expiry finish(TaskRef ref, Outcome outcome, AgentResults.Reading reading) {
+    CompletableFuture<KubeTaskConfig> config =
+        CompletableFuture.supplyAsync(() -> config(ref.namespace()), sideReads);
     Task task = current(ref);
     if (task == null) {
       return Expiry.gone();
@@ -435,8 +453,8 @@ public class TaskActivitiesImpl implements TaskActivities {
     TaskStatus status = TaskStatusPatches.status(task);
     Instant now = clock.instant();
     Instant completion = TaskStatusPatches.completion(status, now);
-    Expiry expiry = expiry(ref.namespace(), completion);
-    patchStatus(task, TaskStatusPatches.finished(task, outcome, expiry, now));
+    Expiry expiry = expiry(joined(config), completion);
+    patchStatus(task, TaskStatusPatches.finished(task, reading, outcome, expiry, now));
     boolean changed = !isFinished(status);
     if (changed) {
       metrics.taskFinished(outcome.succeeded(), TaskStatusPatches.runTime(status, completion));
@@ -458,7 +476,7 @@ public class TaskActivitiesImpl implements TaskActivities {
     TaskStatus status = TaskStatusPatches.status(task);
     Instant completion =
         Objects.requireNonNullElse(Times.instant(status.completionTime()), clock.instant());
-    Expiry expiry = expiry(ref.namespace(), completion);
+    Expiry expiry = expiry(config(ref.namespace()), completion);
     TaskStatusPatches.expiry(status, expiry).ifPresent(patch -> patchStatus(task, patch));
     return expiry;
   }
@@ -500,8 +518,8 @@ public class TaskActivitiesImpl implements TaskActivities {
     }
   }
 
-  private Expiry expiry(String namespace, Instant completion) {
-    KubeTaskConfig config = config(namespace);
+  /** When a Task that finished at {@code completion} expires under the namespace's config. */
+  private static Expiry expiry(KubeTaskConfig config, Instant completion) {
     long ttl =
         config == null || config.getSpec() == null
             ? TaskLifecycleConfig.DEFAULT_TTL_SECONDS

@@ -103,16 +103,15 @@ public final class TaskStatusPatches {
     }
     Map<String, Object> patch = new LinkedHashMap<>();
     patch.put("result", reading.result());
-    patch.put(
-        "conditions",
-        new ConditionSetter(task, now)
-            .set(
-                status.conditions(),
-                Conditions.GOAL_ACHIEVED,
-                reading.goal(),
-                reading.reason(),
-                reading.message()));
+    patch.put("conditions", goal(new ConditionSetter(task, now), status.conditions(), reading));
     return Optional.of(patch);
+  }
+
+  /** The conditions with GoalAchieved as the agent's report says. */
+  private static List<Condition> goal(
+      ConditionSetter setter, List<Condition> conditions, AgentResults.Reading reading) {
+    return setter.set(
+        conditions, Conditions.GOAL_ACHIEVED, reading.goal(), reading.reason(), reading.message());
   }
 
   /** The message of the Ready condition and the Event when the Job runs the agent. */
@@ -253,10 +252,24 @@ public final class TaskStatusPatches {
    * ran.
    */
   static Map<String, Object> finished(Task task, Outcome outcome, Expiry expiry, Instant now) {
+    return finished(task, null, outcome, expiry, now);
+  }
+
+  /**
+   * {@link #finished}, with what the agent reported ({@link #result}) unless {@code reading} is
+   * null: the Task says how it ended and what the agent left behind in one write.
+   */
+  static Map<String, Object> finished(
+      Task task, AgentResults.Reading reading, Outcome outcome, Expiry expiry, Instant now) {
     ConditionSetter setter = new ConditionSetter(task, now);
     TaskStatus status = status(task);
     Instant completion = completion(status, now);
     List<Condition> conditions = status.conditions();
+    Map<String, Object> patch = new LinkedHashMap<>();
+    if (reading != null) {
+      patch.put("result", reading.result());
+      conditions = goal(setter, conditions, reading);
+    }
     if (!ConditionLists.isTrue(conditions, Conditions.READY) && status.jobName() == null) {
       // Failed before a Job existed: Ready says why it never ran.
       conditions =
@@ -279,7 +292,6 @@ public final class TaskStatusPatches {
             outcome.succeeded() ? "True" : "False",
             outcome.reason(),
             outcome.message());
-    Map<String, Object> patch = new LinkedHashMap<>();
     patch.put("phase", outcome.succeeded() ? TaskPhase.COMPLETED : TaskPhase.FAILED);
     patch.put("completionTime", completion.toString());
     patch.put("expirationTime", expirationTime(expiry));

@@ -26,7 +26,9 @@ public class TaskWorkflowImpl implements TaskWorkflow {
    * version, so a run records one marker only): {@link Workflow#DEFAULT_VERSION} ran regular
    * activities; 1 made them local; 2 continues a long history as new ({@link #freshRunIfLong}); 3
    * keeps the re-check timer of a running Job across signals ({@link Waits.Recheck}); 4 wakes a
-   * Task queued under a start rate when its turn comes ({@link StartResult#retryAtEpochMillis}).
+   * Task queued under a start rate when its turn comes ({@link StartResult#retryAtEpochMillis}); 5
+   * has the look that finds the Job finished also finish the Task, in one status write (no Finish
+   * activity after it).
    */
   static final String VERSION = "local-activities";
 
@@ -34,6 +36,7 @@ public class TaskWorkflowImpl implements TaskWorkflow {
   static final int CONTINUE_AS_NEW = 2;
   static final int KEEP_RECHECK_TIMER = 3;
   static final int RATE_WAKE_UP = 4;
+  static final int FINISH_ON_OBSERVE = 5;
 
   /**
    * The history length past which a waiting workflow continues as new: well below Temporal's
@@ -45,6 +48,7 @@ public class TaskWorkflowImpl implements TaskWorkflow {
   private boolean continuesAsNew;
   private boolean keepsRecheckTimer;
   private boolean wakesForRate;
+  private boolean finishesOnObserve;
 
   private boolean jobChanged;
   private boolean dependenciesChanged;
@@ -54,12 +58,13 @@ public class TaskWorkflowImpl implements TaskWorkflow {
 
   @Override
   public void run(TaskRef task) {
-    int version = Workflow.getVersion(VERSION, Workflow.DEFAULT_VERSION, RATE_WAKE_UP);
+    int version = Workflow.getVersion(VERSION, Workflow.DEFAULT_VERSION, FINISH_ON_OBSERVE);
     activities = activityStub(version);
     // Earlier runs could meet their own long histories at other points on replay.
     continuesAsNew = version >= CONTINUE_AS_NEW;
     keepsRecheckTimer = version >= KEEP_RECHECK_TIMER;
     wakesForRate = version >= RATE_WAKE_UP;
+    finishesOnObserve = version >= FINISH_ON_OBSERVE;
     StartResult start = startWhenReady(task);
     switch (start.state()) {
       case GONE -> {
@@ -70,9 +75,12 @@ public class TaskWorkflowImpl implements TaskWorkflow {
         configChanged = false;
         awaitExpiry(task, activities.refreshExpiry(task));
       }
-      case INVALID -> finish(task, start.outcome(), start.cronTaskRun());
-      case BLOCKED -> finish(task, stopped(), start.cronTaskRun()); // stopped while blocked
-      case STARTED -> finish(task, runJob(task, start), start.cronTaskRun());
+      case INVALID -> finish(task, start.outcome(), null, start.cronTaskRun());
+      case BLOCKED -> finish(task, stopped(), null, start.cronTaskRun()); // stopped while blocked
+      case STARTED -> {
+        JobObservation end = runJob(task, start);
+        finish(task, end.outcome(), end.expiry(), start.cronTaskRun());
+      }
     }
   }
 
@@ -128,17 +136,20 @@ public class TaskWorkflowImpl implements TaskWorkflow {
     return shorter(recheck, Duration.ofMillis(Math.max(left, 1000)));
   }
 
-  /** Waits for the Job to finish, holding the keep-alive window when the Agent asks for one. */
-  private Outcome runJob(TaskRef task, StartResult start) {
+  /**
+   * Waits for the Job to finish, holding the keep-alive window when the Agent asks for one: the
+   * FINISHED observation, with the Task's expiry when that look finished the Task too.
+   */
+  private JobObservation runJob(TaskRef task, StartResult start) {
     Waits.Recheck recheckTimer = new Waits.Recheck();
-    Outcome outcome = runJob(task, start, recheckTimer);
+    JobObservation end = runJob(task, start, recheckTimer);
     // Nothing is waited for any more; a pending re-check would only wake the workflow later. (Not
     // in a finally block: a workflow thread that is continued as new or evicted must not cancel.)
     recheckTimer.cancel();
-    return outcome;
+    return end;
   }
 
-  private Outcome runJob(TaskRef task, StartResult start, Waits.Recheck recheckTimer) {
+  private JobObservation runJob(TaskRef task, StartResult start, Waits.Recheck recheckTimer) {
     String job = start.jobName();
     if (start.jobCreated()) {
       // A Job created just now has nothing to report: the first look waits for the operator's
@@ -155,9 +166,11 @@ public class TaskWorkflowImpl implements TaskWorkflow {
         freshRunIfLong(task);
       }
       jobChanged = false;
-      JobObservation seen = activities.observeJob(task, job, window.enabled());
+      // Cleared before the look, which may finish the Task and read its TTL from the config.
+      configChanged = false;
+      JobObservation seen = activities.observeJob(task, job, window.enabled(), finishesOnObserve);
       if (seen.state() == JobObservation.State.FINISHED) {
-        return seen.outcome();
+        return seen;
       }
       // The clock is read where each decision is made: the workflow's time moves on while an
       // activity runs.
@@ -203,16 +216,22 @@ public class TaskWorkflowImpl implements TaskWorkflow {
   }
 
   /** Deletes the Job (and so the agent) and ends the Task with {@code outcome}. */
-  private Outcome stopJob(TaskRef task, String job, Outcome outcome) {
+  private JobObservation stopJob(TaskRef task, String job, Outcome outcome) {
     activities.deleteJob(task, job);
-    return outcome;
+    return JobObservation.finished(outcome);
   }
 
-  private void finish(TaskRef task, Outcome outcome, String cronTaskRun) {
+  /**
+   * Ends the Task with {@code outcome}, unless {@code expiry} says the look at its Job did already,
+   * and deletes it when it expires.
+   */
+  private void finish(TaskRef task, Outcome outcome, Expiry expiry, String cronTaskRun) {
     log.info("Task {}/{} finished: {}", task.namespace(), task.name(), outcome.reason());
-    // Cleared before the activity reads the config, so a change made meanwhile is not lost.
-    configChanged = false;
-    Expiry expiry = activities.finish(task, outcome);
+    if (expiry == null) {
+      // Cleared before the activity reads the config, so a change made meanwhile is not lost.
+      configChanged = false;
+      expiry = activities.finish(task, outcome);
+    }
     notifyCronTaskRun(cronTaskRun);
     awaitExpiry(task, expiry);
   }

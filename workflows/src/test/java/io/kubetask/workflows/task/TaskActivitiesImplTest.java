@@ -874,7 +874,8 @@ class TaskActivitiesImplTest {
         .isEqualTo("other:1");
     assertThat(status(ref) == null ? null : status(ref).phase()).isNotEqualTo(TaskPhase.RUNNING);
     // observeJob does not mistake the other Task's Job for this one's.
-    assertThat(activities.observeJob(ref, name, false).outcome().reason()).isEqualTo("JobNotFound");
+    assertThat(activities.observeJob(ref, name, false, false).outcome().reason())
+        .isEqualTo("JobNotFound");
   }
 
   @Test
@@ -1204,7 +1205,7 @@ class TaskActivitiesImplTest {
     TaskRef ref = applyTask("obs", null, List.of());
     String name = start(ref).jobName();
 
-    JobObservation seen = activities.observeJob(ref, name, false);
+    JobObservation seen = activities.observeJob(ref, name, false, false);
 
     assertThat(seen.state()).isEqualTo(JobObservation.State.RUNNING);
     // Until the agent runs, its start limit counts from the Job's creation: 15 minutes here.
@@ -1243,7 +1244,7 @@ class TaskActivitiesImplTest {
             .endCondition()
             .build());
 
-    JobObservation seen = activities.observeJob(ref, name, false);
+    JobObservation seen = activities.observeJob(ref, name, false, false);
 
     assertThat(seen.deadline().outcome().message()).endsWith("Unschedulable: " + unschedulable);
     // The Task still says what the start wrote; the operator's pod cache tells the rest.
@@ -1253,7 +1254,7 @@ class TaskActivitiesImplTest {
     assertThat(events("Unschedulable")).isEmpty();
 
     setPodStatus(pod, runningSince("2025-06-01T12:00:07Z"));
-    seen = activities.observeJob(ref, name, false);
+    seen = activities.observeJob(ref, name, false, false);
 
     // Running, without a timeout: no deadline at all.
     assertThat(seen).isEqualTo(JobObservation.running());
@@ -1267,7 +1268,7 @@ class TaskActivitiesImplTest {
     String name = start(ref).jobName();
     setPodStatus(agentPod(job(name), null), runningSince("2025-06-01T12:00:07Z"));
 
-    JobObservation seen = activities.observeJob(ref, name, false);
+    JobObservation seen = activities.observeJob(ref, name, false, false);
 
     assertThat(job(name).getMetadata().getAnnotations())
         .containsEntry("kubetask.io/start-timeout-seconds", "900")
@@ -1344,12 +1345,81 @@ class TaskActivitiesImplTest {
   }
 
   @Test
+  void aLookAskedToFinishEndsTheTaskWithWhatTheAgentReportedInOneStatusWrite()
+      throws InterruptedException {
+    client
+        .resource(
+            new KubeTaskConfig(NS, "default", new KubeTaskConfigSpec(new TaskLifecycleConfig(60))))
+        .create();
+    TaskRef ref = applyTask("done", null, List.of());
+    String name = start(ref).jobName();
+    agentPod(markJob(name, "Complete", "CompletionsReached", 0), 0);
+    clock.advance(Duration.ofMinutes(3));
+    Instant completed = NOW.plus(Duration.ofMinutes(3));
+    drainRequests();
+
+    JobObservation seen = activities.observeJob(ref, name, false, true);
+
+    assertThat(seen.outcome().reason()).isEqualTo("Completed");
+    // The namespace's TTL (60 s), read beside the Task.
+    assertThat(seen.expiry()).isEqualTo(Expiry.at(completed.plusSeconds(60).toEpochMilli()));
+    String task = "/apis/kubetask.io/v1alpha1/namespaces/" + NS + "/tasks/" + ref.name();
+    assertThat(drainRequests())
+        .filteredOn(r -> r.contains("/tasks/"))
+        .containsExactly("GET " + task, "PATCH " + task + "/status");
+    TaskStatus status = status(ref);
+    assertThat(status.phase()).isEqualTo(TaskPhase.COMPLETED);
+    assertThat(status.completionTime()).isEqualTo(completed.toString());
+    assertThat(status.expirationTime()).isEqualTo("2025-06-01T12:04:00Z");
+    assertThat(condition(ref, "Succeeded"))
+        .extracting(Condition::getStatus, Condition::getReason)
+        .containsExactly("True", "Completed");
+    assertThat(condition(ref, "GoalAchieved"))
+        .extracting(Condition::getStatus, Condition::getReason)
+        .containsExactly("Unknown", "NoResult");
+    assertThat(events("Completed")).hasSize(1);
+
+    // Looked at again (a retried activity): the same end, no second Event.
+    assertThat(activities.observeJob(ref, name, false, true)).isEqualTo(seen);
+    assertThat(events("Completed")).hasSize(1);
+  }
+
+  @Test
+  void aLookNotAskedToFinishRecordsOnlyWhatTheAgentReported() {
+    TaskRef ref = applyTask("reported", null, List.of());
+    String name = start(ref).jobName();
+    agentPod(markJob(name, "Complete", "CompletionsReached", 0), 0);
+
+    JobObservation seen = activities.observeJob(ref, name, false, false);
+
+    assertThat(seen.expiry()).isNull();
+    assertThat(status(ref).phase()).isEqualTo(TaskPhase.RUNNING);
+    assertThat(condition(ref, "GoalAchieved").getReason()).isEqualTo("NoResult");
+    assertThat(events("Completed")).isEmpty();
+  }
+
+  @Test
+  void aLookAskedToFinishAtAJobDeletedByHandFailsTheTask() {
+    TaskRef ref = applyTask("lost", null, List.of());
+    String name = start(ref).jobName();
+    client.batch().v1().jobs().inNamespace(NS).withName(name).delete();
+
+    JobObservation seen = activities.observeJob(ref, name, false, true);
+
+    assertThat(seen.outcome().reason()).isEqualTo("JobNotFound");
+    assertThat(seen.expiry().present()).isTrue();
+    assertThat(status(ref).phase()).isEqualTo(TaskPhase.FAILED);
+    assertThat(condition(ref, "Succeeded").getReason()).isEqualTo("JobNotFound");
+    assertThat(status(ref).conditions()).noneMatch(c -> c.getType().equals("GoalAchieved"));
+  }
+
+  @Test
   void observeJobMapsACompleteJob() {
     TaskRef ref = applyTask("obs", null, List.of());
     String name = start(ref).jobName();
     markJob(name, "Complete", "CompletionsReached", 0);
 
-    JobObservation seen = activities.observeJob(ref, name, false);
+    JobObservation seen = activities.observeJob(ref, name, false, false);
 
     assertThat(seen.state()).isEqualTo(JobObservation.State.FINISHED);
     assertThat(seen.outcome().succeeded()).isTrue();
@@ -1363,7 +1433,7 @@ class TaskActivitiesImplTest {
     Job job = markJob(name, "Failed", "BackoffLimitExceeded", 0);
     agentPod(job, 3);
 
-    JobObservation seen = activities.observeJob(ref, name, false);
+    JobObservation seen = activities.observeJob(ref, name, false, false);
 
     assertThat(seen.state()).isEqualTo(JobObservation.State.FINISHED);
     assertThat(seen.outcome().succeeded()).isFalse();
@@ -1385,7 +1455,7 @@ class TaskActivitiesImplTest {
             .build();
     agentPod(stranger, 42);
 
-    JobObservation seen = activities.observeJob(ref, name, false);
+    JobObservation seen = activities.observeJob(ref, name, false, false);
 
     assertThat(seen.outcome().message()).doesNotContain("42").contains("BackoffLimitExceeded");
   }
@@ -1396,7 +1466,7 @@ class TaskActivitiesImplTest {
     String name = start(ref).jobName();
     client.batch().v1().jobs().inNamespace(NS).withName(name).delete();
 
-    JobObservation seen = activities.observeJob(ref, name, false);
+    JobObservation seen = activities.observeJob(ref, name, false, false);
 
     assertThat(seen.state()).isEqualTo(JobObservation.State.FINISHED);
     assertThat(seen.outcome().reason()).isEqualTo("JobNotFound");
@@ -1409,8 +1479,8 @@ class TaskActivitiesImplTest {
     String name = start(ref).jobName();
     Job job = markJob(name, null, null, 1);
     agentPod(job, null);
-    assertThat(activities.observeJob(ref, name, true)).isEqualTo(JobObservation.agentDone());
-    assertThat(activities.observeJob(ref, name, false).state())
+    assertThat(activities.observeJob(ref, name, true, false)).isEqualTo(JobObservation.agentDone());
+    assertThat(activities.observeJob(ref, name, false, false).state())
         .isEqualTo(JobObservation.State.RUNNING);
 
     long closesAt = NOW.plusSeconds(600).toEpochMilli();

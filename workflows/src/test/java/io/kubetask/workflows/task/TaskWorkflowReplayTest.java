@@ -71,6 +71,11 @@ class TaskWorkflowReplayTest {
           Map.entry(
               "task-happy-path-created-job.json",
               new Recorded(List.of(START, OBSERVE, FINISH, DELETE_TASK), List.of("jobChanged"))),
+          // Version 4, recorded before the look that finds the Job finished also finished the
+          // Task: a Finish activity follows it.
+          Map.entry(
+              "task-happy-path-finished-apart.json",
+              new Recorded(List.of(START, OBSERVE, FINISH, DELETE_TASK), List.of("jobChanged"))),
           // Three jobChanged signals served by one re-check timer (version 3), no TTL.
           Map.entry(
               "task-kept-recheck-timer.json",

@@ -156,19 +156,34 @@ class TaskWorkflowTest {
     return at;
   }
 
+  /**
+   * observeJob answers {@code before}, then a finished Job whose look finished the Task, expiring
+   * {@code ttl} after the (virtual) time it runs at, as the activity does when asked to finish.
+   */
+  private AtomicLong observeFinishesAfter(Duration ttl, JobObservation... before) {
+    AtomicLong deadline = new AtomicLong(-1);
+    var stub = when(activities.observeJob(TASK, JOB, false, true));
+    for (JobObservation seen : before) {
+      stub = stub.thenReturn(seen);
+    }
+    stub.thenAnswer(
+        inv -> {
+          deadline.set(env.currentTimeMillis() + ttl.toMillis());
+          return JobObservation.finished(OK).withTaskFinished(Expiry.at(deadline.get()));
+        });
+    return deadline;
+  }
+
   @Test
-  void happyPathRunsStartObserveFinishThenDeletesAfterTheDefaultTtl() throws Exception {
+  void happyPathRunsStartAndTheLookThatFinishesThenDeletesAfterTheDefaultTtl() throws Exception {
     when(activities.start(TASK, AGENT)).thenReturn(StartResult.adopted(JOB, 0, null));
-    when(activities.observeJob(TASK, JOB, false))
-        .thenReturn(JobObservation.running(), JobObservation.finished(OK));
-    AtomicLong deadline = finishExpiresAfter(DEFAULT_TTL);
+    AtomicLong deadline = observeFinishesAfter(DEFAULT_TTL, JobObservation.running());
     AtomicLong deletedAt = recordDeleteTime();
 
     TaskWorkflow wf = start();
-    verify(activities, timeout(WAIT_MS)).observeJob(TASK, JOB, false);
+    verify(activities, timeout(WAIT_MS)).observeJob(TASK, JOB, false, true);
     wf.jobChanged();
-    verify(activities, timeout(WAIT_MS)).finish(TASK, OK);
-    verify(activities, times(2)).observeJob(TASK, JOB, false);
+    verify(activities, timeout(WAIT_MS).times(2)).observeJob(TASK, JOB, false, true);
 
     env.sleep(DEFAULT_TTL.minusMinutes(1));
     verify(activities, never()).deleteTask(any());
@@ -179,28 +194,60 @@ class TaskWorkflowTest {
     assertThat(deletedAt.get()).isGreaterThanOrEqualTo(deadline.get());
     InOrder order = inOrder(activities);
     order.verify(activities).start(TASK, AGENT);
-    order.verify(activities, times(2)).observeJob(TASK, JOB, false);
-    order.verify(activities).finish(TASK, OK);
+    order.verify(activities, times(2)).observeJob(TASK, JOB, false, true);
     order.verify(activities).deleteTask(TASK);
     verifyNoMoreInteractions(activities);
   }
 
   @Test
+  void aFinishedLookThatDidNotFinishTheTaskLeavesItToTheFinishActivity() throws Exception {
+    when(activities.start(TASK, AGENT)).thenReturn(StartResult.adopted(JOB, 0, null));
+    when(activities.observeJob(TASK, JOB, false, true)).thenReturn(JobObservation.finished(OK));
+    when(activities.finish(any(), any())).thenReturn(Expiry.never());
+
+    TaskWorkflow wf = start();
+    awaitEnd(wf);
+
+    InOrder order = inOrder(activities);
+    order.verify(activities).observeJob(TASK, JOB, false, true);
+    order.verify(activities).finish(TASK, OK);
+  }
+
+  @Test
+  void aConfigChangeWhileTheTaskRunsIsNotTakenForOneAfterItFinished() throws Exception {
+    // The look that finishes the Task reads the TTL itself: a change signalled before it is in.
+    when(activities.start(TASK, AGENT)).thenReturn(StartResult.adopted(JOB, 0, null));
+    observeFinishesAfter(DEFAULT_TTL, JobObservation.running());
+
+    TaskWorkflow wf = start();
+    verify(activities, timeout(WAIT_MS)).observeJob(TASK, JOB, false, true);
+    wf.configChanged();
+    wf.jobChanged();
+    verify(activities, timeout(WAIT_MS).times(2)).observeJob(TASK, JOB, false, true);
+    env.sleep(DEFAULT_TTL.plusMinutes(1));
+    verify(activities, timeout(WAIT_MS)).deleteTask(TASK);
+    awaitEnd(wf);
+
+    verify(activities, never()).refreshExpiry(any());
+    verify(activities, never()).finish(any(), any());
+  }
+
+  @Test
   void aJobCreatedJustNowIsFirstLookedAtWhenTheOperatorSignals() throws Exception {
     when(activities.start(TASK, AGENT)).thenReturn(StartResult.created(JOB, 0, null));
-    when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
+    when(activities.observeJob(TASK, JOB, false, true)).thenReturn(JobObservation.finished(OK));
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
 
     TaskWorkflow wf = start();
     verify(activities, timeout(WAIT_MS)).start(TASK, AGENT);
     // Virtual time stands still until awaitEnd, so the one-minute re-check cannot fire here.
-    verify(activities, after(500).never()).observeJob(any(), any(), anyBoolean());
+    verify(activities, after(500).never()).observeJob(any(), any(), anyBoolean(), anyBoolean());
     wf.jobChanged();
     awaitEnd(wf);
 
     InOrder order = inOrder(activities);
     order.verify(activities).start(TASK, AGENT);
-    order.verify(activities).observeJob(TASK, JOB, false);
+    order.verify(activities).observeJob(TASK, JOB, false, true);
     order.verify(activities).finish(TASK, OK);
     verifyNoMoreInteractions(activities);
   }
@@ -215,7 +262,7 @@ class TaskWorkflowTest {
               startedAt.set(env.currentTimeMillis());
               return StartResult.created(JOB, 0, null);
             });
-    when(activities.observeJob(TASK, JOB, false))
+    when(activities.observeJob(TASK, JOB, false, true))
         .thenAnswer(
             inv -> {
               lookedAt.set(env.currentTimeMillis());
@@ -225,7 +272,7 @@ class TaskWorkflowTest {
 
     awaitEnd(start());
 
-    verify(activities, times(1)).observeJob(TASK, JOB, false);
+    verify(activities, times(1)).observeJob(TASK, JOB, false, true);
     assertThat(lookedAt.get() - startedAt.get())
         .isGreaterThanOrEqualTo(Waits.FIRST_RECHECK.toMillis());
   }
@@ -241,14 +288,14 @@ class TaskWorkflowTest {
     awaitEnd(wf);
 
     verify(activities).deleteJob(TASK, JOB);
-    verify(activities, never()).observeJob(any(), any(), anyBoolean());
+    verify(activities, never()).observeJob(any(), any(), anyBoolean(), anyBoolean());
     verify(activities).finish(TASK, Outcome.failed("Stopped", "Stopped on request (Stopped)."));
   }
 
   @Test
   void failureOutcomeIsPassedToFinish() throws Exception {
     when(activities.start(TASK, AGENT)).thenReturn(StartResult.adopted(JOB, 0, null));
-    when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(EXIT_3));
+    when(activities.observeJob(TASK, JOB, false, true)).thenReturn(JobObservation.finished(EXIT_3));
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
 
     TaskWorkflow wf = start();
@@ -275,7 +322,7 @@ class TaskWorkflowTest {
   void blockedStartWaitsForDependenciesChanged() throws Exception {
     when(activities.start(TASK, AGENT))
         .thenReturn(StartResult.blocked(null), StartResult.adopted(JOB, 0, null));
-    when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
+    when(activities.observeJob(TASK, JOB, false, true)).thenReturn(JobObservation.finished(OK));
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
 
     TaskWorkflow wf = start();
@@ -286,7 +333,7 @@ class TaskWorkflowTest {
 
     InOrder order = inOrder(activities);
     order.verify(activities, times(2)).start(TASK, AGENT);
-    order.verify(activities).observeJob(TASK, JOB, false);
+    order.verify(activities).observeJob(TASK, JOB, false, true);
     order.verify(activities).finish(TASK, OK);
     verifyNoMoreInteractions(activities);
   }
@@ -298,7 +345,7 @@ class TaskWorkflowTest {
             StartResult.blocked(null),
             StartResult.blocked(null),
             StartResult.adopted(JOB, 0, null));
-    when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
+    when(activities.observeJob(TASK, JOB, false, true)).thenReturn(JobObservation.finished(OK));
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
 
     TaskWorkflow wf = start();
@@ -324,7 +371,7 @@ class TaskWorkflowTest {
                 StartResult.queued(
                     null, java.time.Instant.ofEpochMilli(env.currentTimeMillis() + 20_000)))
         .thenReturn(StartResult.adopted(JOB, 0, null));
-    when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
+    when(activities.observeJob(TASK, JOB, false, true)).thenReturn(JobObservation.finished(OK));
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
 
     TaskWorkflow wf = start();
@@ -341,21 +388,21 @@ class TaskWorkflowTest {
   @Test
   void runningJobIsRecheckedWithoutAnySignal() throws Exception {
     when(activities.start(TASK, AGENT)).thenReturn(StartResult.adopted(JOB, 0, null));
-    when(activities.observeJob(TASK, JOB, false))
+    when(activities.observeJob(TASK, JOB, false, true))
         .thenReturn(
             JobObservation.running(), JobObservation.running(), JobObservation.finished(OK));
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
 
     TaskWorkflow wf = start();
-    verify(activities, timeout(WAIT_MS)).observeJob(TASK, JOB, false);
+    verify(activities, timeout(WAIT_MS)).observeJob(TASK, JOB, false, true);
     env.sleep(Duration.ofSeconds(55));
-    verify(activities, times(1)).observeJob(TASK, JOB, false);
+    verify(activities, times(1)).observeJob(TASK, JOB, false, true);
     env.sleep(Duration.ofSeconds(10));
-    verify(activities, timeout(WAIT_MS).times(2)).observeJob(TASK, JOB, false);
+    verify(activities, timeout(WAIT_MS).times(2)).observeJob(TASK, JOB, false, true);
     env.sleep(Duration.ofSeconds(100));
-    verify(activities, times(2)).observeJob(TASK, JOB, false);
+    verify(activities, times(2)).observeJob(TASK, JOB, false, true);
     env.sleep(Duration.ofSeconds(30));
-    verify(activities, timeout(WAIT_MS).times(3)).observeJob(TASK, JOB, false);
+    verify(activities, timeout(WAIT_MS).times(3)).observeJob(TASK, JOB, false, true);
     verify(activities, timeout(WAIT_MS)).finish(TASK, OK);
     awaitEnd(wf);
   }
@@ -385,7 +432,7 @@ class TaskWorkflowTest {
   void keepAliveWindowOpensAndAReleaseLetsThePodGo() throws Exception {
     int keepAlive = 1800;
     when(activities.start(TASK, AGENT)).thenReturn(StartResult.adopted(JOB, keepAlive, null));
-    when(activities.observeJob(TASK, JOB, true))
+    when(activities.observeJob(TASK, JOB, true, true))
         .thenReturn(
             JobObservation.running(),
             JobObservation.agentDone(),
@@ -395,7 +442,7 @@ class TaskWorkflowTest {
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
 
     TaskWorkflow wf = start();
-    verify(activities, timeout(WAIT_MS)).observeJob(TASK, JOB, true);
+    verify(activities, timeout(WAIT_MS)).observeJob(TASK, JOB, true, true);
     long signalledAt = env.currentTimeMillis();
     wf.jobChanged();
     long closesAt = opened.get(WAIT_MS, TimeUnit.MILLISECONDS)[0];
@@ -433,14 +480,14 @@ class TaskWorkflowTest {
   @Test
   void releaseBeforeTheWindowOpensLetsThePodGoAsSoonAsItOpens() throws Exception {
     when(activities.start(TASK, AGENT)).thenReturn(StartResult.adopted(JOB, 3600, null));
-    when(activities.observeJob(TASK, JOB, true))
+    when(activities.observeJob(TASK, JOB, true, true))
         .thenReturn(
             JobObservation.running(), JobObservation.agentDone(), JobObservation.finished(OK));
     recordWindowOpened();
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
 
     TaskWorkflow wf = start();
-    verify(activities, timeout(WAIT_MS)).observeJob(TASK, JOB, true);
+    verify(activities, timeout(WAIT_MS)).observeJob(TASK, JOB, true, true);
     wf.release();
     wf.jobChanged();
     verify(activities, timeout(WAIT_MS)).releasePod(TASK, JOB);
@@ -460,7 +507,7 @@ class TaskWorkflowTest {
     when(activities.start(TASK, AGENT)).thenReturn(StartResult.adopted(JOB, keepAlive, null));
     AtomicLong agentDone = new AtomicLong(-1);
     AtomicLong released = new AtomicLong(-1);
-    when(activities.observeJob(TASK, JOB, true))
+    when(activities.observeJob(TASK, JOB, true, true))
         .thenAnswer(
             inv -> {
               if (released.get() >= 0) {
@@ -495,7 +542,7 @@ class TaskWorkflowTest {
   void aWindowThatClosedWhileNobodyLookedLetsThePodGoAtOnce() throws Exception {
     when(activities.start(TASK, AGENT)).thenReturn(StartResult.adopted(JOB, 60, null));
     AtomicLong released = new AtomicLong(-1);
-    when(activities.observeJob(TASK, JOB, true))
+    when(activities.observeJob(TASK, JOB, true, true))
         .thenAnswer(
             inv ->
                 released.get() >= 0
@@ -525,7 +572,7 @@ class TaskWorkflowTest {
     int keepAlive = 600;
     when(activities.start(TASK, AGENT)).thenReturn(StartResult.adopted(JOB, keepAlive, null));
     AtomicLong released = new AtomicLong(-1);
-    when(activities.observeJob(TASK, JOB, true))
+    when(activities.observeJob(TASK, JOB, true, true))
         .thenAnswer(
             inv ->
                 released.get() >= 0 ? JobObservation.finished(EXIT_3) : JobObservation.agentDone());
@@ -557,17 +604,17 @@ class TaskWorkflowTest {
   @Test
   void stopWhileRunningDeletesTheJobAndFailsTheTask() throws Exception {
     when(activities.start(TASK, AGENT)).thenReturn(StartResult.adopted(JOB, 0, null));
-    when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.running());
+    when(activities.observeJob(TASK, JOB, false, true)).thenReturn(JobObservation.running());
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
 
     TaskWorkflow wf = start();
-    verify(activities, timeout(WAIT_MS)).observeJob(TASK, JOB, false);
+    verify(activities, timeout(WAIT_MS)).observeJob(TASK, JOB, false, true);
     wf.stop("Replaced");
     awaitEnd(wf);
 
     InOrder order = inOrder(activities);
     order.verify(activities).start(TASK, AGENT);
-    order.verify(activities).observeJob(TASK, JOB, false);
+    order.verify(activities).observeJob(TASK, JOB, false, true);
     order.verify(activities).deleteJob(TASK, JOB);
     order
         .verify(activities)
@@ -582,11 +629,11 @@ class TaskWorkflowTest {
   @Test
   void stopWithAnyOtherReasonKeepsIt() throws Exception {
     when(activities.start(TASK, AGENT)).thenReturn(StartResult.adopted(JOB, 0, null));
-    when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.running());
+    when(activities.observeJob(TASK, JOB, false, true)).thenReturn(JobObservation.running());
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
 
     TaskWorkflow wf = start();
-    verify(activities, timeout(WAIT_MS)).observeJob(TASK, JOB, false);
+    verify(activities, timeout(WAIT_MS)).observeJob(TASK, JOB, false, true);
     wf.stop("OperatorRequest");
     wf.stop("Second");
     awaitEnd(wf);
@@ -613,7 +660,7 @@ class TaskWorkflowTest {
               return StartResult.adopted(JOB, 0, null);
             });
     // The deadline comes from the Job: five minutes after its creation (here: the start).
-    when(activities.observeJob(TASK, JOB, false))
+    when(activities.observeJob(TASK, JOB, false, true))
         .thenAnswer(
             inv ->
                 JobObservation.running(
@@ -633,7 +680,7 @@ class TaskWorkflowTest {
     InOrder order = inOrder(activities);
     order.verify(activities).start(TASK, AGENT);
     // Looked at once, then at the re-checks after 1 and 3 minutes, then at the deadline.
-    order.verify(activities, times(4)).observeJob(TASK, JOB, false);
+    order.verify(activities, times(4)).observeJob(TASK, JOB, false, true);
     order.verify(activities).deleteJob(TASK, JOB);
     order.verify(activities).finish(TASK, timedOut);
     verifyNoMoreInteractions(activities);
@@ -652,7 +699,7 @@ class TaskWorkflowTest {
               startedAt.set(env.currentTimeMillis());
               return StartResult.adopted(JOB, 0, null);
             });
-    when(activities.observeJob(TASK, JOB, false))
+    when(activities.observeJob(TASK, JOB, false, true))
         .thenAnswer(
             inv ->
                 JobObservation.running(
@@ -662,9 +709,9 @@ class TaskWorkflowTest {
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
 
     TaskWorkflow wf = start();
-    verify(activities, timeout(WAIT_MS)).observeJob(TASK, JOB, false);
+    verify(activities, timeout(WAIT_MS)).observeJob(TASK, JOB, false, true);
     env.sleep(Duration.ofSeconds(40)); // past the deadline: its timer wakes the workflow
-    verify(activities, timeout(WAIT_MS).times(2)).observeJob(TASK, JOB, false);
+    verify(activities, timeout(WAIT_MS).times(2)).observeJob(TASK, JOB, false, true);
     wf.jobChanged();
     awaitEnd(wf);
 
@@ -683,7 +730,7 @@ class TaskWorkflowTest {
               return StartResult.adopted(JOB, 600, null);
             });
     // Running with a run deadline, then the agent ends and the window opens: no deadline then.
-    when(activities.observeJob(TASK, JOB, true))
+    when(activities.observeJob(TASK, JOB, true, true))
         .thenAnswer(
             inv ->
                 JobObservation.running(
@@ -694,7 +741,7 @@ class TaskWorkflowTest {
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
 
     TaskWorkflow wf = start();
-    verify(activities, timeout(WAIT_MS)).observeJob(TASK, JOB, true);
+    verify(activities, timeout(WAIT_MS)).observeJob(TASK, JOB, true, true);
     wf.jobChanged();
     verify(activities, timeout(WAIT_MS)).windowOpened(eq(TASK), anyLong());
     wf.release();
@@ -716,7 +763,7 @@ class TaskWorkflowTest {
                 starts.incrementAndGet() < 200
                     ? StartResult.blocked(null)
                     : StartResult.created(JOB, 0, null));
-    when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
+    when(activities.observeJob(TASK, JOB, false, true)).thenReturn(JobObservation.finished(OK));
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
 
     TaskWorkflow wf = client.newWorkflowStub(TaskWorkflow.class, options());
@@ -752,7 +799,7 @@ class TaskWorkflowTest {
     when(activities.start(TASK, AGENT))
         .thenReturn(StartResult.created(JOB, 0, null), StartResult.adopted(JOB, 0, null));
     long begin = env.currentTimeMillis();
-    when(activities.observeJob(TASK, JOB, false))
+    when(activities.observeJob(TASK, JOB, false, true))
         .thenAnswer(
             inv ->
                 env.currentTimeMillis() - begin < Duration.ofHours(hours).toMillis()
@@ -783,7 +830,7 @@ class TaskWorkflowTest {
     // Finished; a KubeTaskConfig edited 150 times during its 30-day TTL, never moving it.
     when(activities.start(TASK, AGENT))
         .thenReturn(StartResult.adopted(JOB, 0, null), StartResult.finished(null));
-    when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
+    when(activities.observeJob(TASK, JOB, false, true)).thenReturn(JobObservation.finished(OK));
     AtomicLong deadline = finishExpiresAfter(Duration.ofDays(30));
     when(activities.refreshExpiry(TASK)).thenAnswer(inv -> Expiry.at(deadline.get()));
     AtomicLong deletedAt = recordDeleteTime();
@@ -822,13 +869,13 @@ class TaskWorkflowTest {
 
     verify(activities).finish(TASK, Outcome.failed("Stopped", "Stopped on request (Stopped)."));
     verify(activities, never()).deleteJob(any(), anyString());
-    verify(activities, never()).observeJob(any(), anyString(), anyBoolean());
+    verify(activities, never()).observeJob(any(), anyString(), anyBoolean(), anyBoolean());
   }
 
   @Test
   void disabledTtlEndsTheWorkflowWithoutDeletingTheTask() throws Exception {
     when(activities.start(TASK, AGENT)).thenReturn(StartResult.adopted(JOB, 0, null));
-    when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
+    when(activities.observeJob(TASK, JOB, false, true)).thenReturn(JobObservation.finished(OK));
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
 
     awaitEnd(start());
@@ -841,7 +888,7 @@ class TaskWorkflowTest {
   @Test
   void goneTaskAtFinishEndsTheWorkflow() throws Exception {
     when(activities.start(TASK, AGENT)).thenReturn(StartResult.adopted(JOB, 0, null));
-    when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
+    when(activities.observeJob(TASK, JOB, false, true)).thenReturn(JobObservation.finished(OK));
     when(activities.finish(any(), any())).thenReturn(Expiry.gone());
 
     awaitEnd(start());
@@ -852,7 +899,7 @@ class TaskWorkflowTest {
   @Test
   void configChangedDuringTheTtlWaitMovesTheDeadline() throws Exception {
     when(activities.start(TASK, AGENT)).thenReturn(StartResult.adopted(JOB, 0, null));
-    when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
+    when(activities.observeJob(TASK, JOB, false, true)).thenReturn(JobObservation.finished(OK));
     AtomicLong firstDeadline = finishExpiresAfter(DEFAULT_TTL);
     AtomicLong newDeadline = new AtomicLong(-1);
     when(activities.refreshExpiry(TASK))
@@ -892,7 +939,7 @@ class TaskWorkflowTest {
   @Test
   void configChangedCanPostponeTheDeadline() throws Exception {
     when(activities.start(TASK, AGENT)).thenReturn(StartResult.adopted(JOB, 0, null));
-    when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
+    when(activities.observeJob(TASK, JOB, false, true)).thenReturn(JobObservation.finished(OK));
     AtomicLong firstDeadline = finishExpiresAfter(Duration.ofHours(1));
     when(activities.refreshExpiry(TASK))
         .thenAnswer(inv -> Expiry.at(firstDeadline.get() + Duration.ofHours(2).toMillis()));
@@ -912,7 +959,7 @@ class TaskWorkflowTest {
   @Test
   void configChangedToDisabledEndsTheWorkflow() throws Exception {
     when(activities.start(TASK, AGENT)).thenReturn(StartResult.adopted(JOB, 0, null));
-    when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
+    when(activities.observeJob(TASK, JOB, false, true)).thenReturn(JobObservation.finished(OK));
     finishExpiresAfter(DEFAULT_TTL);
     when(activities.refreshExpiry(TASK)).thenReturn(Expiry.never());
 
@@ -933,7 +980,7 @@ class TaskWorkflowTest {
   @Test
   void configChangedWhileFinishRunsIsNotLost() throws Exception {
     when(activities.start(TASK, AGENT)).thenReturn(StartResult.adopted(JOB, 0, null));
-    when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
+    when(activities.observeJob(TASK, JOB, false, true)).thenReturn(JobObservation.finished(OK));
     when(activities.finish(any(), any()))
         .thenAnswer(
             inv -> {
@@ -1016,7 +1063,7 @@ class TaskWorkflowTest {
     String runId = "crontask-run/team-a/nightly/1735689600";
     WorkflowStub run = startCronTaskRun(runId);
     when(activities.start(TASK, AGENT)).thenReturn(StartResult.adopted(JOB, 0, runId));
-    when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
+    when(activities.observeJob(TASK, JOB, false, true)).thenReturn(JobObservation.finished(OK));
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
 
     awaitEnd(start());
@@ -1049,7 +1096,7 @@ class TaskWorkflowTest {
   void missingCronTaskRunDoesNotFailTheTask() throws Exception {
     when(activities.start(TASK, AGENT))
         .thenReturn(StartResult.adopted(JOB, 0, "crontask-run/team-a/nightly/gone"));
-    when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
+    when(activities.observeJob(TASK, JOB, false, true)).thenReturn(JobObservation.finished(OK));
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
 
     awaitEnd(start());
@@ -1060,7 +1107,7 @@ class TaskWorkflowTest {
   @Test
   void signalsWhileTheJobRunsLeaveTheRecheckTimerAlone() throws Exception {
     when(activities.start(TASK, AGENT)).thenReturn(StartResult.created(JOB, 0, null));
-    when(activities.observeJob(TASK, JOB, false))
+    when(activities.observeJob(TASK, JOB, false, true))
         .thenReturn(
             JobObservation.running(), JobObservation.running(), JobObservation.finished(OK));
     when(activities.finish(any(), any())).thenReturn(Expiry.never());
@@ -1069,7 +1116,7 @@ class TaskWorkflowTest {
     verify(activities, timeout(WAIT_MS)).start(TASK, AGENT);
     for (int look = 1; look <= 3; look++) {
       wf.jobChanged();
-      verify(activities, timeout(WAIT_MS).times(look)).observeJob(TASK, JOB, false);
+      verify(activities, timeout(WAIT_MS).times(look)).observeJob(TASK, JOB, false, true);
     }
     awaitEnd(wf);
 
@@ -1091,8 +1138,7 @@ class TaskWorkflowTest {
   @Test
   void oneMinuteTaskUsesFewHistoryEvents() throws Exception {
     when(activities.start(TASK, AGENT)).thenReturn(StartResult.created(JOB, 0, null));
-    when(activities.observeJob(TASK, JOB, false)).thenReturn(JobObservation.finished(OK));
-    finishExpiresAfter(DEFAULT_TTL);
+    observeFinishesAfter(DEFAULT_TTL);
 
     TaskWorkflow wf = start();
     verify(activities, timeout(WAIT_MS)).start(TASK, AGENT);
@@ -1104,10 +1150,12 @@ class TaskWorkflowTest {
     WorkflowExecutionHistory history = client.fetchHistory(TASK.workflowId());
     int events = history.getEvents().size();
     System.out.println("History events of a one-minute Task's happy path: " + events);
-    // 21 today: three workflow tasks (3 events each), the version marker, a marker for each of
-    // the 4 local activities, the re-check timer (started, then cancelled by the signal), the
-    // signal, the TTL timer (started, fired), and the start and end of the workflow.
-    assertThat(events).isLessThanOrEqualTo(21);
+    // 20 today: three workflow tasks (3 events each), the version marker, a marker for each of
+    // the 3 local activities (start, the look that finishes, deleteTask), the re-check timer
+    // (started, then cancelled by the signal), the signal, the TTL timer (started, fired), and the
+    // start and end of the workflow.
+    assertThat(events).isLessThanOrEqualTo(20);
+    verify(activities, never()).finish(any(), any());
     assertThat(history.getLastEvent().getEventType())
         .isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
 
