@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -133,10 +134,70 @@ class KubeTaskOperatorTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> signals().contains(Signal.JOB_CHANGED));
   }
 
+  @Test
+  void aPodReachesTheTaskOfTheUidItIsLabelledWith() {
+    var running =
+        new TaskStatus(
+            TaskPhase.RUNNING,
+            "run-pod",
+            Instant.now().toString(),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null);
+    // Another Task of the namespace first, so that the pod's Task is not simply the only one.
+    client.resource(task("other", null)).create();
+    var task = client.resource(task("pod-task", running)).create();
+    var job = client.resource(runningJob(task)).create();
+    await().until(() -> refsOf("ensureStarted").size() == 2);
+    assertThat(signals()).doesNotContain(Signal.JOB_CHANGED);
+
+    // A pod whose image cannot be pulled is news of trouble for the workflow (its start deadline).
+    client
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName("run-pod-x7k2p")
+                .withNamespace(NS)
+                .addToLabels(KubeTaskLabels.MANAGED_BY, KubeTaskLabels.MANAGED_BY_VALUE)
+                .addToLabels(KubeTaskLabels.TASK_UID, task.getMetadata().getUid())
+                .addToLabels("batch.kubernetes.io/controller-uid", job.getMetadata().getUid())
+                .endMetadata()
+                .withNewStatus()
+                .withPhase("Pending")
+                .addNewContainerStatus()
+                .withName("agent")
+                .withNewState()
+                .withNewWaiting()
+                .withReason("ImagePullBackOff")
+                .endWaiting()
+                .endState()
+                .endContainerStatus()
+                .endStatus()
+                .build())
+        .create();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> signals().contains(Signal.JOB_CHANGED));
+    assertThat(
+            gateway.calls.stream()
+                .filter(c -> Signal.JOB_CHANGED.equals(c.signal()))
+                .map(c -> c.ref().name()))
+        .containsOnly("pod-task");
+  }
+
   private static Task task(String name, TaskStatus status) {
     var task = new Task(NS, name, new TaskSpec(List.of(), "claude"));
     task.setStatus(status);
     return task;
+  }
+
+  /** The Task's Job while its pod has yet to run. */
+  private static Job runningJob(Task task) {
+    Job job = finishedJob(task);
+    job.setStatus(null);
+    return job;
   }
 
   private static Job finishedJob(Task task) {

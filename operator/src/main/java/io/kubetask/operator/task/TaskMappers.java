@@ -13,11 +13,11 @@ import io.kubetask.api.KubeTaskLabels;
 import io.kubetask.api.v1alpha1.Agent;
 import io.kubetask.api.v1alpha1.KubeTaskConfig;
 import io.kubetask.api.v1alpha1.Task;
-import io.kubetask.workflows.task.TaskNames;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -44,30 +44,39 @@ final class TaskMappers {
         .collect(Collectors.toSet());
   }
 
-  /** The Task whose agent runs in this pod: the one of its namespace with the pod's Task uid. */
-  static Set<ResourceID> taskOfPod(Pod pod, Function<String, Stream<Task>> tasksOfNamespace) {
+  /**
+   * The Task whose agent runs in this pod: the one with the pod's Task uid, in the pod's namespace.
+   *
+   * @param withUid the cached Tasks of a uid
+   */
+  static Set<ResourceID> taskOfPod(Pod pod, Function<String, List<Task>> withUid) {
     Map<String, String> labels = pod.getMetadata().getLabels();
     String uid = labels == null ? null : labels.get(KubeTaskLabels.TASK_UID);
     if (uid == null) {
       return Set.of();
     }
-    return tasksOfSameNamespace(pod, tasksOfNamespace, t -> uid.equals(t.getMetadata().getUid()));
+    return inNamespaceOf(pod, withUid.apply(uid));
   }
 
   /**
-   * The Task whose Job an Event is about: the one whose Job has that name (Job names follow from
-   * their Task's name and uid, so this holds before the Task's status names its Job).
+   * The Task whose Job an Event is about: the one whose Job has that name in the Event's namespace.
+   *
+   * @param ofJob the cached Tasks whose Job has a name in a namespace
    */
-  static Set<ResourceID> taskOfJobEvent(
-      Event event, Function<String, Stream<Task>> tasksOfNamespace) {
+  static Set<ResourceID> taskOfJobEvent(Event event, BiFunction<String, String, List<Task>> ofJob) {
     String job = event.getInvolvedObject() == null ? null : event.getInvolvedObject().getName();
     if (job == null) {
       return Set.of();
     }
-    return tasksOfSameNamespace(
-        event,
-        tasksOfNamespace,
-        t -> job.equals(TaskNames.objectName(t.getMetadata().getName(), t.getMetadata().getUid())));
+    return inNamespaceOf(event, ofJob.apply(event.getMetadata().getNamespace(), job));
+  }
+
+  private static Set<ResourceID> inNamespaceOf(HasMetadata resource, List<Task> tasks) {
+    String namespace = resource.getMetadata().getNamespace();
+    return tasks.stream()
+        .filter(t -> namespace.equals(t.getMetadata().getNamespace()))
+        .map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
   }
 
   /**

@@ -381,7 +381,7 @@ public class TaskReconciler implements Reconciler<Task> {
     if (limits.isEmpty()) {
       return;
     }
-    List<Task> tasks = context.getPrimaryCache().list(ns).toList();
+    List<Task> tasks = TaskIndex.inNamespace(context.getPrimaryCache(), ns);
     String configVersion = config == null ? null : config.getMetadata().getResourceVersion();
     for (var wake : CapacityWakeUps.toWake(tasks, limits.get(), configVersion)) {
       var target = TaskWorkflowTarget.of(wake.task());
@@ -416,8 +416,8 @@ public class TaskReconciler implements Reconciler<Task> {
 
   @Override
   public List<EventSource<?, Task>> prepareEventSources(EventSourceContext<Task> context) {
-    var tasks = context.getPrimaryCache();
-    Function<String, Stream<Task>> tasksOf = tasks::list;
+    var tasks = TaskIndex.of(context.getPrimaryCache());
+    Function<String, Stream<Task>> tasksOf = tasks::inNamespace;
 
     // Mapped to the owning Task by owner reference (the default).
     var jobsBuilder =
@@ -448,7 +448,7 @@ public class TaskReconciler implements Reconciler<Task> {
         InformerEventSourceConfiguration.from(Pod.class, Task.class)
             .withName("pods")
             .withLabelSelector(KubeTaskLabels.MANAGED_BY + "=" + KubeTaskLabels.MANAGED_BY_VALUE)
-            .withSecondaryToPrimaryMapper(pod -> TaskMappers.taskOfPod(pod, tasksOf));
+            .withSecondaryToPrimaryMapper(pod -> TaskMappers.taskOfPod(pod, tasks::withUid));
     if (allNamespaces) {
       // Only the keys are kept, not every ConfigMap's data cluster-wide, and of Jobs and pods
       // what the operator reads. JOSDK gives one item store to the informers of all watched
@@ -468,7 +468,7 @@ public class TaskReconciler implements Reconciler<Task> {
                 new FieldSelector(
                     new FieldSelector.Field("involvedObject.kind", "Job"),
                     new FieldSelector.Field("reason", "FailedCreate")))
-            .withSecondaryToPrimaryMapper(event -> TaskMappers.taskOfJobEvent(event, tasksOf))
+            .withSecondaryToPrimaryMapper(event -> TaskMappers.taskOfJobEvent(event, tasks::ofJob))
             .build();
     agentCache = new InformerEventSource<>(agents, context);
     var configMapCache = new InformerEventSource<>(configMaps, context);

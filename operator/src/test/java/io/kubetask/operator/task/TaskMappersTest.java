@@ -9,8 +9,11 @@ import static io.kubetask.operator.task.TestTasks.withStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.kubetask.api.KubeTaskLabels;
 import io.kubetask.api.v1alpha1.Agent;
 import io.kubetask.api.v1alpha1.Conditions;
 import io.kubetask.api.v1alpha1.KubeTaskConfig;
@@ -20,6 +23,7 @@ import io.kubetask.api.v1alpha1.TaskPhase;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -62,6 +66,66 @@ class TaskMappersTest {
     assertThat(TaskMappers.tasksOfSameNamespace(agent, cache, TaskActions::isBlocked))
         .isEqualTo(ids("blocked"));
     assertThat(TaskMappers.tasksOfSameNamespace(elsewhere, cache, TaskActions::isBlocked))
+        .isEmpty();
+  }
+
+  @Test
+  void aPodConcernsTheTaskOfItsTaskUidInItsNamespace() {
+    Map<String, List<Task>> byUid = Map.of("uid-running", List.of(running));
+    var pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withNamespace("team-a")
+            .addToLabels(KubeTaskLabels.TASK_UID, "uid-running")
+            .endMetadata()
+            .build();
+    var elsewhere =
+        new PodBuilder(pod).editMetadata().withNamespace("team-b").endMetadata().build();
+    var unknown =
+        new PodBuilder(pod)
+            .editMetadata()
+            .addToLabels(KubeTaskLabels.TASK_UID, "uid-gone")
+            .endMetadata()
+            .build();
+    var unlabelled =
+        new PodBuilder().withNewMetadata().withNamespace("team-a").endMetadata().build();
+    Function<String, List<Task>> lookup = uid -> byUid.getOrDefault(uid, List.of());
+
+    assertThat(TaskMappers.taskOfPod(pod, lookup)).isEqualTo(ids("running"));
+    assertThat(TaskMappers.taskOfPod(elsewhere, lookup)).isEmpty();
+    assertThat(TaskMappers.taskOfPod(unknown, lookup)).isEmpty();
+    assertThat(TaskMappers.taskOfPod(unlabelled, lookup)).isEmpty();
+  }
+
+  @Test
+  void aJobEventConcernsTheTaskOfThatJobInItsNamespace() {
+    var event =
+        new EventBuilder()
+            .withNewMetadata()
+            .withNamespace("team-a")
+            .endMetadata()
+            .withNewInvolvedObject()
+            .withKind("Job")
+            .withName("running-1a2b3c4d")
+            .endInvolvedObject()
+            .build();
+    BiFunction<String, String, List<Task>> ofJob =
+        (ns, job) ->
+            "team-a".equals(ns) && "running-1a2b3c4d".equals(job) ? List.of(running) : List.of();
+
+    assertThat(TaskMappers.taskOfJobEvent(event, ofJob)).isEqualTo(ids("running"));
+    assertThat(
+            TaskMappers.taskOfJobEvent(
+                new EventBuilder(event)
+                    .editInvolvedObject()
+                    .withName("other")
+                    .endInvolvedObject()
+                    .build(),
+                ofJob))
+        .isEmpty();
+    assertThat(
+            TaskMappers.taskOfJobEvent(
+                new EventBuilder(event).withInvolvedObject(null).build(), ofJob))
         .isEmpty();
   }
 
