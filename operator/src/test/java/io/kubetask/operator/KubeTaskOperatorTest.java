@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
@@ -114,17 +115,7 @@ class KubeTaskOperatorTest {
 
   @Test
   void aFinishedJobReachesItsTask() {
-    var running =
-        new TaskStatus(
-            TaskPhase.RUNNING,
-            "run-abc",
-            Instant.now().toString(),
-            null,
-            null,
-            null,
-            null,
-            null,
-            null);
+    var running = running("run-abc");
     var task = client.resource(task("run", running)).create();
     await().until(() -> !gateway.calls.isEmpty());
     assertThat(signals()).doesNotContain(Signal.JOB_CHANGED);
@@ -136,17 +127,7 @@ class KubeTaskOperatorTest {
 
   @Test
   void aPodReachesTheTaskOfTheUidItIsLabelledWith() {
-    var running =
-        new TaskStatus(
-            TaskPhase.RUNNING,
-            "run-pod",
-            Instant.now().toString(),
-            null,
-            null,
-            null,
-            null,
-            null,
-            null);
+    var running = running("run-pod");
     // Another Task of the namespace first, so that the pod's Task is not simply the only one.
     client.resource(task("other", null)).create();
     var task = client.resource(task("pod-task", running)).create();
@@ -155,6 +136,8 @@ class KubeTaskOperatorTest {
     assertThat(signals()).doesNotContain(Signal.JOB_CHANGED);
 
     // A pod whose image cannot be pulled is news of trouble for the workflow (its start deadline).
+    var pullBackOff =
+        new ContainerStateBuilder().withNewWaiting().withReason("ImagePullBackOff").endWaiting();
     client
         .resource(
             new PodBuilder()
@@ -169,11 +152,7 @@ class KubeTaskOperatorTest {
                 .withPhase("Pending")
                 .addNewContainerStatus()
                 .withName("agent")
-                .withNewState()
-                .withNewWaiting()
-                .withReason("ImagePullBackOff")
-                .endWaiting()
-                .endState()
+                .withState(pullBackOff.build())
                 .endContainerStatus()
                 .endStatus()
                 .build())
@@ -185,6 +164,12 @@ class KubeTaskOperatorTest {
                 .filter(c -> Signal.JOB_CHANGED.equals(c.signal()))
                 .map(c -> c.ref().name()))
         .containsOnly("pod-task");
+  }
+
+  /** Running with its Job of this name, since now. */
+  private static TaskStatus running(String jobName) {
+    return new TaskStatus(
+        TaskPhase.RUNNING, jobName, Instant.now().toString(), null, null, null, null, null, null);
   }
 
   private static Task task(String name, TaskStatus status) {
