@@ -247,17 +247,10 @@ public final class TaskStatusPatches {
   }
 
   /**
-   * Completed or Failed with the outcome, the {@link #completion} time and the expiry. A window
-   * still open closes with the Task, and a Task that never had a Job says on Ready why it never
-   * ran.
-   */
-  static Map<String, Object> finished(Task task, Outcome outcome, Expiry expiry, Instant now) {
-    return finished(task, null, outcome, expiry, now);
-  }
-
-  /**
-   * {@link #finished}, with what the agent reported ({@link #result}) unless {@code reading} is
-   * null: the Task says how it ended and what the agent left behind in one write.
+   * Completed or Failed with the outcome, the {@link #completion} time and the expiry, and with
+   * what the agent reported ({@link #result}) unless {@code reading} is null: the Task says how it
+   * ended and what the agent left behind in one write. A window still open closes with the Task,
+   * and a Task that never had a Job says on Ready why it never ran.
    */
   static Map<String, Object> finished(
       Task task, AgentResults.Reading reading, Outcome outcome, Expiry expiry, Instant now) {

@@ -10,6 +10,7 @@ import io.kubetask.api.v1alpha1.TaskPhase;
 import io.kubetask.api.v1alpha1.TaskSpec;
 import io.kubetask.api.v1alpha1.TaskStatus;
 import io.kubetask.workflows.capacity.CapacityQueue;
+import io.kubetask.workflows.result.AgentResults;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -373,7 +374,7 @@ class TaskStatusPatchesTest {
     Map<String, Object> patch =
         wire(
             TaskStatusPatches.finished(
-                task, Outcome.succeeded("Completed", "The agent finished."), expiry, NOW));
+                task, null, Outcome.succeeded("Completed", "The agent finished."), expiry, NOW));
 
     assertThat(patch)
         .isEqualTo(
@@ -413,7 +414,7 @@ class TaskStatusPatchesTest {
     Map<String, Object> patch =
         wire(
             TaskStatusPatches.finished(
-                task(finished), Outcome.failed("Failed", "code 3"), Expiry.never(), NOW));
+                task(finished), null, Outcome.failed("Failed", "code 3"), Expiry.never(), NOW));
 
     assertThat(patch).containsEntry("phase", "Failed");
     assertThat(patch).containsEntry("completionTime", "2025-06-01T11:20:00Z");
@@ -426,9 +427,33 @@ class TaskStatusPatchesTest {
     Map<String, Object> patch =
         wire(
             TaskStatusPatches.finished(
-                runningTask(), Outcome.succeeded("Completed", "ok"), Expiry.never(), NOW));
+                runningTask(), null, Outcome.succeeded("Completed", "ok"), Expiry.never(), NOW));
 
     assertThat(patch).containsKey("expirationTime").containsEntry("expirationTime", null);
+  }
+
+  @Test
+  void finishedWithWhatTheAgentReportedWritesTheResultAndTheEndTogether() {
+    var reading =
+        new AgentResults.Reading(null, "Unknown", "NoResult", "The agent wrote no result.");
+
+    Map<String, Object> patch =
+        wire(
+            TaskStatusPatches.finished(
+                runningTask(), reading, Outcome.succeeded("Completed", "ok"), Expiry.never(), NOW));
+
+    assertThat(patch).containsEntry("phase", "Completed").containsEntry("result", null);
+    assertThat(patch.get("conditions"))
+        .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+        .contains(
+            wireCondition(
+                "GoalAchieved",
+                "Unknown",
+                "NoResult",
+                "The agent wrote no result.",
+                3,
+                "2025-06-01T12:00:00Z"),
+            wireCondition("Succeeded", "True", "Completed", "ok", 3, "2025-06-01T12:00:00Z"));
   }
 
   @Test
@@ -437,7 +462,7 @@ class TaskStatusPatchesTest {
     Outcome stopped = Outcome.failed("Stopped", "Stopped on request (Stopped).");
     Expiry expiry = Expiry.at(Instant.parse("2025-06-08T12:00:00Z").toEpochMilli());
 
-    Map<String, Object> patch = wire(TaskStatusPatches.finished(task, stopped, expiry, NOW));
+    Map<String, Object> patch = wire(TaskStatusPatches.finished(task, null, stopped, expiry, NOW));
 
     assertThat(patch.get("conditions"))
         .isEqualTo(
@@ -456,7 +481,8 @@ class TaskStatusPatchesTest {
 
   /** The conditions that finishing {@code task} with {@code outcome} writes. */
   private static Object finishedConditions(Task task, Outcome outcome) {
-    return wire(TaskStatusPatches.finished(task, outcome, Expiry.never(), NOW)).get("conditions");
+    return wire(TaskStatusPatches.finished(task, null, outcome, Expiry.never(), NOW))
+        .get("conditions");
   }
 
   @Test
