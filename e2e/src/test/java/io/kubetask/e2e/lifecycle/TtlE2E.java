@@ -50,11 +50,13 @@ class TtlE2E {
   @Test
   void aShortTtlDeletesTheTaskAndTheGarbageCollectorItsJobAndConfigMap() {
     TaskWorld world = world("ttl-short");
-    world.ttl(3);
+    // Long enough to look at the finished Task, its Job and ConfigMap before they go: times are
+    // in whole seconds, so the Task lives between 4 and 5 s after it finished.
+    world.ttl(5);
     Task task = world.create("short-lived", "echo");
 
     Task done = world.awaitPhase(task, TaskPhase.COMPLETED);
-    assertThat(ttlOf(done)).isEqualTo(Duration.ofSeconds(3));
+    assertThat(ttlOf(done)).isEqualTo(Duration.ofSeconds(5));
     assertThat(world.job(done)).isNotNull();
     assertThat(world.contextConfigMap(done)).isNotNull();
     List<Pod> pods = world.pods(done);
@@ -145,10 +147,10 @@ class TtlE2E {
 
     Task done = kept.awaitPhase(kept.create("kept", "echo"), TaskPhase.COMPLETED);
     assertThat(done.getStatus().expirationTime()).isNull();
-    Task other = sibling.awaitPhase(sibling.create("gone", "echo"), TaskPhase.COMPLETED);
+    Task other = sibling.createAndAwaitDeletion("gone", "echo", TIMEOUT);
+    assertThat(TaskWorld.phase(other)).isEqualTo(TaskPhase.COMPLETED);
     assertThat(other.getStatus().completionTime())
         .isGreaterThanOrEqualTo(done.getStatus().completionTime());
-    sibling.awaitGone(other, TIMEOUT);
 
     Task still = kept.get(done);
     assertThat(still).isNotNull();

@@ -37,6 +37,7 @@ import java.time.OffsetDateTime;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -159,6 +160,33 @@ public final class TaskWorld {
   /** Waits until the Task is gone from the API server (no finalizer left). */
   public void awaitGone(Task task, Duration within) {
     await().atMost(within).until(() -> get(task) == null);
+  }
+
+  /**
+   * Creates a Task and waits until it is deleted; returns the last state the API server sent for
+   * it, the one its deletion carried. A Task with a TTL of a second can be gone between two polls
+   * of {@link #awaitPhase}; a watch opened before the create sees every state it went through.
+   */
+  public Task createAndAwaitDeletion(String name, String agent, Duration within) {
+    AtomicReference<Task> deleted = new AtomicReference<>();
+    Watcher<Task> watcher =
+        new Watcher<>() {
+          @Override
+          public void eventReceived(Action action, Task task) {
+            if (action == Action.DELETED) {
+              deleted.set(task);
+            }
+          }
+
+          @Override
+          public void onClose(WatcherException cause) {}
+        };
+    try (Watch watch = client.resources(Task.class).inNamespace(ns).withName(name).watch(watcher)) {
+      create(name, agent);
+      return await("the deletion of Task " + ns + "/" + name)
+          .atMost(within)
+          .until(deleted::get, task -> task != null);
+    }
   }
 
   /**
