@@ -130,15 +130,18 @@ final class BenchKubeTask implements AutoCloseable {
     return requests;
   }
 
+  /** The names {@link #pids} gives KubeTask's own processes; the others are the stack's. */
+  List<String> kubeTaskProcesses() {
+    return processes.isEmpty()
+        ? List.of(pids().keySet().iterator().next())
+        : processes.stream().map(KubeTaskProcess::mode).toList();
+  }
+
   /** Resident memory of each KubeTask process, now and at its peak, in MB. */
   Map<String, String> memory() {
     Map<String, String> memory = new LinkedHashMap<>();
     Map<String, Long> pids = pids();
-    List<String> kubeTask =
-        processes.isEmpty()
-            ? List.of(pids.keySet().iterator().next())
-            : processes.stream().map(KubeTaskProcess::mode).toList();
-    for (String name : kubeTask) {
+    for (String name : kubeTaskProcesses()) {
       Map<String, String> status = status(pids.get(name));
       memory.put(
           name, "RSS " + mb(status.get("VmRSS")) + " MB (peak " + mb(status.get("VmHWM")) + " MB)");

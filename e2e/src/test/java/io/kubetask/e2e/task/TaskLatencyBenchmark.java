@@ -163,7 +163,7 @@ class TaskLatencyBenchmark {
       print(label + compare("   1 at a time", task1, floor1));
       Result floor200 =
           run(floorJobs, p + "floor-200", 200, i -> createDirectly(p + "floor-200-" + i));
-      Map<String, Double> cpu = kubeTask.cpuSeconds();
+      CpuMark cpu = cpuMark();
       Map<String, Double> requests = kubeTask.apiRequests();
       Result task200 =
           run(jobs, p + "task-200", 200, i -> createTask(world, p + "task-200-" + i, "bench"));
@@ -195,7 +195,7 @@ class TaskLatencyBenchmark {
               p + "floor-big",
               large,
               i -> createDirectly(p + "floor-big-" + i, hang && i % 2 == 1));
-      Map<String, Double> cpu = kubeTask.cpuSeconds();
+      CpuMark cpu = cpuMark();
       // Half of them hang: with the other half done, half the Tasks run and half wait for a TTL.
       Result tasks =
           run(
@@ -325,14 +325,44 @@ class TaskLatencyBenchmark {
         + ")";
   }
 
-  /** CPU seconds each process spent since {@code before}, largest first. */
-  private String since(Map<String, Double> before) {
+  /** The CPU seconds each process has used so far, and when that was read. */
+  private record CpuMark(Map<String, Double> seconds, long nanos) {}
+
+  private CpuMark cpuMark() {
+    return new CpuMark(kubeTask.cpuSeconds(), System.nanoTime());
+  }
+
+  /**
+   * CPU seconds each process spent since {@code before}, largest first, then how busy that kept the
+   * machine: their sum over the wall time, in cores, and the part of it the stack's own processes
+   * (API server, Temporal, etcd, ...) spent. A burst that keeps every core busy is bound by CPU,
+   * and the stack's part alone bounds how fast it can go on this machine.
+   */
+  private String since(CpuMark before) {
     Map<String, Double> now = kubeTask.cpuSeconds();
-    return now.entrySet().stream()
-        .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0.0)))
-        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-        .map(e -> String.format("%s %.1f", e.getKey(), e.getValue()))
-        .collect(Collectors.joining(", "));
+    double wall = (System.nanoTime() - before.nanos()) / 1e9;
+    List<Map.Entry<String, Double>> spent =
+        now.entrySet().stream()
+            .map(
+                e ->
+                    Map.entry(
+                        e.getKey(), e.getValue() - before.seconds().getOrDefault(e.getKey(), 0.0)))
+            .filter(e -> !e.getValue().isNaN())
+            .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+            .toList();
+    List<String> own = kubeTask.kubeTaskProcesses();
+    double total = spent.stream().mapToDouble(Map.Entry::getValue).sum();
+    double stack =
+        spent.stream()
+            .filter(e -> !own.contains(e.getKey()))
+            .mapToDouble(Map.Entry::getValue)
+            .sum();
+    return spent.stream()
+            .map(e -> String.format("%s %.1f", e.getKey(), e.getValue()))
+            .collect(Collectors.joining(", "))
+        + String.format(
+            "; %.1f in %.1f s: %.2f of %d cores busy (the stack's processes alone %.2f)",
+            total, wall, total / wall, Runtime.getRuntime().availableProcessors(), stack / wall);
   }
 
   private static double ratio(long a, long b) {
