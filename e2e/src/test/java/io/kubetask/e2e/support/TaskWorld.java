@@ -170,17 +170,12 @@ public final class TaskWorld {
   public Task createAndAwaitDeletion(String name, String agent, Duration within) {
     AtomicReference<Task> deleted = new AtomicReference<>();
     Watcher<Task> watcher =
-        new Watcher<>() {
-          @Override
-          public void eventReceived(Action action, Task task) {
-            if (action == Action.DELETED) {
-              deleted.set(task);
-            }
-          }
-
-          @Override
-          public void onClose(WatcherException cause) {}
-        };
+        seeing(
+            (action, task) -> {
+              if (action == Watcher.Action.DELETED) {
+                deleted.set(task);
+              }
+            });
     try (Watch watch = client.resources(Task.class).inNamespace(ns).withName(name).watch(watcher)) {
       create(name, agent);
       return await("the deletion of Task " + ns + "/" + name)
@@ -217,21 +212,20 @@ public final class TaskWorld {
   /** Watches the Jobs of a namespace: every change, as the API server sends it. */
   public static Watch watchJobs(
       KubernetesClient client, String namespace, BiConsumer<Watcher.Action, Job> seen) {
-    return client
-        .batch()
-        .v1()
-        .jobs()
-        .inNamespace(namespace)
-        .watch(
-            new Watcher<>() {
-              @Override
-              public void eventReceived(Action action, Job job) {
-                seen.accept(action, job);
-              }
+    return client.batch().v1().jobs().inNamespace(namespace).watch(seeing(seen));
+  }
 
-              @Override
-              public void onClose(WatcherException cause) {}
-            });
+  /** A watcher that hands every change to {@code seen}; a closed watch just ends. */
+  private static <T> Watcher<T> seeing(BiConsumer<Watcher.Action, T> seen) {
+    return new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, T object) {
+        seen.accept(action, object);
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {}
+    };
   }
 
   /** Whether the Job has finished: its Complete or Failed condition is True. */
